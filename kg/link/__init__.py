@@ -1,0 +1,1 @@
+"""Entity resolution across languages, transliteration, translation cache, same-story links."""

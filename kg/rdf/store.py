@@ -1,0 +1,146 @@
+"""The embedded, persistent graph store (pyoxigraph; see ``bench/store_compare.py`` for why).
+
+>>> store = GraphStore()          # in memory; GraphStore("kg-store") persists on disk
+>>> store.replace_graph("https://w3id.org/mkg/resource/graph/x",
+...     [(n("https://w3id.org/mkg/resource/a"), n("https://schema.org/name"), Literal("A"))])
+>>> store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
+[{'o': 'A'}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Triple
+
+from kg.rdf.vocab import SPARQL_PREFIXES, n
+
+__all__ = ["GraphStore", "QueryError", "Literal", "n", "to_python"]
+
+DEFAULT_STORE = "kg-store"
+
+Term = NamedNode | BlankNode | Literal
+TripleLike = tuple[Term, NamedNode, Term]
+
+
+class QueryError(ValueError):
+    """A SPARQL query that does not parse or cannot run; the message says why."""
+
+
+class GraphStore:
+    """A quad store with one named graph per article.
+
+    ``path=None`` keeps everything in memory (tests); a folder path persists it (RocksDB).
+    """
+
+    def __init__(self, path: str | Path | None = DEFAULT_STORE, read_only: bool = False) -> None:
+        self.path = Path(path) if path is not None else None
+        if self.path is None:
+            self._store = ox.Store()
+        elif read_only:
+            if not self.path.exists():
+                raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
+            self._store = ox.Store.read_only(str(self.path))
+        else:
+            self.path.mkdir(parents=True, exist_ok=True)
+            self._store = ox.Store(str(self.path))
+
+    # -- writing -----------------------------------------------------------------------------
+    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> None:
+        """Drop the named graph ``graph`` and write ``triples`` into it, so re-ingesting is idempotent."""
+        g = n(graph)
+        self._store.remove_graph(g) if self._store.contains_named_graph(g) else None
+        self._store.extend(Quad(s, p, o, g) for s, p, o in triples)
+
+    def replace_graphs(self, graphs: dict[str, list[TripleLike]]) -> None:
+        """:meth:`replace_graph` for many graphs at once (bulk loader when the store is empty)."""
+        for graph, triples in graphs.items():
+            self.replace_graph(graph, triples)
+
+    def drop_graph(self, graph: str) -> None:
+        g = n(graph)
+        if self._store.contains_named_graph(g):
+            self._store.remove_graph(g)
+
+    def load_file(self, path: str | Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+        """Replace ``graph`` with the triples of an RDF file (used for the ontology)."""
+        self.drop_graph(graph)
+        self._store.load(path=str(path), format=fmt, to_graph=n(graph))
+
+    def update(self, sparql_update: str) -> None:
+        self._store.update(SPARQL_PREFIXES + sparql_update)
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+            self._store.optimize()
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """Run SPARQL 1.1 over the union of all graphs; the project prefixes are predeclared.
+
+        Raises :class:`QueryError` with the parser's message for an invalid query.
+        """
+        text = sparql if _declares_prefixes(sparql) else SPARQL_PREFIXES + sparql
+        try:
+            return self._store.query(text, use_default_graph_as_union=True)
+        except SyntaxError as exc:
+            raise QueryError(f"invalid SPARQL: {exc}") from None
+        except OSError as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
+    def select(self, sparql: str) -> list[dict[str, object]]:
+        """A SELECT query's rows as dicts of plain Python values (str, int, float)."""
+        result = self.query(sparql)
+        if not isinstance(result, QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{k: to_python(row[k]) for k in names if row[k] is not None} for row in result]
+
+    def quads(self, graph: str | None = None) -> Iterator[Quad]:
+        return self._store.quads_for_pattern(None, None, None, n(graph) if graph else None)
+
+    def named_graphs(self) -> Iterator[str]:
+        return (g.value for g in self._store.named_graphs())
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, output, fmt: ox.RdfFormat) -> None:
+        """Write the whole dataset (datasets formats) or the union of graphs (triple formats)."""
+        if fmt.supports_datasets:
+            self._store.dump(output, format=fmt, prefixes=_PREFIXES_FOR_DUMP)
+            return
+        union = (Triple(q.subject, q.predicate, q.object) for q in self._store)
+        ox.serialize(union, output, format=fmt, prefixes=_PREFIXES_FOR_DUMP)
+
+    @property
+    def raw(self) -> ox.Store:
+        """The underlying :class:`pyoxigraph.Store`, for the few callers that need it."""
+        return self._store
+
+
+def _declares_prefixes(sparql: str) -> bool:
+    head = sparql.lstrip().upper()
+    return head.startswith("PREFIX") or head.startswith("BASE")
+
+
+def to_python(term: Term | None) -> object:
+    """A SPARQL term as a plain value: IRIs and strings as str, numbers as int/float."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        dt = term.datatype.value
+        if dt.endswith(("#integer", "#int", "#long", "#nonNegativeInteger")):
+            return int(term.value)
+        if dt.endswith(("#double", "#float", "#decimal")):
+            return float(term.value)
+        return term.value
+    return term.value
+
+
+from kg.rdf.vocab import PREFIXES as _P  # noqa: E402
+
+_PREFIXES_FOR_DUMP = dict(_P)

@@ -1,0 +1,98 @@
+"""Namespaces and IRI minting. One place decides what every node is called."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from urllib.parse import quote
+
+from pyoxigraph import NamedNode
+
+MKG = "https://w3id.org/mkg/ontology#"
+MKGR = "https://w3id.org/mkg/resource/"
+SCHEMA = "https://schema.org/"
+SEM = "http://semanticweb.cs.vu.nl/2009/11/sem/"
+NIF = "http://persistence.uni-leipzig.org/nlp2rdf/ontologies/nif-core#"
+ITSRDF = "http://www.w3.org/2005/11/its/rdf#"
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+PROV = "http://www.w3.org/ns/prov#"
+GEO = "http://www.opengis.net/ont/geosparql#"
+OWL = "http://www.w3.org/2002/07/owl#"
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+XSD = "http://www.w3.org/2001/XMLSchema#"
+DCTERMS = "http://purl.org/dc/terms/"
+WD = "http://www.wikidata.org/entity/"
+GEONAMES = "https://sws.geonames.org/"
+
+PREFIXES = {
+    "mkg": MKG, "mkgr": MKGR, "schema": SCHEMA, "sem": SEM, "nif": NIF, "itsrdf": ITSRDF,
+    "skos": SKOS, "prov": PROV, "geo": GEO, "owl": OWL, "rdf": RDF, "rdfs": RDFS, "xsd": XSD,
+    "dcterms": DCTERMS, "wd": WD,
+}
+
+SPARQL_PREFIXES = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
+
+#: rdf:type value for each entity type of :data:`kg.nlp.ENTITY_TYPES`.
+ENTITY_CLASS = {
+    "PER": SCHEMA + "Person",
+    "ORG": SCHEMA + "Organization",
+    "LOC": SCHEMA + "Place",
+    "EVENT": SCHEMA + "Event",
+}
+CLASS_TYPE = {v: k for k, v in ENTITY_CLASS.items()}
+
+
+def n(iri: str) -> NamedNode:
+    """A pyoxigraph named node."""
+    return NamedNode(iri)
+
+
+def slug(text: str, max_len: int = 80) -> str:
+    """An IRI-safe, readable slug; non-Latin letters are kept and percent-encoded.
+
+    >>> slug("Donald Trump")
+    'donald_trump'
+    """
+    folded = unicodedata.normalize("NFKC", text).casefold().strip()
+    folded = re.sub(r"[\s\-]+", "_", folded)
+    folded = re.sub(r"[^\w]", "", folded)[:max_len] or "_"
+    return quote(folded, safe="_")
+
+
+def article_iri(article_id: str) -> str:
+    return f"{MKGR}article/{quote(article_id, safe='-_.')}"
+
+
+def article_graph_iri(article_id: str) -> str:
+    """The named graph that holds one article's triples (replaced when it is ingested again)."""
+    return f"{MKGR}graph/article/{quote(article_id, safe='-_.')}"
+
+
+def context_iri(article_id: str, length: int) -> str:
+    """The NIF context: the article's text, addressed by RFC 5147 character offsets."""
+    return f"{article_iri(article_id)}/text#char=0,{length}"
+
+
+def mention_iri(article_id: str, start: int, end: int) -> str:
+    return f"{article_iri(article_id)}/text#char={start},{end}"
+
+
+def entity_iri(key: str) -> str:
+    """An entity node; ``key`` is a knowledge-base id or a type-qualified normalised label."""
+    return f"{MKGR}entity/{quote(key, safe='-_.:')}"
+
+
+def edition_iri(edition: str) -> str:
+    return f"{MKGR}edition/{slug(edition)}"
+
+
+def event_iri(key: str) -> str:
+    return f"{MKGR}event/{quote(key, safe='-_.')}"
+
+
+ENTITIES_GRAPH = f"{MKGR}graph/entities"
+EVENTS_GRAPH = f"{MKGR}graph/events"
+LINKS_GRAPH = f"{MKGR}graph/links"
+ANALYSIS_GRAPH = f"{MKGR}graph/analysis"
+ONTOLOGY_GRAPH = f"{MKGR}graph/ontology"
