@@ -40,12 +40,18 @@ class GraphStore:
         if self.path is None:
             self._store = ox.Store()
         elif read_only:
-            if not self.path.exists():
+            if not self.quad_dir.exists():
                 raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
-            self._store = ox.Store.read_only(str(self.path))
+            self._store = ox.Store.read_only(str(self.quad_dir))
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.path))
+            self._store = ox.Store(str(self.quad_dir))
+
+    @property
+    def quad_dir(self) -> Path:
+        """Where the quads live inside the store folder (the folder also holds build caches)."""
+        assert self.path is not None
+        return self.path / "oxigraph"
 
     # -- writing -----------------------------------------------------------------------------
     def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> None:

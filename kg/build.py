@@ -1,0 +1,154 @@
+"""``kg build``: read inputs, find and link entities, and write the graph into the store.
+
+The stages run in the order the data flows (see the package docstring). Resolution, story links
+and events are computed over the whole corpus in the store, so building the same inputs in any
+order, or in several runs, gives the same graph.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kg.article import Article, Rejection
+from kg.docstore import Document, load_documents, save_documents
+from kg.rdf.store import GraphStore
+from kg.rdf.writer import write_graph
+
+log = logging.getLogger(__name__)
+
+#: bump when extraction changes so cached mentions are recomputed
+EXTRACTOR_VERSION = "1"
+
+
+@dataclass
+class BuildReport:
+    """What a build did: counts per stage and every rejected input with its reason."""
+
+    read: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    duplicates: int = 0
+    articles: int = 0
+    mentions: int = 0
+    entities: int = 0
+    events: int = 0
+    story_links: int = 0
+    triples: int = 0
+    seconds: float = 0.0
+    by_language: Counter = field(default_factory=Counter)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    def summary(self) -> str:
+        langs = ", ".join(f"{k} {v}" for k, v in sorted(self.by_language.items()))
+        rate = self.read / self.seconds if self.seconds else 0.0
+        return (
+            f"read {self.read} articles ({self.new} new, {self.updated} updated, "
+            f"{self.unchanged} unchanged, {self.duplicates} duplicates) in {self.seconds:.1f}s "
+            f"({rate:.0f} articles/s)\n"
+            f"store: {self.articles} articles ({langs}), {self.mentions} mentions, "
+            f"{self.entities} entities, {self.events} events, {self.story_links} story links, "
+            f"{self.triples} triples\n"
+            f"rejected: {len(self.rejections)}"
+        )
+
+
+def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
+          jobs: int = 1, progress: bool = True) -> BuildReport:
+    """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``."""
+    from kg.sources import read_inputs
+
+    started = time.perf_counter()
+    store_dir = Path(store_dir)
+    report = BuildReport()
+    docs = load_documents(store_dir)
+    incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
+    _merge_incoming(docs, incoming, report)
+    _extract(docs, jobs, progress)
+    store = GraphStore(store_dir)
+    stats = write_graph(store, docs, progress=progress)
+    save_documents(store_dir, docs)
+    store.flush()
+    report.articles = len(docs)
+    report.by_language = Counter(d.article.language or "?" for d in docs.values())
+    report.mentions = sum(len(d.mentions) for d in docs.values())
+    report.entities, report.events, report.story_links = stats.entities, stats.events, stats.story_links
+    report.triples = len(store)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: bool) -> list[Article]:
+    articles = []
+    for item in tqdm(items, desc="reading", unit=" article", disable=not progress):
+        if isinstance(item, Rejection):
+            report.rejections.append(item)
+        else:
+            articles.append(item)
+    report.read = len(articles)
+    return articles
+
+
+def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: BuildReport) -> None:
+    """Add new articles to ``docs``; duplicates (same id, URL, post id or text) become one article."""
+    from kg.language import ensure_language
+    from kg.sources.dedupe import Deduplicator
+
+    dedupe = Deduplicator()
+    for doc in docs.values():
+        dedupe.add(doc.article)
+    before = {k: d.article.fingerprint() for k, d in docs.items()}
+    for article in incoming:
+        ensure_language(article)
+        dedupe.add(article)
+    kept = {a.id: a for a in dedupe.articles()}
+    report.duplicates = len(incoming) + len(before) - len(kept)
+    for key in list(docs):
+        if key not in kept:
+            del docs[key]
+    for key, article in kept.items():
+        old = docs.get(key)
+        if old is None:
+            docs[key] = Document(article)
+            report.new += 1
+        elif before.get(key) != article.fingerprint() or old.article != article:
+            docs[key] = Document(article)
+            report.updated += 1
+        else:
+            report.unchanged += 1
+    report.duplicates = max(report.duplicates, 0)
+
+
+def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
+    """Find mentions in every document whose cached mentions are missing or stale."""
+    todo = [d for d in docs.values() if d.extractor != EXTRACTOR_VERSION]
+    todo.sort(key=lambda d: d.article.id)
+    work = [(d.article.text, d.article.language or "") for d in todo]
+    bar = tqdm(total=len(work), desc="extracting", unit=" article", disable=not progress)
+    for doc, mentions in zip(todo, _map(_find, work, jobs), strict=True):
+        doc.mentions, doc.extractor = mentions, EXTRACTOR_VERSION
+        bar.update()
+    bar.close()
+
+
+def _find(item: tuple[str, str]):
+    from kg.nlp.pipeline import find_mentions
+
+    text, lang = item
+    return find_mentions(text, lang)
+
+
+def _map(func: Callable, items: list, jobs: int):
+    if jobs <= 1 or len(items) < 50:
+        return map(func, items)
+    pool = mp.get_context("fork").Pool(jobs)
+    return pool.imap(func, items, chunksize=16)

@@ -1,0 +1,240 @@
+"""The ``kg`` command line: parses arguments, calls the library, prints. Nothing else lives here.
+
+Exit status: 0 on success, 1 on a user error (bad input, bad query) with a one-line message,
+2 on usage errors (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+
+from kg import __version__
+
+DEFAULT_STORE = "kg-store"
+
+
+class UserError(Exception):
+    """A problem with what the user gave us; printed as one line, exit status 1."""
+
+
+# ---- commands --------------------------------------------------------------------------------
+def cmd_build(args: argparse.Namespace) -> None:
+    from kg.build import build
+
+    report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
+                   progress=not args.quiet)
+    print(report.summary())
+    for rejection in report.rejections:
+        print(f"  rejected  {rejection}")
+
+
+def cmd_extract(args: argparse.Namespace) -> None:
+    from kg.extract import extract_jsonl
+
+    source = sys.stdin if args.file in (None, "-") else _open_text(args.file)
+    for line in extract_jsonl(source, default_lang=args.lang):
+        sys.stdout.write(line + "\n")
+
+
+def cmd_query(args: argparse.Namespace) -> None:
+    from kg.rdf.query import format_result, run_query
+
+    text = args.sparql
+    if Path(text).is_file():
+        text = Path(text).read_text(encoding="utf-8")
+    elif text.endswith(".rq") and not Path(text).exists():
+        text = _named_query(text)
+    store = _open_store(args.store)
+    sys.stdout.write(format_result(run_query(store, text), args.format))
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from kg.rdf.export import export
+
+    out = Path(args.output) if args.output else None
+    path, count = export(_open_store(args.store), args.format, out)
+    unit = "quads" if args.format in ("trig", "jsonld") else "triples"
+    print(f"wrote {count} {unit} to {path}")
+
+
+def cmd_analyze(args: argparse.Namespace) -> None:
+    from kg.analysis import run_analysis
+    from kg.rdf.store import GraphStore
+
+    store = GraphStore(args.store)
+    report = run_analysis(store, Path(args.output))
+    store.flush()
+    print(report.summary())
+
+
+def cmd_viz(args: argparse.Namespace) -> None:
+    from kg.viz import write_viz
+
+    langs = [x.strip() for x in args.lang.split(",") if x.strip()]
+    path = write_viz(_open_store(args.store), Path(args.output), focus=args.focus, top=args.top,
+                     lang=langs[0] if langs else "en")
+    print(f"wrote {path}")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from kg.rdf.serve import serve
+
+    serve(_open_store(args.store), host=args.host, port=args.port)
+
+
+def cmd_eval(args: argparse.Namespace) -> None:
+    from kg.nlp.evaluate import evaluate_conll
+
+    if not Path(args.file).is_file():
+        raise UserError(f"{args.file}: no such file")
+    print(evaluate_conll(args.file, args.lang).format_table())
+
+
+def cmd_validate(args: argparse.Namespace) -> None:
+    from kg.rdf.validate import validate_store
+
+    conforms, text = validate_store(_open_store(args.store))
+    print(text)
+    if not conforms:
+        raise UserError("the graph does not conform to ontologies/shapes.ttl")
+
+
+# ---- helpers ---------------------------------------------------------------------------------
+def _open_store(path: str):
+    from kg.rdf.store import GraphStore
+
+    try:
+        return GraphStore(path, read_only=True)
+    except FileNotFoundError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _open_text(path: str):
+    try:
+        return open(path, encoding="utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}: {exc.strerror}") from None
+
+
+def _named_query(name: str) -> str:
+    from kg.rdf.query import named_query_path
+
+    path = named_query_path(name)
+    if path is None:
+        raise UserError(f"{name}: no such file or named query (see ontologies/queries/)")
+    return path.read_text(encoding="utf-8")
+
+
+def _date(text: str) -> datetime:
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an ISO 8601 date: {text!r}") from None
+    return value if value.tzinfo else value.astimezone()
+
+
+# ---- parser ----------------------------------------------------------------------------------
+def _store_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
+                   help=f"the graph store folder (default: ./{DEFAULT_STORE})")
+
+
+COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
+    "build": (cmd_build, "ingest files, folders, globs or URLs into the store"),
+    "extract": (cmd_extract, "find and link entities in JSONL texts, without a store"),
+    "query": (cmd_query, "run a SPARQL 1.1 query (text, .rq file or named query)"),
+    "export": (cmd_export, "write the whole graph as Turtle, N-Triples, JSON-LD or TriG"),
+    "analyze": (cmd_analyze, "network analysis: metrics into the store, report to a folder"),
+    "viz": (cmd_viz, "an interactive HTML graph that works offline"),
+    "serve": (cmd_serve, "a read-only SPARQL 1.1 Protocol endpoint at /sparql"),
+    "eval": (cmd_eval, "precision, recall and F1 of NER on a CoNLL/IOB file"),
+    "validate": (cmd_validate, "check the store against the SHACL shapes"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="kg", description="mkg: a multilingual (en/ar/es) knowledge graph of the news.",
+        epilog="Example: kg build examples/ && kg query top-entities.rq")
+    parser.add_argument("--version", action="version", version=f"mkg {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log what happens")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parsers = {name: sub.add_parser(name, help=help_, description=help_)
+               for name, (_, help_) in COMMANDS.items()}
+
+    p = parsers["build"]
+    p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs or URLs")
+    _store_arg(p)
+    p.add_argument("--as-of", type=_date, metavar="DATE",
+                   help="resolve relative dates ('Today 10:25') against DATE (default: file time)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+    p = parsers["extract"]
+    p.add_argument("file", nargs="?", metavar="FILE.jsonl", help="JSONL input, or - for stdin (default)")
+    p.add_argument("--lang", choices=["en", "ar", "es"], help="language when a line does not say")
+
+    p = parsers["query"]
+    p.add_argument("sparql", metavar="SPARQL-or-FILE", help="a query, a .rq file or a named query")
+    _store_arg(p)
+    p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+
+    p = parsers["export"]
+    _store_arg(p)
+    p.add_argument("--format", default="turtle", choices=["turtle", "nt", "jsonld", "trig"])
+    p.add_argument("-o", "--output", metavar="FILE", help="default: exports/graph.<ext>")
+
+    p = parsers["analyze"]
+    _store_arg(p)
+    p.add_argument("-o", "--output", default="exports/analysis", metavar="DIR")
+
+    p = parsers["viz"]
+    _store_arg(p)
+    p.add_argument("-o", "--output", default="exports/graph.html", metavar="FILE")
+    p.add_argument("--focus", metavar="ENTITY", help="ego network of an entity (label, key or IRI)")
+    p.add_argument("--top", type=int, default=500, metavar="N", help="at most N nodes (default 500)")
+    p.add_argument("--lang", default="en", help="label language(s), first wins: en, ar or es")
+
+    p = parsers["serve"]
+    _store_arg(p)
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+
+    p = parsers["eval"]
+    p.add_argument("task", choices=["ner"])
+    p.add_argument("file", metavar="FILE.conll")
+    p.add_argument("--lang", required=True, choices=["en", "ar", "es"])
+
+    p = parsers["validate"]
+    _store_arg(p)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    handler = COMMANDS[args.command][0]
+    from kg.rdf.store import QueryError
+
+    try:
+        handler(args)
+    except (UserError, QueryError) as exc:
+        print(f"kg {args.command}: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

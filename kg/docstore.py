@@ -1,0 +1,64 @@
+"""The build's memory of what it has read: every article with its mentions, kept beside the quads.
+
+Entity resolution, story links and events are computed over the whole corpus on every build, so a
+second ``kg build`` with new files needs the articles and mentions of the first. They are kept as
+gzipped JSON lines in the store folder; the RDF store stays the thing users query.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime
+from pathlib import Path
+
+from kg.article import Article
+from kg.nlp.mention import Mention
+
+DOCUMENTS_FILE = "documents.jsonl.gz"
+
+
+@dataclass
+class Document:
+    """An article and the mentions found in its :attr:`~kg.article.Article.text`."""
+
+    article: Article
+    mentions: list[Mention] = field(default_factory=list)
+    extractor: str = ""  # version of the extraction that produced ``mentions``
+
+    def to_json(self) -> dict:
+        art = asdict(self.article)
+        art["published"] = self.article.published.isoformat() if self.article.published else None
+        return {"article": art, "mentions": [asdict(m) for m in self.mentions],
+                "extractor": self.extractor}
+
+    @classmethod
+    def from_json(cls, data: dict) -> Document:
+        art = dict(data["article"])
+        if art.get("published"):
+            art["published"] = datetime.fromisoformat(art["published"])
+        known = {f.name for f in fields(Article)}
+        article = Article(**{k: v for k, v in art.items() if k in known})
+        return cls(article, [Mention(**m) for m in data.get("mentions", [])],
+                   data.get("extractor", ""))
+
+
+def load_documents(store_dir: Path) -> dict[str, Document]:
+    """The documents of earlier builds, by article id (empty for a new store)."""
+    path = store_dir / DOCUMENTS_FILE
+    if not path.exists():
+        return {}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        docs = (Document.from_json(json.loads(line)) for line in fh if line.strip())
+        return {d.article.id: d for d in docs}
+
+
+def save_documents(store_dir: Path, docs: dict[str, Document]) -> None:
+    """Write all documents, sorted by id so the file is the same whatever the input order."""
+    store_dir.mkdir(parents=True, exist_ok=True)
+    tmp = store_dir / (DOCUMENTS_FILE + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8") as fh:
+        for key in sorted(docs):
+            fh.write(json.dumps(docs[key].to_json(), ensure_ascii=False) + "\n")
+    tmp.replace(store_dir / DOCUMENTS_FILE)

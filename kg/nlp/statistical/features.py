@@ -1,0 +1,285 @@
+"""Token features for the CRF taggers, one feature extractor per language (a registry).
+
+Features are ``"name=value"`` strings (python-crfsuite weighs each 1.0). Every extractor takes a
+sentence as a list of token strings and returns one feature list per token; extractors share the
+generic orthographic/lexical window and add language specifics (Arabic normalised and
+clitic-stripped forms; gazetteer matches; optional spaCy tags for English).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from kg.nlp.statistical import arnorm
+
+# Features always use the private normaliser in :mod:`kg.nlp.statistical.arnorm`: a trained
+# model needs features computed identically at training and at run time, so it must not follow
+# a shared normaliser (``kg.nlp.arabic``) that may change independently of the shipped weights.
+_ar_normalize: Callable[[str], str] = arnorm.normalize
+
+_DIGITS = re.compile(r"\d")
+_UPPER = re.compile(r"[^\W\d_]")
+
+
+def shape(word: str) -> str:
+    """Word shape: ``"McDonald"`` -> ``"XxxXxxxxx"`` collapsed to ``"XxXx"`` by :func:`short_shape`."""
+    out = []
+    for ch in word:
+        if ch.isupper():
+            out.append("X")
+        elif ch.islower():
+            out.append("x")
+        elif ch.isdigit():
+            out.append("d")
+        elif ch.isalpha():
+            out.append("a")  # caseless scripts (Arabic)
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def short_shape(word: str) -> str:
+    """Shape with runs collapsed: ``"Xxxxx"`` -> ``"Xx"``, ``"1996-08-30"`` -> ``"d-d-d"``."""
+    s = shape(word)
+    out: list[str] = []
+    for ch in s:
+        if not out or out[-1] != ch:
+            out.append(ch)
+    return "".join(out)[:8]
+
+
+class Gazetteer:
+    """Phrase lists by type, matched on normalised token sequences (longest match first).
+
+    ``entries`` maps a tuple of normalised tokens to a set of types. For Arabic the first token
+    of a phrase is also tried with its proclitics stripped (``وبيروت`` matches ``بيروت``).
+    """
+
+    def __init__(self, entries: dict[tuple[str, ...], set[str]], arabic: bool = False) -> None:
+        self.entries = entries
+        self.arabic = arabic
+        self.max_len = max((len(k) for k in entries), default=0)
+
+    @classmethod
+    def load(cls, path: Path, arabic: bool = False) -> Gazetteer:
+        """Read ``TYPE<TAB>phrase`` lines (phrases already normalised by :meth:`norm_phrase`)."""
+        entries: dict[tuple[str, ...], set[str]] = {}
+        with open(path, encoding="utf-8") as fh:
+            for line in fh:
+                typ, _, phrase = line.rstrip("\n").partition("\t")
+                if phrase:
+                    entries.setdefault(tuple(phrase.split(" ")), set()).add(typ)
+        return cls(entries, arabic)
+
+    def norm(self, token: str) -> str:
+        """The normalised form a token is looked up by."""
+        return _ar_normalize(token) if self.arabic else token.lower()
+
+    def norm_phrase(self, phrase: str) -> str:
+        """Normalise a whole phrase (space-separated tokens)."""
+        return " ".join(self.norm(t) for t in phrase.split())
+
+    def tag(self, tokens: list[str], norms: list[str] | None = None) -> list[list[str]]:
+        """Per token, features ``gB=TYPE`` / ``gI=TYPE`` for every gazetteer match covering it."""
+        n = len(tokens)
+        out: list[list[str]] = [[] for _ in range(n)]
+        if not self.entries:
+            return out
+        norms = norms if norms is not None else [self.norm(t) for t in tokens]
+        for i in range(n):
+            firsts = [norms[i]]
+            if self.arabic:
+                firsts += [stem for _, stem in arnorm.clitic_candidates(norms[i])[1:]]
+            for L in range(min(self.max_len, n - i), 0, -1):
+                rest = tuple(norms[i + 1:i + L])
+                types: set[str] = set()
+                for f in firsts:
+                    types |= self.entries.get((f, *rest), set())
+                if types:
+                    for t in types:
+                        out[i].append(f"gB={t}" if L > 1 else f"g1={t}")
+                        for k in range(i + 1, i + L):
+                            out[k].append(f"gI={t}")
+                    break
+        return out
+
+
+def _orth(w: str) -> list[str]:
+    """Orthographic flags of one token."""
+    f = []
+    if w[:1].isupper():
+        f.append("title")
+    if w.isupper() and _UPPER.search(w):
+        f.append("upper")
+    if _DIGITS.search(w):
+        f.append("digit")
+        if w.isdigit():
+            f.append(f"alldig{min(len(w), 5)}")
+    if "-" in w:
+        f.append("hyphen")
+    if not any(ch.isalnum() for ch in w):
+        f.append("punct")
+    return f
+
+
+def _generic(tokens: list[str], lows: list[str]) -> list[list[str]]:
+    """Language-independent features with a ±2 window."""
+    n = len(tokens)
+    shapes = [short_shape(t) for t in tokens]
+    orths = [_orth(t) for t in tokens]
+    feats: list[list[str]] = []
+    for i, w in enumerate(tokens):
+        lw = lows[i]
+        f = ["b", f"w={lw}", f"sh={shape(w)[:12]}", f"ss={shapes[i]}",
+             f"p2={lw[:2]}", f"p3={lw[:3]}", f"p4={lw[:4]}",
+             f"s1={lw[-1:]}", f"s2={lw[-2:]}", f"s3={lw[-3:]}", f"s4={lw[-4:]}",
+             f"len={min(len(w), 10)}"]
+        f.extend(orths[i])
+        if w != lw and not w[:1].isupper():
+            f.append("mixed")
+        if i == 0:
+            f.append("BOS")
+        if i == n - 1:
+            f.append("EOS")
+        for d in (-2, -1, 1, 2):
+            j = i + d
+            if 0 <= j < n:
+                f.append(f"{d}w={lows[j]}")
+                f.append(f"{d}ss={shapes[j]}")
+                if d in (-1, 1):
+                    f.extend(f"{d}{o}" for o in orths[j])
+                    f.append(f"{d}s3={lows[j][-3:]}")
+        if i > 0:
+            f.append(f"-1w|w={lows[i - 1]}|{lw}")
+            f.append(f"-1ss|ss={shapes[i - 1]}|{shapes[i]}")
+        if i < n - 1:
+            f.append(f"w|+1w={lw}|{lows[i + 1]}")
+            f.append(f"ss|+1ss={shapes[i]}|{shapes[i + 1]}")
+        feats.append(f)
+    return feats
+
+
+def _add_gazetteer(feats: list[list[str]], gaz: Gazetteer | None, tokens: list[str],
+                   norms: list[str] | None = None) -> None:
+    if gaz is None:
+        return
+    g = gaz.tag(tokens, norms)
+    n = len(tokens)
+    for i in range(n):
+        feats[i].extend(g[i])
+        if i > 0:
+            feats[i].extend("-1" + x for x in g[i - 1])
+        if i < n - 1:
+            feats[i].extend("+1" + x for x in g[i + 1])
+
+
+class FeatureExtractor:
+    """Base extractor: generic features plus an optional gazetteer; subclasses add more."""
+
+    lang = "xx"
+
+    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = ()) -> None:
+        self.gazetteer = gazetteer
+        self.extra = tuple(extra)
+
+    def __call__(self, tokens: list[str]) -> list[list[str]]:
+        lows = [t.lower() for t in tokens]
+        feats = _generic(tokens, lows)
+        _add_gazetteer(feats, self.gazetteer, tokens)
+        return feats
+
+
+class ArabicFeatures(FeatureExtractor):
+    """Arabic: features on normalised forms and on every clitic-stripped reading."""
+
+    lang = "ar"
+
+    def __call__(self, tokens: list[str]) -> list[list[str]]:
+        norms = [_ar_normalize(t) or t for t in tokens]
+        feats = _generic(tokens, norms)
+        n = len(tokens)
+        stems: list[str] = []
+        for i, nw in enumerate(norms):
+            cands = arnorm.clitic_candidates(nw)
+            f = feats[i]
+            for pre, stem in cands[1:]:
+                f.append(f"st={stem}")
+                f.append(f"pre={pre}")
+                f.append(f"st_s2={stem[-2:]}")
+                f.append(f"st_p2={stem[:2]}")
+            stem = cands[1][1] if len(cands) > 1 else nw
+            stems.append(stem)
+            if tokens[i] != nw:
+                f.append("diac")
+            if arnorm.is_arabic(tokens[i]):
+                f.append("arab")
+            elif any(ch.isalpha() for ch in tokens[i]):
+                f.append("latin")
+        for i in range(n):
+            for d in (-1, 1):
+                j = i + d
+                if 0 <= j < n:
+                    feats[i].append(f"{d}st={stems[j]}")
+        _add_gazetteer(feats, self.gazetteer, tokens, norms)
+        return feats
+
+
+class SpacyFeatures(FeatureExtractor):
+    """English (or any language with a spaCy model): adds the spaCy model's tags and entities.
+
+    ``extra`` names the spaCy package; its NER output (OntoNotes types) and fine POS tags become
+    features, computed on the same tokens (no re-tokenisation).
+    """
+
+    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = ()) -> None:
+        super().__init__(gazetteer, extra)
+        self._nlp = None
+
+    @property
+    def nlp(self):  # noqa: ANN201 - spacy Language, imported lazily
+        if self._nlp is None:
+            import spacy
+
+            last: Exception | None = None
+            for name in self.extra:
+                try:
+                    self._nlp = spacy.load(name, exclude=["parser", "lemmatizer",
+                                                          "attribute_ruler", "senter"])
+                    break
+                except (OSError, ImportError) as exc:
+                    last = exc
+            if self._nlp is None:
+                raise RuntimeError(f"no spaCy model among {self.extra} is installed: {last}")
+        return self._nlp
+
+    def __call__(self, tokens: list[str]) -> list[list[str]]:
+        feats = super().__call__(tokens)
+        from spacy.tokens import Doc
+
+        doc = Doc(self.nlp.vocab, words=tokens)
+        for _, proc in self.nlp.pipeline:
+            doc = proc(doc)
+        ents = [(f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "O") for t in doc]
+        tags = [t.tag_ for t in doc]
+        n = len(tokens)
+        for i in range(n):
+            f = feats[i]
+            f.append(f"sp={ents[i]}")
+            f.append(f"tag={tags[i]}")
+            if i > 0:
+                f.append(f"-1sp={ents[i - 1]}")
+                f.append(f"-1tag={tags[i - 1]}")
+            if i < n - 1:
+                f.append(f"+1sp={ents[i + 1]}")
+                f.append(f"+1tag={tags[i + 1]}")
+        return feats
+
+
+EXTRACTORS: dict[str, type[FeatureExtractor]] = {
+    "generic": FeatureExtractor,
+    "arabic": ArabicFeatures,
+    "spacy": SpacyFeatures,
+}
+"""Feature extractor kinds by name, as recorded in a model's ``meta.json``."""

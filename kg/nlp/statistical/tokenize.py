@@ -1,0 +1,100 @@
+"""A small, offset-keeping tokenizer and sentence splitter close to CoNLL conventions.
+
+Tokens are whitespace chunks with leading/trailing punctuation split off, except that
+abbreviations keep their final dot (``U.S.``, ``Mr.``, ``Sr.``) and ``'s`` / ``n't`` are split
+(CoNLL-2003 style). Internal hyphens, dots, apostrophes and Arabic clitics stay inside the token
+(``1996-08-30``, ``al-Qassam``, ``ولبنان``). Every token carries its character offsets into the
+original string, so ``text[start:end] == token`` always holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# word characters: letters, digits, underscore, plus Arabic combining marks, tatweel and the
+# invisible joiners / direction marks that occur inside scraped Arabic words.
+_WORDCH = r"\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200c\u200d\u200e\u200f"
+_CHUNK = re.compile(r"\S+")
+_LEAD = re.compile(rf"^[^{_WORDCH}]")
+_TRAIL = re.compile(rf"[^{_WORDCH}]$")
+_ABBR_DOTTED = re.compile(r"^[^\W\d_]\.$|^(?:[^\W\d_]{1,3}\.){2,}$")
+ABBREVIATIONS = frozenset("""
+mr mrs ms dr prof st jr sr sra srta dña dn inc corp co ltd plc bros gen gov lt col capt sgt
+rep sen sens reps pres vs etc jan feb mar apr jun jul aug sep sept oct nov dec no nos vol
+ft mt av avda dept univ assn est fig approx ud uds sres
+""".split())
+_SENT_END = frozenset({".", "!", "?", "؟", "…", "...", "。"})
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A token and its ``[start, end)`` character offsets in the tokenized text."""
+
+    text: str
+    start: int
+    end: int
+
+
+def _is_abbrev(chunk: str) -> bool:
+    if not chunk.endswith("."):
+        return False
+    core = chunk[:-1]
+    return bool(_ABBR_DOTTED.match(chunk)) or core.lower() in ABBREVIATIONS
+
+
+def _split_chunk(chunk: str, offset: int, out: list[Token]) -> None:
+    """Split one whitespace-free chunk into tokens, appending to ``out``."""
+    s, e = 0, len(chunk)
+    lead: list[Token] = []
+    while s < e and _LEAD.match(chunk[s:e]):
+        lead.append(Token(chunk[s], offset + s, offset + s + 1))
+        s += 1
+    trail: list[Token] = []
+    while s < e and _TRAIL.search(chunk[s:e]):
+        if chunk[e - 1] == "." and _is_abbrev(chunk[s:e]):
+            break
+        trail.append(Token(chunk[e - 1], offset + e - 1, offset + e))
+        e -= 1
+    out.extend(lead)
+    if s < e:
+        core = chunk[s:e]
+        low = core.lower()
+        cut = 0
+        if len(core) > 2 and (low.endswith("'s") or low.endswith("\u2019s")):
+            cut = 2
+        elif len(core) > 3 and (low.endswith("n't") or low.endswith("n\u2019t")):
+            cut = 3
+        if cut:
+            out.append(Token(core[:-cut], offset + s, offset + e - cut))
+            out.append(Token(core[-cut:], offset + e - cut, offset + e))
+        else:
+            out.append(Token(core, offset + s, offset + e))
+    out.extend(reversed(trail))
+
+
+def tokenize(text: str) -> list[Token]:
+    """Tokenize ``text`` keeping exact character offsets."""
+    out: list[Token] = []
+    for m in _CHUNK.finditer(text):
+        _split_chunk(m.group(), m.start(), out)
+    return out
+
+
+def sentences(text: str, tokens: list[Token], max_len: int = 150) -> list[list[Token]]:
+    """Group tokens into sentences: after ``. ! ? ؟``, at line breaks, and every ``max_len``."""
+    sents: list[list[Token]] = []
+    cur: list[Token] = []
+    prev_end = 0
+    for tok in tokens:
+        if cur and "\n" in text[prev_end:tok.start]:
+            sents.append(cur)
+            cur = []
+        cur.append(tok)
+        prev_end = tok.end
+        if tok.text in _SENT_END or len(cur) >= max_len:
+            sents.append(cur)
+            cur = []
+    if cur:
+        sents.append(cur)
+    return sents

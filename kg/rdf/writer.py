@@ -1,0 +1,91 @@
+"""Write the whole corpus into the store: one named graph per article, plus shared graphs.
+
+Linking (entities, story links, events) runs here over all documents because its answers depend on
+the whole corpus; every graph is then rewritten, so the store always matches the documents exactly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from kg.docstore import Document
+from kg.rdf.store import GraphStore
+from kg.rdf.triples import (
+    LinkedMention,
+    article_triples,
+    edition_triples,
+    entity_triples,
+    event_triples,
+    story_link_triples,
+)
+from kg.rdf.vocab import (
+    ENTITIES_GRAPH,
+    EVENTS_GRAPH,
+    LINKS_GRAPH,
+    MKGR,
+    ONTOLOGY_GRAPH,
+    article_graph_iri,
+)
+
+ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontologies"
+EDITIONS_GRAPH = f"{MKGR}graph/editions"
+
+
+@dataclass
+class WriteStats:
+    entities: int = 0
+    events: int = 0
+    story_links: int = 0
+
+
+def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = False) -> WriteStats:
+    """Resolve entities, link stories, merge events, and (re)write every graph of the store."""
+    from kg.events.extract import extract_events
+    from kg.link.resolve import resolve_entities
+    from kg.link.stories import link_stories
+
+    ordered = [docs[k] for k in sorted(docs)]
+    pairs = [(d.article, d.mentions) for d in ordered]
+    resolution = resolve_entities(pairs)
+    links = link_stories([d.article for d in ordered], resolution)
+    resolution = resolve_entities(pairs, story_links=links) if links else resolution
+    events = extract_events(pairs, resolution, links)
+
+    wanted = {article_graph_iri(d.article.id) for d in ordered}
+    for graph in list(store.named_graphs()):
+        if graph.startswith(f"{MKGR}graph/article/") and graph not in wanted:
+            store.drop_graph(graph)
+    for doc in tqdm(ordered, desc="writing", unit=" article", disable=not progress):
+        linked = [LinkedMention(m, resolution.mention_entity(doc.article.id, m)) for m in doc.mentions]
+        triples = article_triples(doc.article, linked, resolution.tag_entities(doc.article))
+        store.replace_graph(article_graph_iri(doc.article.id), triples)
+
+    store.replace_graph(ENTITIES_GRAPH, _flatten(entity_triples(e) for e in resolution.entities.values()))
+    store.replace_graph(EVENTS_GRAPH, _flatten(event_triples(e) for e in events))
+    store.replace_graph(LINKS_GRAPH, _flatten(
+        story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
+    editions = {(d.article.edition, d.article.language) for d in ordered if d.article.edition}
+    store.replace_graph(EDITIONS_GRAPH, _flatten(
+        edition_triples(e, lang) for e, lang in sorted(editions, key=str)))
+    load_ontology(store)
+    return WriteStats(len(resolution.entities), len(events), len(links))
+
+
+def load_ontology(store: GraphStore) -> None:
+    """The ontology (classes, properties, event types) goes into the store, so queries can use labels."""
+    from pyoxigraph import RdfFormat, parse
+
+    triples = []
+    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+        if path.name == "shapes.ttl":
+            continue
+        triples += [(t.subject, t.predicate, t.object) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
+    store.replace_graph(ONTOLOGY_GRAPH, triples)
+
+
+def _flatten(chunks: Iterable[list]) -> list:
+    return [t for chunk in chunks for t in chunk]

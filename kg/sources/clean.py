@@ -1,0 +1,124 @@
+"""Text clean-up shared by the readers: boilerplate lines, social embeds, page navigation.
+
+Entity offsets are computed on the cleaned text, so anything left here (menus, "Read more"
+links, embedded tweets in another language) would become false mentions and false language
+signals downstream. Rules are tables of patterns, not per-site code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import Any
+
+#: Lines that are calls to action or cross-links, never article text (en/ar/es).
+BOILERPLATE_LINES = tuple(re.compile(p, re.IGNORECASE) for p in (
+    r"^\s*read (more|also|next)\s*:",
+    r"^\s*(see|watch) (also|more)\s*:",
+    r"^\s*(related|more) (news|stories|coverage)\s*:?\s*$",
+    r"^\s*(اقرأ|إقرأ) (أيضاً|أيضا|المزيد)\s*:?",
+    r"^\s*(lee|leer|lea) (también|más)\s*:",
+    r"^\s*submit your letter",
+    r"^\s*our standards\s*:",
+    r"the thomson reuters trust principles",
+    r"^\s*(sign up|subscribe)\b.*\b(newsletter|email|updates)",
+    r"^\s*get .* newsletters?\b",
+    r"^\s*you can share this story",
+    r"^\s*follow (us|rt|cnn)\b",
+    r"this website uses cookies",
+    r"^\s*(©|copyright\b|all rights reserved)",
+    r"^\s*advertisement\s*$",
+))
+
+#: Social-media posts embedded in article text (the post's own text, in any language).
+EMBED_LINES = tuple(re.compile(p) for p in (
+    r"pic\.twitter\.com/\w+",
+    r"^\s*[—–-]\s*.{1,80}\(@\w+\)\s+\w+ \d{1,2}, \d{4}\s*$",
+    r"https?://t\.co/\w+",
+))
+_INLINE_JUNK = tuple(re.compile(p) for p in (
+    r"\b\w*(Relacionadas?Detalle|VideoDetalle)\([^)]*\);?",     # emol.com widget calls
+    r"Una publicación compartida de [^()]{1,80}\(@[\w.]+\)\s*",  # Instagram embed caption
+    r"Ver esta publicación en Instagram\s*",
+))
+
+
+def drop_lines(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
+    """Remove every line matching one of ``patterns``."""
+    patterns = tuple(patterns)
+    kept = [ln for ln in text.split("\n") if not any(p.search(ln) for p in patterns)]
+    return "\n".join(kept)
+
+
+def tidy(text: str) -> str:
+    """Trim lines and collapse runs of blank lines to one paragraph break."""
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def clean_article_text(text: str) -> str:
+    """The clean-up every reader applies: boilerplate and embeds out, inline junk out, tidy."""
+    text = drop_lines(text, BOILERPLATE_LINES + EMBED_LINES)
+    for pattern in _INLINE_JUNK:
+        text = pattern.sub("", text)
+    return tidy(text)
+
+
+def strip_repeated_summary(body: str, values: dict[str, Any]) -> str:
+    """Drop the summary where a scrape pasted it as the first and/or last line of the body.
+
+    The Al Mayadeen Arabic scrape repeats ``description`` at both ends of ``full_text``; left
+    in, the summary would be counted three times in :attr:`Article.text`.
+    """
+    summary = _fold(values.get("summary", ""))
+    if not summary:
+        return clean_article_text(body)
+    lines = [ln for ln in body.split("\n")]
+    while lines and (not lines[0].strip() or _fold(lines[0]) == summary):
+        lines.pop(0)
+    while lines and (not lines[-1].strip() or _fold(lines[-1]) == summary):
+        lines.pop()
+    return clean_article_text("\n".join(lines))
+
+
+def _fold(text: str) -> str:
+    return re.sub(r"\s+", " ", str(text)).strip()
+
+
+# ---- whole-page text (browser "save as text", scraped page_text_raw) ---------------------
+
+_SENTENCE_END = re.compile(r"[.!?؟…:\"'”’»)\]]\s*$")
+_GLUED = re.compile(r"[a-z][A-Z][a-z]")
+
+
+def is_prose(line: str, min_words: int = 8) -> bool:
+    """A line that reads as article prose: enough words, ends like a sentence, not a glued menu."""
+    words = line.split()
+    if len(words) < min_words or not _SENTENCE_END.search(line):
+        return False
+    return len(_GLUED.findall(line)) <= max(2, len(words) // 15)
+
+
+def strip_navigation(page: str, title: str = "") -> str:
+    """Keep the article out of a whole page's text: prose lines plus subheads between them.
+
+    Menus, tickers, teasers and footers are short, unpunctuated or glued-together lines; the
+    article is the run of prose lines. A short line is kept only between two prose lines (a
+    subhead). Repeated lines (sidebars shown twice) are dropped after the first time.
+    """
+    lines = [ln.strip() for ln in page.replace("\r\n", "\n").split("\n")]
+    lines = [ln for ln in lines if ln and ln != title.strip()]
+    lines = [ln for ln in lines if not any(p.search(ln) for p in BOILERPLATE_LINES + EMBED_LINES)]
+    seen: set[str] = set()
+    unique = []
+    for ln in lines:
+        if ln not in seen:
+            seen.add(ln)
+            unique.append(ln)
+    prose = [is_prose(ln) for ln in unique]
+    kept = []
+    for i, ln in enumerate(unique):
+        between = 0 < i < len(unique) - 1 and prose[i - 1] and prose[i + 1]
+        if prose[i] or (between and len(ln.split()) <= 12 and not _GLUED.search(ln)):
+            kept.append(ln)
+    return "\n\n".join(kept)
