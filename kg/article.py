@@ -29,6 +29,7 @@ class Article:
     summary: str = ""
     author: str | None = None
     published: datetime | None = None
+    modified: datetime | None = None  # last update, when the source states it (dedupe prefers later)
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)

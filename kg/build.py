@@ -11,7 +11,7 @@ import logging
 import multiprocessing as mp
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -134,10 +134,17 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
     bar = tqdm(total=len(work), desc="extracting", unit=" article", disable=not progress)
-    for doc, mentions in zip(todo, _map(_find, work, jobs), strict=True):
-        doc.mentions, doc.extractor = mentions, EXTRACTOR_VERSION
-        bar.update()
-    bar.close()
+    pool = mp.get_context("fork").Pool(jobs) if jobs > 1 and len(work) >= 50 else None
+    results = pool.imap(_find, work, chunksize=8) if pool else map(_find, work)
+    try:
+        for doc, mentions in zip(todo, results, strict=True):
+            doc.mentions, doc.extractor = mentions, EXTRACTOR_VERSION
+            bar.update()
+    finally:
+        bar.close()
+        if pool:
+            pool.close()
+            pool.join()
 
 
 def _find(item: tuple[str, str]):
@@ -145,10 +152,3 @@ def _find(item: tuple[str, str]):
 
     text, lang = item
     return find_mentions(text, lang)
-
-
-def _map(func: Callable, items: list, jobs: int):
-    if jobs <= 1 or len(items) < 50:
-        return map(func, items)
-    pool = mp.get_context("fork").Pool(jobs)
-    return pool.imap(func, items, chunksize=16)

@@ -7,7 +7,6 @@ Exit status: 0 on success, 1 on a user error (bad input, bad query) with a one-l
 from __future__ import annotations
 
 import argparse
-import json
 import logging
 import sys
 from collections.abc import Callable
@@ -48,7 +47,7 @@ def cmd_query(args: argparse.Namespace) -> None:
     text = args.sparql
     if Path(text).is_file():
         text = Path(text).read_text(encoding="utf-8")
-    elif text.endswith(".rq") and not Path(text).exists():
+    elif not any(c.isspace() for c in text.strip()):
         text = _named_query(text)
     store = _open_store(args.store)
     sys.stdout.write(format_result(run_query(store, text), args.format))

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from urllib.parse import unquote
 
 from kg.rdf.store import GraphStore
-from kg.rdf.vocab import CLASS_TYPE, MKGR
+from kg.rdf.vocab import CLASS_TYPE, MKGR, edition_iri
 
 __all__ = ["ArticleInfo", "EntityInfo", "EventInfo", "Corpus", "load_corpus", "NO_EDITION"]
 
@@ -27,6 +27,7 @@ __all__ = ["ArticleInfo", "EntityInfo", "EventInfo", "Corpus", "load_corpus", "N
 NO_EDITION = ""
 
 LANGS = ("en", "ar", "es")
+_FALLBACK = {"en": ("es", "ar"), "es": ("en", "ar"), "ar": ("en", "es")}
 
 
 @dataclass
@@ -56,12 +57,13 @@ class EntityInfo:
     alt_labels: list[str] = field(default_factory=list)
 
     def label(self, lang: str = "en") -> str:
-        """The label in ``lang``, else English, Arabic, Spanish, any label, the IRI's last part.
+        """The label in ``lang``, else in the other project languages (same script first), else
+        any label, an alternative label, the IRI's last part.
 
         >>> EntityInfo("x", labels={"ar": "غزة", "es": "Gaza"}).label("en")
         'Gaza'
         """
-        for candidate in (lang, "en", "ar", "es"):
+        for candidate in (lang, *_FALLBACK.get(lang, LANGS)):
             if self.labels.get(candidate):
                 return self.labels[candidate]
         for value in self.labels.values():
@@ -145,8 +147,10 @@ class Corpus:
         """
         if edition in self.editions or edition == NO_EDITION:
             return edition
-        wanted = edition.casefold().strip()
         known = set(self.editions) | {a.edition for a in self.articles.values()}
+        if edition_iri(edition) in known:
+            return edition_iri(edition)
+        wanted = edition.casefold().strip()
         for iri in sorted(known):
             if wanted in (local_name(iri).casefold(), self.edition_name(iri).casefold()):
                 return iri

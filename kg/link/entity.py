@@ -13,6 +13,7 @@ class Merge:
     lang: str
     evidence: str  # "kb-id", "normalised-key", "romanisation", "fuzzy", "translation", "same-story", ...
     confidence: float
+    matched: str = ""  # the label (or KB id) it was matched to
 
 
 @dataclass

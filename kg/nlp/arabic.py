@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterator
+from functools import lru_cache
 
 __all__ = [
     "ARABIC_LETTERS",
@@ -124,6 +125,8 @@ def fold_latin(text: str) -> str:
     >>> fold_latin("Ñuñoa")
     'nunoa'
     """
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
 
@@ -141,12 +144,15 @@ def tokenize(text: str) -> Iterator[tuple[int, int]]:
         yield m.start(), m.end()
 
 
+@lru_cache(maxsize=262144)
 def normalize_token(token: str) -> str:
     """The matching form of one token: Arabic normalisation or Latin folding.
 
     >>> normalize_token("Beirút"), normalize_token("بيروتُ")
     ('beirut', 'بيروت')
     """
+    if token.isascii():
+        return token.lower()
     if is_arabic(token):
         return normalize_arabic(token)
     return fold_latin(token)
@@ -236,7 +242,7 @@ HONORIFICS: dict[str, frozenset[str]] = {
         normalize_arabic(w)
         for w in """الرئيس رئيس الشيخ شيخ السيد سيد الأمين العام الدكتور د الملك الأمير
         الجنرال اللواء العميد العقيد الوزير وزير رئيس_الوزراء الإمام آية_الله المتحدث الناطق
-        باسم القائد الزعيم السيدة الرئيسة الحاج""".replace("_", " ").split()
+        باسم القائد الزعيم السيدة الرئيسة الحاج السابق الأسبق السابقة""".replace("_", " ").split()
     ),
 }
 _LEADING_ARTICLES = {"en": ("the", "al", "el"), "es": ("el", "la", "los", "las", "al"), "ar": ()}
@@ -269,8 +275,7 @@ def normalize_key(label: str, lang: str) -> str:
     hon = HONORIFICS["ar"] if ar else HONORIFICS.get(lang, HONORIFICS["en"])
     arts = () if ar else _LEADING_ARTICLES.get(lang, ("the", "al", "el"))
     # Drop honorifics (and "el"/"la" before them in Spanish) while more than one token remains.
-    changed = dropped = True
-    dropped = False
+    changed, dropped = True, False
     while changed and len(toks) > 1:
         changed = False
         if ar and dropped and toks[0].startswith("ال") and toks[0].endswith(("ي", "يه")):

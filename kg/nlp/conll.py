@@ -12,6 +12,21 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# NewsFANE fine types (ACE-style two-level taxonomy) -> ours
+# NewsFANE fine types (ACE-style two-level taxonomy) -> ours
+NEWSFANE = {
+    **dict.fromkeys(["Politician", "Athlete", "Artist", "Other_PER", "Religious_PER", "Scientist",
+                     "Businessperson", "Lawyer", "Engineer", "Police"], "PER"),
+    **dict.fromkeys(["Government", "Non-Governmental", "Sports", "Media", "Commercial",
+                     "Educational", "Religious_ORG", "Entertainment", "Medical-Science"], "ORG"),
+    **dict.fromkeys(["Nation", "Population-Center", "State-or-Province", "GPE-Cluster",
+                     "County-or-District", "Continent", "Land", "Water-Body",
+                     "Land-Region-Natural", "Celestial", "Building-Grounds", "Airport", "Path",
+                     "Subarea-Facility"], "LOC"),
+    **dict.fromkeys(["Book", "Movie", "Software", "Air", "Projectile", "Food", "Drug", "Water",
+                     "Group"], "MISC"),
+}
+
 Span = tuple[int, int, str]
 """A token span: (first token index, one past the last token index, type)."""
 

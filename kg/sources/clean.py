@@ -37,28 +37,44 @@ EMBED_LINES = tuple(re.compile(p) for p in (
     r"https?://t\.co/\w+",
 ))
 _INLINE_JUNK = tuple(re.compile(p) for p in (
+    r"\s*pic\.twitter\.com/\w+",
+    r"\s*https?://t\.co/\w+",
     r"\b\w*(Relacionadas?Detalle|VideoDetalle)\([^)]*\);?",     # emol.com widget calls
     r"Una publicación compartida de [^()]{1,80}\(@[\w.]+\)\s*",  # Instagram embed caption
     r"Ver esta publicación en Instagram\s*",
 ))
 
 
-def drop_lines(text: str, patterns: Iterable[re.Pattern[str]]) -> str:
-    """Remove every line matching one of ``patterns``."""
+#: Lines longer than this are paragraphs (or whole one-line articles): never dropped whole.
+MAX_DROPPED_LINE = 300
+
+
+#: Embedded posts (a tweet is at most 280 characters plus its byline) are shorter than this.
+MAX_EMBED_LINE = 600
+
+
+def drop_lines(text: str, patterns: Iterable[re.Pattern[str]],
+               max_len: int = MAX_DROPPED_LINE) -> str:
+    """Remove every short line matching one of ``patterns``.
+
+    Some sources store an article as a single line; a pattern found inside a long line is
+    handled by the inline rules instead, so a whole article is never dropped for one link.
+    """
     patterns = tuple(patterns)
-    kept = [ln for ln in text.split("\n") if not any(p.search(ln) for p in patterns)]
+    kept = [ln for ln in text.split("\n")
+            if len(ln) > max_len or not any(p.search(ln) for p in patterns)]
     return "\n".join(kept)
 
 
 def tidy(text: str) -> str:
     """Trim lines and collapse runs of blank lines to one paragraph break."""
-    lines = [ln.strip() for ln in text.replace("\r\n", "\n").split("\n")]
+    lines = [ln.strip() for ln in text.replace("\r\n", "\n").replace("\xa0", " ").split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
 def clean_article_text(text: str) -> str:
     """The clean-up every reader applies: boilerplate and embeds out, inline junk out, tidy."""
-    text = drop_lines(text, BOILERPLATE_LINES + EMBED_LINES)
+    text = drop_lines(drop_lines(text, BOILERPLATE_LINES), EMBED_LINES, MAX_EMBED_LINE)
     for pattern in _INLINE_JUNK:
         text = pattern.sub("", text)
     return tidy(text)
@@ -106,9 +122,9 @@ def strip_navigation(page: str, title: str = "") -> str:
     article is the run of prose lines. A short line is kept only between two prose lines (a
     subhead). Repeated lines (sidebars shown twice) are dropped after the first time.
     """
-    lines = [ln.strip() for ln in page.replace("\r\n", "\n").split("\n")]
+    page = drop_lines(page.replace("\r\n", "\n"), BOILERPLATE_LINES + EMBED_LINES)
+    lines = [ln.strip() for ln in page.split("\n")]
     lines = [ln for ln in lines if ln and ln != title.strip()]
-    lines = [ln for ln in lines if not any(p.search(ln) for p in BOILERPLATE_LINES + EMBED_LINES)]
     seen: set[str] = set()
     unique = []
     for ln in lines:

@@ -9,11 +9,10 @@ plain dates. A naive timestamp is read in the zone the caller says the source wr
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta, timezone, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
-UTC = timezone.utc
 BEIRUT = ZoneInfo("Asia/Beirut")
 
 #: strptime patterns tried in order after ISO 8601 and RFC 822 fail.

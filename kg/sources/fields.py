@@ -38,7 +38,8 @@ class Layout:
     specific, tried first). ``defaults``: values used when the record has none (outlet,
     edition, language). ``timezone``: the zone naive timestamps are read in. ``clean_body``:
     text clean-up for this source's known artefacts. ``empty_reason``: explains a record
-    without text (e.g. a video item) in the rejection.
+    without text (e.g. a video item) in the rejection. ``min_chars``: shorter cleaned text is a
+    caption or placeholder, not an article (the canonical layout, read as-is, accepts any).
     """
 
     name: str
@@ -49,6 +50,7 @@ class Layout:
     clean_body: Callable[[str, dict[str, Any]], str] | None = None
     empty_reason: Callable[[dict[str, Any]], str] | None = None
     keep_id: bool = False
+    min_chars: int = 80
 
 
 def match_layout(record: Mapping[str, Any], layouts: Iterable[Layout]) -> Layout | None:
@@ -118,6 +120,8 @@ def tag_list(value: Any) -> list[str]:
         items = [v for key, vals in value.items() if key != "load_date" for v in _listify(vals)]
     else:
         items = _listify(value)
+        if len(items) == 1 and isinstance(items[0], str) and "," in items[0]:
+            items = items[0].split(",")  # one meta tag holding "a,b,c"
     seen: dict[str, None] = {}
     for item in items:
         cleaned = line(item)
@@ -141,7 +145,8 @@ def _listify(value: Any) -> list[Any]:
 
 def author_name(value: Any) -> str | None:
     """An author string from a name, a list of names, or schema.org Person objects."""
-    names = [_person(v) for v in _listify(value)]
+    people = [value] if isinstance(value, Mapping) else _listify(value)
+    names = [_person(v) for v in people]
     names = [n for n in names if n]
     return ", ".join(dict.fromkeys(names)) or None
 

@@ -14,7 +14,7 @@ import pycrfsuite
 
 from kg.nlp.conll import iob_to_spans
 from kg.nlp.mention import Mention
-from kg.nlp.statistical.features import EXTRACTORS, FeatureExtractor, Gazetteer
+from kg.nlp.statistical.features import EXTRACTORS, FeatureExtractor, Gazetteer, load_clusters
 from kg.nlp.statistical.tokenize import Token, sentences, tokenize
 
 EMIT_TYPES = frozenset({"PER", "ORG", "LOC", "EVENT"})
@@ -26,7 +26,10 @@ def build_extractor(meta: dict, model_dir: Path | None = None) -> FeatureExtract
     gaz = None
     if model_dir is not None and (model_dir / "gazetteer.tsv").exists():
         gaz = Gazetteer.load(model_dir / "gazetteer.tsv", arabic=kind == "arabic")
-    return EXTRACTORS[kind](gaz, meta.get("extra", ()))
+    clusters = None
+    if model_dir is not None and (model_dir / "clusters.tsv").exists():
+        clusters = load_clusters(model_dir / "clusters.tsv")
+    return EXTRACTORS[kind](gaz, meta.get("extra", ()), clusters)
 
 
 class CRFFinder:
@@ -55,6 +58,9 @@ class CRFFinder:
             # confidence: the marginal of the first tag (cheap, after tag())
             conf = self.tagger.marginal(tags[s], s)
             start, end = sent[s].start, sent[e - 1].end
+            cut = self.extract.trim(sent[s].text)
+            if 0 < cut < end - start:
+                start += cut
             out.append(Mention(start, end, text[start:end], typ, None, round(conf, 4), "model"))
         return out
 

@@ -180,14 +180,38 @@ class FeatureExtractor:
 
     lang = "xx"
 
-    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = ()) -> None:
+    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
+                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
         self.gazetteer = gazetteer
         self.extra = tuple(extra)
+        self.clusters = clusters or {}
+
+    def add_clusters(self, feats: list[list[str]], keys: list[str]) -> None:
+        """Word-cluster features (coarse and fine) for each token and its neighbours."""
+        if not self.clusters:
+            return
+        n = len(keys)
+        cl = [self.clusters.get(k) for k in keys]
+        for i in range(n):
+            for d in (-1, 0, 1):
+                j = i + d
+                if 0 <= j < n and cl[j] is not None:
+                    c, f = cl[j]
+                    feats[i].append(f"{d}c={c}")
+                    if d == 0:
+                        feats[i].append(f"cf={f}")
+                        if i > 0 and cl[i - 1] is not None:
+                            feats[i].append(f"-1c|c={cl[i - 1][0]}|{c}")
+
+    def trim(self, token: str) -> int:
+        """How many leading characters of a mention's first token are not part of the name."""
+        return 0
 
     def __call__(self, tokens: list[str]) -> list[list[str]]:
         lows = [t.lower() for t in tokens]
         feats = _generic(tokens, lows)
         _add_gazetteer(feats, self.gazetteer, tokens)
+        self.add_clusters(feats, lows)
         return feats
 
 
@@ -195,6 +219,34 @@ class ArabicFeatures(FeatureExtractor):
     """Arabic: features on normalised forms and on every clitic-stripped reading."""
 
     lang = "ar"
+
+    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
+                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
+        super().__init__(gazetteer, extra, clusters)
+        self._firsts: set[str] = {k[0] for k in gazetteer.entries} if gazetteer else set()
+
+    def trim(self, token: str) -> int:
+        """Length of a conjunction/preposition proclitic (و ف ب ل ك, or two of them) glued to a
+        name: ``"ولبنان"`` -> 1 (the name is ``لبنان``). Only when the full form is not itself a
+        known name and the stripped form is (gazetteer), so ``وليد`` or ``وزارة`` stay whole; the
+        article ال stays part of the name (``والضفة`` -> ``الضفة``: و before ال is always
+        stripped)."""
+        norm = _ar_normalize(token)
+        if not self._firsts or norm in self._firsts:
+            return 0
+        for pre, stem in arnorm.clitic_candidates(norm)[1:]:
+            article = pre in ("و", "ف") and stem.startswith("ال") and len(stem) >= 4
+            if "ال" in pre or len(pre) > 2 or not (article or stem in self._firsts):
+                continue
+            # map the normalised prefix length back onto the original characters
+            kept = 0
+            for i, ch in enumerate(token):
+                if kept == len(pre) and _ar_normalize(ch):
+                    return i
+                if _ar_normalize(ch):
+                    kept += 1
+            return 0
+        return 0
 
     def __call__(self, tokens: list[str]) -> list[list[str]]:
         norms = [_ar_normalize(t) or t for t in tokens]
@@ -223,6 +275,7 @@ class ArabicFeatures(FeatureExtractor):
                 if 0 <= j < n:
                     feats[i].append(f"{d}st={stems[j]}")
         _add_gazetteer(feats, self.gazetteer, tokens, norms)
+        self.add_clusters(feats, norms)
         return feats
 
 
@@ -233,8 +286,9 @@ class SpacyFeatures(FeatureExtractor):
     features, computed on the same tokens (no re-tokenisation).
     """
 
-    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = ()) -> None:
-        super().__init__(gazetteer, extra)
+    def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
+                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
+        super().__init__(gazetteer, extra, clusters)
         self._nlp = None
 
     @property
@@ -262,7 +316,7 @@ class SpacyFeatures(FeatureExtractor):
         for _, proc in self.nlp.pipeline:
             doc = proc(doc)
         ents = [(f"{t.ent_iob_}-{t.ent_type_}" if t.ent_type_ else "O") for t in doc]
-        tags = [t.tag_ for t in doc]
+        tags = [t.tag_ or t.pos_ for t in doc]
         n = len(tokens)
         for i in range(n):
             f = feats[i]
@@ -275,6 +329,17 @@ class SpacyFeatures(FeatureExtractor):
                 f.append(f"+1sp={ents[i + 1]}")
                 f.append(f"+1tag={tags[i + 1]}")
         return feats
+
+
+def load_clusters(path: Path) -> dict[str, tuple[str, str]]:
+    """Read ``word<TAB>coarse<TAB>fine`` lines (see :mod:`kg.nlp.train.clusters`)."""
+    out: dict[str, tuple[str, str]] = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.rstrip("\n").split("\t")
+            if len(parts) == 3:
+                out[parts[0]] = (parts[1], parts[2])
+    return out
 
 
 EXTRACTORS: dict[str, type[FeatureExtractor]] = {

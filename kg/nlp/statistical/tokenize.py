@@ -24,6 +24,8 @@ mr mrs ms dr prof st jr sr sra srta dña dn inc corp co ltd plc bros gen gov lt 
 rep sen sens reps pres vs etc jan feb mar apr jun jul aug sep sept oct nov dec no nos vol
 ft mt av avda dept univ assn est fig approx ud uds sres
 """.split())
+# split off wherever they occur, even glued inside a chunk (منظمة"هيومن, «Hamas»)
+_ALWAYS = re.compile(r'["«»“”„()\[\]{}،؛]')
 _SENT_END = frozenset({".", "!", "?", "؟", "…", "...", "。"})
 
 
@@ -77,7 +79,18 @@ def tokenize(text: str) -> list[Token]:
     """Tokenize ``text`` keeping exact character offsets."""
     out: list[Token] = []
     for m in _CHUNK.finditer(text):
-        _split_chunk(m.group(), m.start(), out)
+        chunk, base = m.group(), m.start()
+        if _ALWAYS.search(chunk):
+            pos = 0
+            for sep in _ALWAYS.finditer(chunk):
+                if sep.start() > pos:
+                    _split_chunk(chunk[pos:sep.start()], base + pos, out)
+                out.append(Token(sep.group(), base + sep.start(), base + sep.end()))
+                pos = sep.end()
+            if pos < len(chunk):
+                _split_chunk(chunk[pos:], base + pos, out)
+        else:
+            _split_chunk(chunk, base, out)
     return out
 
 

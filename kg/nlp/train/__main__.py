@@ -35,6 +35,8 @@ class Recipe:
     extra: tuple[str, ...] = ()
     params: dict = field(default_factory=lambda: {"c1": 0.05, "c2": 0.01,
                                                   "max_iterations": 150})
+    clusters: bool = False
+    """Build distributional word clusters from the unlabeled articles (see ``clusters.py``)."""
     dev: str | None = None
     """The measuring file, relative to the data folder (Arabic: the held-out file we write)."""
 
@@ -51,7 +53,14 @@ RECIPES: dict[str, Recipe] = {
                        dev="ner/en/conll2003_valid.txt"),
     "es": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
                  dev="ner/es/conll2002_esp.testa"),
+    "es-spacy": Recipe("es", "spacy", corpora.spanish_train, gazetteers.anetac_latin,
+                       extra=("es_core_news_sm",), dev="ner/es/conll2002_esp.testa"),
+    "es-cl": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
+                    clusters=True, dev="ner/es/conll2002_esp.testa"),
+    "en-cl": Recipe("en", "generic", corpora.english_train, gazetteers.anetac_latin,
+                    clusters=True, dev="ner/en/conll2003_valid.txt"),
     "ar": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, dev=None),
+    "ar-cl": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, clusters=True, dev=None),
 }
 
 
@@ -59,7 +68,7 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
     """Train ``recipe`` on the gold under ``data`` into ``out``; return the meta written."""
     t0 = time.time()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("model.crfsuite", "gazetteer.tsv"):
+    for stale in ("model.crfsuite", "gazetteer.tsv", "clusters.tsv"):
         (out / stale).unlink(missing_ok=True)
     if recipe.lang == "ar":
         _, held = corpora.arabic_split(data)
@@ -71,10 +80,16 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
             for typ, phrase in sorted(set(rows)):
                 fh.write(f"{typ}\t{phrase}\n")
         log(f"gazetteer: {len(set(rows))} entries")
+    sents = recipe.train(data)
+    if recipe.clusters:
+        from kg.nlp.train import clusters
+
+        cl = clusters.build(clusters.token_streams(data, recipe.lang, sents))
+        clusters.write(cl, out / "clusters.tsv")
+        log(f"clusters: {len(cl)} words in {time.time() - t0:.0f}s")
     meta = {"lang": recipe.lang, "kind": "crf", "features": recipe.features,
             "extra": list(recipe.extra), "params": recipe.params}
     extract = build_extractor(meta, out)
-    sents = recipe.train(data)
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**recipe.params, "feature.possible_transitions": True})
     n_tok = 0

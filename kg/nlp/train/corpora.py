@@ -12,23 +12,17 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from kg.nlp.conll import Sentence, iob_to_spans, map_tags, read_conll, spans_to_iob2
+from kg.nlp.conll import (
+    NEWSFANE,
+    Sentence,
+    iob_to_spans,
+    map_tags,
+    read_conll,
+    spans_to_iob2,
+)
 
 CORE = {"PER": "PER", "PERS": "PER", "PERSON": "PER", "ORG": "ORG", "LOC": "LOC", "MISC": "MISC"}
 
-# NewsFANE fine types (ACE-style two-level taxonomy) -> ours
-NEWSFANE = {
-    **dict.fromkeys(["Politician", "Athlete", "Artist", "Other_PER", "Religious_PER", "Scientist",
-                     "Businessperson", "Lawyer", "Engineer", "Police"], "PER"),
-    **dict.fromkeys(["Government", "Non-Governmental", "Sports", "Media", "Commercial",
-                     "Educational", "Religious_ORG", "Entertainment", "Medical-Science"], "ORG"),
-    **dict.fromkeys(["Nation", "Population-Center", "State-or-Province", "GPE-Cluster",
-                     "County-or-District", "Continent", "Land", "Water-Body",
-                     "Land-Region-Natural", "Celestial", "Building-Grounds", "Airport", "Path",
-                     "Subarea-Facility"], "LOC"),
-    **dict.fromkeys(["Book", "Movie", "Software", "Air", "Projectile", "Food", "Drug", "Water",
-                     "Group"], "MISC"),
-}
 WOJOOD = {"PERS": "PER", "ORG": "ORG", "GPE": "LOC", "LOC": "LOC", "FAC": "LOC",
           "EVENT": "EVENT"}
 _BIDI = "\u200e\u200f\u202a\u202b\u202c\u202d\u202e\ufeff"

@@ -1,0 +1,444 @@
+"""``kg analyze``: compute every network and metric, write them back into the store, report.
+
+:func:`run_analysis` reads the store once (:func:`~kg.analysis.corpus.load_corpus`), builds the
+co-occurrence network over all editions and per edition, computes the metrics, replaces the
+analysis graph (``mkgr:graph/analysis``) and writes to ``out_dir``:
+
+=========================  =====================================================================
+``report.html``            one self-contained page: tables and inline SVG charts, no scripts
+``entities.csv``           every mentioned entity with its labels and metrics
+``communities.csv``        one row per (community, member)
+``edition_coverage.csv``   each entity's and event's share of coverage per edition
+``distinctive.csv``        per edition, what it covers that the others barely do
+``edition_metrics.csv``    PageRank and degree within each edition's own network
+``timeline.csv``           articles per day and per ISO week, per entity and per edition
+``cooccurrence.graphml``   the co-occurrence network with all node metrics (Gephi, yEd)
+``cooccurrence.gexf``      the same for Gephi
+=========================  =====================================================================
+
+>>> import tempfile
+>>> from kg.analysis.sample import sample_store
+>>> report = run_analysis(sample_store(), Path(tempfile.mkdtemp()))
+>>> report.n_articles, report.n_editions
+(8, 3)
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+import networkx as nx
+from pyoxigraph import BlankNode, Literal
+
+from kg.analysis import svg
+from kg.analysis.corpus import LANGS, Corpus, load_corpus, local_name
+from kg.analysis.editions import CoverageRow, distinctive, entity_coverage, event_coverage
+from kg.analysis.metrics import NetworkMetrics, network_metrics
+from kg.analysis.networks import cooccurrence_graph, entity_event_graph
+from kg.analysis.timeline import edition_timeline, entity_timeline, period_of, periods
+from kg.rdf.store import GraphStore
+from kg.rdf.vocab import ANALYSIS_GRAPH, MKG, XSD, n
+
+__all__ = ["AnalysisReport", "run_analysis", "metric_triples", "write_metrics"]
+
+#: Files :func:`run_analysis` writes, by role.
+FILES = {
+    "html": "report.html",
+    "entities": "entities.csv",
+    "communities": "communities.csv",
+    "coverage": "edition_coverage.csv",
+    "distinctive": "distinctive.csv",
+    "edition_metrics": "edition_metrics.csv",
+    "timeline": "timeline.csv",
+    "graphml": "cooccurrence.graphml",
+    "gexf": "cooccurrence.gexf",
+}
+
+
+@dataclass
+class AnalysisReport:
+    """What :func:`run_analysis` computed and wrote."""
+
+    out_dir: Path
+    files: dict[str, Path] = field(default_factory=dict)
+    n_articles: int = 0
+    n_editions: int = 0
+    n_entities: int = 0
+    n_edges: int = 0
+    n_events: int = 0
+    n_communities: int = 0
+    n_triples: int = 0
+    betweenness_exact: bool = True
+    edition_articles: dict[str, int] = field(default_factory=dict)  # edition name -> articles
+    top_entities: list[tuple[str, float]] = field(default_factory=list)  # (label, PageRank)
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        lines = [
+            f"analysed {self.n_articles} articles in {self.n_editions} editions: "
+            f"{self.n_entities} entities, {self.n_edges} co-occurrence links, "
+            f"{self.n_communities} communities, {self.n_events} events",
+            "editions: " + ", ".join(f"{k} ({v})" for k, v in self.edition_articles.items()),
+            "top by PageRank: " + ", ".join(f"{label} ({pr:.4f})"
+                                           for label, pr in self.top_entities[:5]),
+            f"wrote {self.n_triples} triples to <{ANALYSIS_GRAPH}>",
+            f"report: {self.files.get('html', self.out_dir)}",
+        ]
+        if not self.betweenness_exact:
+            lines.append("betweenness estimated from a seeded sample of sources (large graph)")
+        return "\n".join(lines)
+
+
+# -- into the graph ----------------------------------------------------------------------------
+
+def _double(x: float) -> Literal:
+    return Literal(repr(float(x)), datatype=n(XSD + "double"))
+
+
+def _integer(x: int) -> Literal:
+    return Literal(str(int(x)), datatype=n(XSD + "integer"))
+
+
+def metric_triples(metrics: NetworkMetrics, G: nx.Graph,
+                   per_edition: dict[str, tuple[nx.Graph, NetworkMetrics]] | None = None) -> list:
+    """Triples ``?entity mkg:pageRank, mkg:degree, mkg:community, ...`` for every node of ``G``.
+
+    Also ``mkg:betweenness``, ``mkg:coreNumber``, ``mkg:articleCount``, and for each edition
+    ``?entity mkg:editionMetrics [ mkg:edition ?ed ; mkg:pageRank ; mkg:degree ; mkg:articleCount ]``.
+    """
+    p = {k: n(MKG + k) for k in ("pageRank", "degree", "community", "betweenness", "coreNumber",
+                                  "articleCount", "editionMetrics", "edition")}
+    triples = []
+    for node in sorted(G):
+        s = n(node)
+        triples += [
+            (s, p["pageRank"], _double(metrics.pagerank[node])),
+            (s, p["degree"], _integer(metrics.degree[node])),
+            (s, p["community"], _integer(metrics.community[node])),
+            (s, p["betweenness"], _double(metrics.betweenness[node])),
+            (s, p["coreNumber"], _integer(metrics.core[node])),
+            (s, p["articleCount"], _integer(G.nodes[node].get("articles", 0))),
+        ]
+    for ed, (H, m) in sorted((per_edition or {}).items()):
+        for node in sorted(H):
+            b = BlankNode()
+            triples += [
+                (n(node), p["editionMetrics"], b),
+                (b, p["edition"], n(ed)),
+                (b, p["pageRank"], _double(m.pagerank[node])),
+                (b, p["degree"], _integer(m.degree[node])),
+                (b, p["articleCount"], _integer(H.nodes[node].get("articles", 0))),
+            ]
+    return triples
+
+
+def write_metrics(store: GraphStore, triples: list) -> int:
+    """Replace the analysis graph with ``triples``; returns how many were written."""
+    store.replace_graph(ANALYSIS_GRAPH, triples)
+    return len(triples)
+
+
+# -- the whole run -----------------------------------------------------------------------------
+
+def run_analysis(store: GraphStore, out_dir: Path | str, write_back: bool = True,
+                 lang: str = "en") -> AnalysisReport:
+    """Analyse ``store``, write the metrics back (unless ``write_back=False``) and the report.
+
+    ``lang`` picks the label language of tables and charts (falls back to the others).
+    """
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    corpus = load_corpus(store)
+    G = cooccurrence_graph(corpus)
+    metrics = network_metrics(G)
+    sizes = corpus.edition_sizes()
+    per_edition = {}
+    for ed in sizes:
+        H = cooccurrence_graph(corpus, ed)
+        per_edition[ed] = (H, network_metrics(H))
+    ent_rows = entity_coverage(corpus, lang)
+    ev_rows = event_coverage(corpus)
+    special = {ed: distinctive(ent_rows).get(ed, []) + distinctive(ev_rows, min_articles=2).get(
+        ed, []) for ed in sizes}
+
+    n_triples = 0
+    if write_back:
+        n_triples = write_metrics(store, metric_triples(metrics, G, per_edition))
+
+    files = {k: out_dir / name for k, name in FILES.items()}
+    _write_entities_csv(files["entities"], corpus, G, metrics, per_edition)
+    _write_communities_csv(files["communities"], corpus, metrics, lang)
+    _write_rows_csv(files["coverage"], ent_rows + ev_rows)
+    _write_distinctive_csv(files["distinctive"], special)
+    _write_edition_metrics_csv(files["edition_metrics"], corpus, per_edition, lang)
+    _write_timeline_csv(files["timeline"], corpus, lang)
+    _write_graph_files(files["graphml"], files["gexf"], corpus, G, metrics)
+    files["html"].write_text(
+        _html(corpus, G, metrics, per_edition, ent_rows, special, files, lang), encoding="utf-8")
+
+    ranked = metrics.ranked()
+    return AnalysisReport(
+        out_dir=out_dir,
+        files=files,
+        n_articles=len(corpus.articles),
+        n_editions=len(sizes),
+        n_entities=G.number_of_nodes(),
+        n_edges=G.number_of_edges(),
+        n_events=len(corpus.events),
+        n_communities=len(metrics.communities),
+        n_triples=n_triples,
+        betweenness_exact=metrics.betweenness_exact,
+        edition_articles={corpus.edition_name(ed): k for ed, k in sizes.items()},
+        top_entities=[(corpus.entity(e).label(lang), metrics.pagerank[e]) for e in ranked[:10]],
+    )
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+
+def _csv(path: Path, header: list[str], rows) -> None:
+    with path.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def _slug(edition: str) -> str:
+    return local_name(edition) or "none"
+
+
+def _write_entities_csv(path: Path, corpus: Corpus, G: nx.Graph, m: NetworkMetrics,
+                        per_edition: dict) -> None:
+    eds = list(per_edition)
+    header = (["iri", "type", *(f"label_{lang}" for lang in LANGS), "articles", "degree",
+               "strength", "pagerank", "betweenness", "core", "community"]
+              + [f"articles_{_slug(ed)}" for ed in eds])
+    rows = []
+    for node in m.ranked():
+        info = corpus.entity(node)
+        rows.append([node, info.type, *(info.labels.get(lang, "") for lang in LANGS),
+                     G.nodes[node]["articles"], m.degree[node], m.strength[node],
+                     f"{m.pagerank[node]:.8g}", f"{m.betweenness[node]:.8g}", m.core[node],
+                     m.community[node]]
+                    + [per_edition[ed][0].nodes[node]["articles"] if node in per_edition[ed][0]
+                       else 0 for ed in eds])
+    _csv(path, header, rows)
+
+
+def _write_communities_csv(path: Path, corpus: Corpus, m: NetworkMetrics, lang: str) -> None:
+    rows = []
+    for i, group in enumerate(m.communities):
+        for node in sorted(group, key=lambda x: (-m.pagerank[x], x)):
+            info = corpus.entity(node)
+            rows.append([i, len(group), node, info.label(lang), info.type,
+                         f"{m.pagerank[node]:.8g}"])
+    _csv(path, ["community", "size", "iri", "label", "type", "pagerank"], rows)
+
+
+def _write_rows_csv(path: Path, rows: list[CoverageRow]) -> None:
+    header = ["kind", "iri", "label", "type", "edition", "edition_name", "articles", "total",
+              "edition_size", "share", "rate", "normalised_share"]
+    _csv(path, header, [[r.kind, r.item, r.label, r.type, r.edition, r.edition_name, r.articles,
+                         r.total, r.edition_size, f"{r.share:.6g}", f"{r.rate:.6g}",
+                         f"{r.normalised_share:.6g}"] for r in rows])
+
+
+def _write_distinctive_csv(path: Path, special: dict[str, list[CoverageRow]]) -> None:
+    rows = []
+    for ed, items in special.items():
+        for rank, r in enumerate(items, 1):
+            rows.append([r.edition_name, ed, rank, r.kind, r.item, r.label, r.type, r.articles,
+                         r.total, f"{r.share:.6g}", f"{r.normalised_share:.6g}"])
+    _csv(path, ["edition_name", "edition", "rank", "kind", "iri", "label", "type", "articles",
+                "total", "share", "normalised_share"], rows)
+
+
+def _write_edition_metrics_csv(path: Path, corpus: Corpus, per_edition: dict, lang: str) -> None:
+    rows = []
+    for ed, (H, m) in per_edition.items():
+        for rank, node in enumerate(m.ranked(), 1):
+            rows.append([corpus.edition_name(ed), ed, rank, node, corpus.entity(node).label(lang),
+                         H.nodes[node]["articles"], m.degree[node], f"{m.pagerank[node]:.8g}",
+                         m.community[node]])
+    _csv(path, ["edition_name", "edition", "rank", "iri", "label", "articles", "degree",
+                "pagerank", "community"], rows)
+
+
+def _write_timeline_csv(path: Path, corpus: Corpus, lang: str) -> None:
+    rows = []
+    for period in ("day", "week"):
+        for ed, counts in edition_timeline(corpus, period).items():
+            rows += [[period, p, "edition", ed, corpus.edition_name(ed), k]
+                     for p, k in counts.items()]
+        for e, counts in entity_timeline(corpus, period).items():
+            label = corpus.entity(e).label(lang)
+            rows += [[period, p, "entity", e, label, k] for p, k in counts.items()]
+    _csv(path, ["granularity", "period", "kind", "iri", "label", "articles"], rows)
+
+
+def _write_graph_files(graphml: Path, gexf: Path, corpus: Corpus, G: nx.Graph,
+                       m: NetworkMetrics) -> None:
+    H = nx.Graph()
+    for node, d in G.nodes(data=True):
+        info = corpus.entity(node)
+        H.add_node(node, label=info.label("en"), type=d["type"], articles=int(d["articles"]),
+                   **{f"label_{lang}": info.labels.get(lang, "") for lang in LANGS},
+                   degree=int(m.degree[node]), pagerank=float(m.pagerank[node]),
+                   betweenness=float(m.betweenness[node]), core=int(m.core[node]),
+                   community=int(m.community[node]))
+    H.add_edges_from((u, v, {"weight": int(w)}) for u, v, w in G.edges(data="weight"))
+    nx.write_graphml(H, graphml, encoding="utf-8")
+    nx.write_gexf(H, gexf, encoding="utf-8")
+
+
+# -- HTML --------------------------------------------------------------------------------------
+
+_CSS = """
+body{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",Arial,sans-serif;margin:2em auto;
+max-width:1100px;color:#222;line-height:1.4}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.92em}
+th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+.ar{font-family:"Noto Naskh Arabic","Noto Sans Arabic","DejaVu Sans",serif;direction:rtl;
+unicode-bidi:isolate}
+.muted{color:#777;font-size:.9em}
+"""
+
+
+def _td(value, num: bool = False) -> str:
+    return f'<td class="num">{escape(str(value))}</td>' if num else f"<td>{escape(str(value))}</td>"
+
+
+def _ar(text: str) -> str:
+    return f'<td class="ar" dir="rtl" lang="ar">{escape(text)}</td>'
+
+
+def _table(header: list[str], rows: list[str]) -> str:
+    head = "".join(f"<th>{escape(h)}</th>" for h in header)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _html(corpus: Corpus, G: nx.Graph, m: NetworkMetrics, per_edition: dict,
+          ent_rows: list[CoverageRow], special: dict[str, list[CoverageRow]],
+          files: dict[str, Path], lang: str) -> str:
+    sizes = corpus.edition_sizes()
+    label = {e: corpus.entity(e).label(lang) for e in G}
+    parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+             f"<title>Network analysis</title><style>{_CSS}</style></head><body>",
+             "<h1>News knowledge graph: network analysis</h1>",
+             f'<p>{len(corpus.articles)} articles in {len(sizes)} editions; '
+             f"{G.number_of_nodes()} entities mentioned, {G.number_of_edges()} co-occurrence "
+             f"links (two entities mentioned in the same article), {len(m.communities)} "
+             f"communities, {len(corpus.events)} events.</p>"]
+
+    # editions
+    days = {ed: sorted(d for d in (a.day for a in corpus.articles.values() if a.edition == ed) if d)
+            for ed in sizes}
+    langs = {ed: Counter(a.lang for a in corpus.articles.values() if a.edition == ed)
+             for ed in sizes}
+    rows = []
+    for ed, k in sizes.items():
+        H = per_edition[ed][0]
+        span = f"{days[ed][0]} – {days[ed][-1]}" if days[ed] else ""
+        rows.append("<tr>" + _td(corpus.edition_name(ed)) + _td(", ".join(langs[ed]))
+                    + _td(k, True) + _td(H.number_of_nodes(), True)
+                    + _td(H.number_of_edges(), True) + _td(span) + "</tr>")
+    parts += ["<h2>Editions</h2>",
+              _table(["edition", "language", "articles", "entities", "links", "dates"], rows),
+              svg.bar_chart([(corpus.edition_name(ed), k) for ed, k in sizes.items()],
+                            title="Articles per edition")]
+    weeks = periods(corpus, "week")
+    if len(weeks) > 1:
+        tl = edition_timeline(corpus, "week")
+        parts.append(svg.line_chart(
+            weeks, {corpus.edition_name(ed): [tl.get(ed, {}).get(w, 0) for w in weeks]
+                    for ed in sizes}, title="Articles per ISO week, by edition"))
+
+    # top entities
+    rows = []
+    for rank, node in enumerate(m.ranked()[:40], 1):
+        info = corpus.entity(node)
+        rows.append("<tr>" + _td(rank, True) + _td(info.labels.get("en", label[node]))
+                    + _ar(info.labels.get("ar", "")) + _td(info.labels.get("es", ""))
+                    + _td(info.type) + _td(G.nodes[node]["articles"], True)
+                    + _td(m.degree[node], True) + _td(f"{m.pagerank[node]:.4f}", True)
+                    + _td(f"{m.betweenness[node]:.4f}", True) + _td(m.core[node], True)
+                    + _td(m.community[node], True) + "</tr>")
+    note = "" if m.betweenness_exact else " Betweenness is estimated from a seeded sample."
+    parts += ["<h2>Most central entities</h2>",
+              f'<p class="muted">Ranked by weighted PageRank on the co-occurrence network (edge '
+              f"weight = number of articles mentioning both). Degree = distinct co-mentioned "
+              f"entities; core = k-core number.{note}</p>",
+              _table(["#", "English", "Arabic", "Spanish", "type", "articles", "degree",
+                      "PageRank", "betweenness", "core", "community"], rows)]
+
+    # communities
+    rows = []
+    for i, group in enumerate(m.communities[:20]):
+        members = sorted(group, key=lambda x: (-m.pagerank[x], x))[:10]
+        types = Counter(corpus.entity(x).type for x in group)
+        rows.append("<tr>" + _td(i, True) + _td(len(group), True)
+                    + _td(", ".join(f"{t} {k}" for t, k in types.most_common()))
+                    + _td(", ".join(label[x] for x in members)) + "</tr>")
+    parts += ["<h2>Communities</h2>",
+              '<p class="muted">Louvain (seed 42) on the weighted co-occurrence network, largest '
+              "first; members by PageRank.</p>",
+              _table(["community", "size", "types", "leading members"], rows)]
+
+    # edition comparison
+    by_item: dict[str, dict[str, float]] = {}
+    for r in ent_rows:
+        by_item.setdefault(r.item, {})[r.edition] = r.normalised_share
+    top_items = [e for e in m.ranked() if e in by_item][:25]
+    if len(sizes) > 1:
+        parts += ["<h2>Edition comparison</h2>",
+                  '<p class="muted">Each bar is one entity\'s coverage split by edition, normalised '
+                  "by edition size (the split if every edition had published as many articles).</p>",
+                  svg.stacked_bars([(label[e], by_item[e]) for e in top_items], list(sizes),
+                                   {ed: corpus.edition_name(ed) for ed in sizes},
+                                   title="Normalised share of coverage, most central entities")]
+        for ed, items in special.items():
+            rows = ["<tr>" + _td(r.label) + _td(r.kind if r.kind == "event" else r.type)
+                    + _td(r.articles, True) + _td(r.total, True) + _td(f"{r.share:.0%}", True)
+                    + _td(f"{r.normalised_share:.0%}", True) + "</tr>" for r in items]
+            parts.append(f"<h3>What {escape(corpus.edition_name(ed))} covers that others barely "
+                         "do</h3>")
+            parts.append(_table(["entity or event", "type", "articles here", "articles in all",
+                                 "share", "normalised share"], rows) if rows
+                         else '<p class="muted">nothing stands out</p>')
+
+    # timeline
+    if len(weeks) > 1:
+        tl = entity_timeline(corpus, "week")
+        leaders = m.ranked()[:8]
+        parts += ["<h2>Over time</h2>",
+                  svg.line_chart(weeks, {label[e]: [tl.get(e, {}).get(w, 0) for w in weeks]
+                                         for e in leaders},
+                                 title="Articles per ISO week mentioning the most central entities")]
+    dated = [a.day for a in corpus.articles.values() if a.day]
+    if dated:
+        busiest = Counter(period_of(d) for d in dated).most_common(5)
+        parts.append("<p>Busiest days: " + ", ".join(f"{escape(d)} ({k})" for d, k in busiest)
+                     + "</p>")
+
+    # events
+    if corpus.events:
+        EG = entity_event_graph(corpus)
+        types = Counter(ev.type or "(untyped)" for ev in corpus.events.values())
+        parts += ["<h2>Events</h2>",
+                  svg.bar_chart(types.most_common(15), title="Events by type"),
+                  f"<p>{EG.number_of_nodes()} nodes and {EG.number_of_edges()} actor/place links "
+                  "in the entity-event network.</p>"]
+
+    links = " · ".join(f'<a href="{escape(p.name)}">{escape(p.name)}</a>'
+                       for k, p in files.items() if k != "html")
+    parts += ["<h2>Files</h2>", f"<p>{links}</p>",
+              f'<p class="muted">Metrics are also in the store, graph &lt;{escape(ANALYSIS_GRAPH)}'
+              "&gt;: mkg:pageRank, mkg:degree, mkg:community, mkg:betweenness, mkg:coreNumber, "
+              "mkg:articleCount, mkg:editionMetrics.</p>",
+              "</body></html>"]
+    return "\n".join(parts)

@@ -1,0 +1,236 @@
+"""Reported happenings -> :class:`Event` records, merged across articles and editions.
+
+Per article, each sentence with a trigger (:mod:`kg.events.types`) gives a candidate event: its
+type, the date the sentence states (:mod:`kg.events.timex`, else the publication date), the place
+(the first place mentioned after the trigger, else before it) and the actors (people and
+organisations of the sentence). Candidates of one article with the same type, day and place are
+one event. Across articles, two events are one when they have the same type, days at most
+``day_window`` apart, the same place, and a shared actor or a link as the same story; or the same
+specific place (not a country, not one of the most frequent places) on the same day; or, in two
+articles linked as the same story, one place unknown.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time
+from typing import TYPE_CHECKING, Any
+
+from kg.events.event import Event
+from kg.events.timex import resolve_date
+from kg.events.types import EVENT_TYPES, find_triggers
+from kg.link.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    from kg.article import Article
+    from kg.link.resolve import Resolution
+    from kg.link.stories import StoryLink
+    from kg.nlp.mention import Mention
+
+_SENTENCE = re.compile(r"[^.!?؟\n]+(?:[.!?؟]+|\n|$)")
+#: Statements are everywhere ("said"); only so many per article become events.
+MAX_PER_TYPE_AND_ARTICLE = {"Statement": 1}
+
+
+@dataclass
+class _Candidate:
+    article: str
+    event_type: str
+    day: date
+    dated: bool  # the day came from the text, not the publication date
+    place: str | None
+    actors: Counter = field(default_factory=Counter)
+    trigger: str = ""
+    sentence: str = ""
+    position: int = 0
+
+    @property
+    def ident(self) -> tuple[str, str, str, str]:
+        return (self.article, self.event_type, self.day.isoformat(), self.place or "")
+
+
+def sentences(text: str) -> Iterable[tuple[int, int, str]]:
+    """``(start, end, sentence)`` spans of a text (a light splitter for en/ar/es).
+
+    >>> [s for _, _, s in sentences("One. Two! ثلاثة؟")]
+    ['One.', 'Two!', 'ثلاثة؟']
+    """
+    for m in _SENTENCE.finditer(text):
+        raw = m.group()
+        stripped = raw.strip()
+        if stripped:
+            start = m.start() + raw.index(stripped[0])
+            yield start, start + len(stripped), stripped
+
+
+def _pub_day(article: Article) -> date | None:
+    if article.published is None:
+        return None
+    return article.published.date()
+
+
+def article_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
+                       max_chars: int = 4000) -> list[_Candidate]:
+    """Candidate events of one article (before any merging)."""
+    published = _pub_day(article)
+    lang = article.language or "en"
+    text = article.text
+    spans = sorted(mentions, key=lambda m: (m.start, m.end))
+    out: dict[tuple, _Candidate] = {}
+    per_type: Counter = Counter()
+    for s_start, s_end, sent in sentences(text[:max_chars]):
+        hits = find_triggers(sent, lang)
+        if not hits:
+            continue
+        inside = [m for m in spans if m.start >= s_start and m.end <= s_end]
+        keyed = [(m, _entity_key(resolution, article.id, m)) for m in inside]
+        keyed = [(m, k) for m, k in keyed if k]
+        when = resolve_date(sent, lang, published) if published else None
+        for etype, trigger, offset in hits:
+            if per_type[etype] >= MAX_PER_TYPE_AND_ARTICLE.get(etype, 99):
+                continue
+            pos = s_start + offset
+            places = [(m, k) for m, k in keyed if m.type == "LOC"]
+            after = [k for m, k in places if m.start >= pos]
+            before = [k for m, k in reversed(places) if m.start < pos]
+            place = (after or before or [None])[0]
+            day = when or published
+            if day is None:
+                continue
+            cand = _Candidate(article.id, etype, day, when is not None, place, trigger=trigger,
+                              sentence=sent[:300], position=pos)
+            cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
+            # a state or place named before the trigger, other than the place, acts ("Israel struck")
+            cand.actors.update(k for m, k in places if m.start < pos and k != place)
+            if cand.ident in out:
+                out[cand.ident].actors.update(cand.actors)
+            else:
+                out[cand.ident] = cand
+                per_type[etype] += 1
+    # an event without a place joins the article's same-type, same-day event that has one
+    merged: dict[tuple, _Candidate] = {}
+    for ident in sorted(out):
+        cand = out[ident]
+        if cand.place is None:
+            host = next((c for i, c in sorted(out.items()) if c.place and i[1:3] == ident[1:3]), None)
+            if host is not None:
+                host.actors.update(cand.actors)
+                continue
+        merged[ident] = cand
+    return list(merged.values())
+
+
+def _entity_key(resolution: Any, article_id: str, mention: Mention) -> str | None:
+    if resolution is None:
+        return mention.entity
+    if isinstance(resolution, dict):
+        return resolution.get((article_id, mention.start, mention.end))
+    return resolution.mention_entity(article_id, mention)
+
+
+def _linked(story_links: Sequence[StoryLink] | None) -> set[tuple[str, str]]:
+    out = set()
+    for link in story_links or ():
+        out.add((link.a_id, link.b_id))
+        out.add((link.b_id, link.a_id))
+    return out
+
+
+def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
+                   story_links: Sequence[StoryLink] | None = None, *, day_window: int = 1) -> list[Event]:
+    """All events reported in ``docs``, each merged across the articles that report it.
+
+    The result is sorted by key and does not depend on the order of ``docs``.
+    """
+    docs = sorted(docs, key=lambda d: d[0].id)
+    cands: list[_Candidate] = []
+    for article, mentions in docs:
+        cands.extend(article_candidates(article, mentions, resolution))
+    cands.sort(key=lambda c: c.ident)
+    linked = _linked(story_links)
+    uf: UnionFind[tuple] = UnionFind(c.ident for c in cands)
+    by_type_place: dict[tuple[str, str | None], list[_Candidate]] = defaultdict(list)
+    for c in cands:
+        by_type_place[(c.event_type, c.place)].append(c)
+    broad = _broad_places(cands)
+    # same type, same place, close days, and a shared actor, linked stories, or a specific place
+    for (_etype, place), group in sorted(by_type_place.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        group = sorted(group, key=lambda c: (c.day, c.article))
+        for i, a in enumerate(group):
+            for b in group[i + 1:]:
+                if (b.day - a.day).days > day_window:
+                    break
+                if a.article == b.article:
+                    continue
+                story = (a.article, b.article) in linked
+                shared = set(a.actors) & set(b.actors)
+                if place is None and not story:
+                    continue
+                specific = place is not None and place not in broad and a.day == b.day
+                if story or shared or specific:
+                    uf.union(a.ident, b.ident, "story" if story else "actors" if shared else "place", 1.0)
+    # one place unknown, in linked stories
+    if linked:
+        unknown = [c for c in cands if c.place is None]
+        by_article: dict[str, list[_Candidate]] = defaultdict(list)
+        for c in cands:
+            if c.place is not None:
+                by_article[c.article].append(c)
+        for a in unknown:
+            for b_article in sorted(x for y, x in linked if y == a.article):
+                for b in by_article.get(b_article, ()):
+                    if b.event_type == a.event_type and abs((b.day - a.day).days) <= day_window:
+                        uf.union(a.ident, b.ident, "story", 0.8)
+    by_ident = {c.ident: c for c in cands}
+    events = [_event(sorted((by_ident[i] for i in members), key=lambda c: c.ident), resolution)
+              for members in uf.groups().values()]
+    events.sort(key=lambda e: e.key)
+    return events
+
+
+def _broad_places(cands: Sequence[_Candidate]) -> set[str]:
+    """Places too broad to identify an event by themselves: countries, and very frequent places."""
+    counts = Counter(c.place for c in cands if c.place)
+    total = sum(counts.values())
+    return {p for p, n in counts.items()
+            if p.startswith("country:") or (n >= 20 and n >= 0.03 * total)}
+
+
+def _event(members: list[_Candidate], resolution: Any) -> Event:
+    etype = members[0].event_type
+    days = Counter(c.day for c in members)
+    dated = Counter(c.day for c in members if c.dated)
+    day = min((dated or days).items(), key=lambda kv: (-kv[1], kv[0]))[0]
+    places = Counter(c.place for c in members if c.place)
+    place = min(places.items(), key=lambda kv: (-kv[1], kv[0]))[0] if places else None
+    actors: Counter = Counter()
+    for c in members:
+        actors.update(set(c.actors))
+    top_actors = [k for k, _ in sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+    articles = sorted({c.article for c in members})
+    anchor = members[0]
+    digest = hashlib.sha1("|".join(articles).encode("utf-8")).hexdigest()[:8]
+    place_part = (place or "unplaced").replace(" ", "_")
+    key = f"{etype.lower()}-{day.isoformat()}-{place_part}-{digest}"
+    conf = 0.45 + 0.1 * bool(place) + 0.1 * any(c.dated for c in members) + 0.1 * bool(top_actors)
+    conf = 1 - (1 - conf) ** len(articles)
+    return Event(key=key, event_type=etype,
+                 timestamp=datetime.combine(day, time(0, 0), tzinfo=UTC), place=place,
+                 actors=top_actors, articles=articles, label=_label(etype, place, day, resolution),
+                 trigger=anchor.trigger, confidence=round(min(conf, 0.99), 3))
+
+
+def _label(etype: str, place: str | None, day: date, resolution: Any) -> str:
+    """A readable English label, e.g. "attack or strike in Gaza, 2023-10-17"."""
+    name = EVENT_TYPES[etype].labels["en"]
+    where = ""
+    if place:
+        entity = getattr(resolution, "entities", {}).get(place) if resolution is not None else None
+        labels = entity.pref_labels if entity else {}
+        where = " in " + (labels.get("en") or labels.get("es") or labels.get("ar")
+                          or place.split(":", 1)[-1].replace("_", " "))
+    return f"{name}{where}, {day.isoformat()}"

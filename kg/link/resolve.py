@@ -1,0 +1,661 @@
+"""Entity resolution across languages: mentions of all articles -> one :class:`Entity` per thing.
+
+Evidence, strongest first (each step only joins sets of the same entity type, and never two
+different knowledge-base ids):
+
+1. ``kb-id``: the finder or the knowledge base gave the mention an id.
+2. ``normalised-key``: same key after case/accent folding, Arabic normalisation, titles removed;
+   this is what joins English and Spanish spellings. ``type-vote`` folds a rare type given to a
+   key (a model tagging "Gaza" ORG once) into its dominant type.
+3. ``known-translation``: a small table of names that are translated, not transliterated.
+4. ``lexicon`` (ANETAC name pairs) and ``romanisation`` (``arabic_name_romanizer``) for Arabic
+   names without an id, blocked by a cross-script consonant skeleton and verified by fuzzy
+   similarity (rapidfuzz) to the Latin label of the same type; ``fuzzy`` for Latin spelling
+   variants ("Zelenski"/"Zelensky").
+5. ``same-story``: in two linked reports of one story, an Arabic and a Latin name of the same
+   type with a compatible skeleton are taken as one entity even on weaker similarity.
+6. ``translation``: optional cached machine translation of frequent names nothing else placed.
+7. ``surname``: a short person name ("Trump", "نتنياهو") joins the full name it ends, when that
+   is unambiguous in the corpus; per article, when unambiguous in the article.
+
+The result does not depend on the order of the documents: everything is sorted first, and keys
+are a KB id or ``f"{type}:{key}"``.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from itertools import product
+from typing import TYPE_CHECKING, Any
+
+from kg.link.entity import Entity, Merge
+from kg.link.kbadapter import KBView
+from kg.link.lexicon import arabic_token_forms
+from kg.link.names import fold_latin, is_arabic, key_slug, name_key, skeleton
+from kg.link.unionfind import UnionFind
+
+if TYPE_CHECKING:
+    from kg.article import Article
+    from kg.link.stories import StoryLink
+    from kg.link.translate import TranslationCache
+    from kg.nlp.mention import Mention
+
+log = logging.getLogger(__name__)
+
+TYPES = ("PER", "ORG", "LOC", "EVENT")
+Node = tuple[str, str]  # (type, name key)
+
+#: Confidence of each kind of evidence (the fuzzy kinds scale this by their similarity).
+EVIDENCE_CONFIDENCE = {
+    "kb-id": 1.0, "normalised-key": 0.97, "type-vote": 0.85, "known-translation": 0.95,
+    "lexicon": 0.92, "romanisation": 0.85, "fuzzy": 0.88, "same-story": 0.8,
+    "translation": 0.8, "surname": 0.9, "surname-in-article": 0.9,
+}
+
+#: Names that are translated rather than transliterated (keys as :func:`name_key` makes them).
+#: Countries and big organisations are the knowledge base's job; this covers what often slips.
+KNOWN_TRANSLATIONS: dict[str, tuple[str, ...]] = {
+    "ORG:united nations": ("naciones unidas", "الامم المتحده", "un", "onu"),
+    "ORG:european union": ("union europea", "الاتحاد الاوروبي", "eu", "ue"),
+    "ORG:white house": ("casa blanca", "البيت الابيض"),
+    "ORG:security council": ("consejo de seguridad", "مجلس الامن"),
+    "ORG:un security council": ("consejo de seguridad de la onu", "مجلس الامن الدولي"),
+    "ORG:red cross": ("cruz roja", "الصليب الاحمر"),
+    "ORG:pentagon": ("pentagono", "البنتاغون"),
+    "ORG:state department": ("departamento de estado", "وزاره الخارجيه الاميركيه"),
+    "ORG:israel defense forces": ("idf", "fuerzas de defensa de israel", "جيش الاحتلال",
+                                  "الجيش الاسرائيلي"),
+    "ORG:islamic jihad": ("yihad islamica", "الجهاد الاسلامي"),
+    "ORG:al-qassam brigades": ("qassam brigades", "brigadas al qassam", "كتائب القسام"),
+    "ORG:islamic revolutionary guard corps": ("irgc", "revolutionary guards", "الحرس الثوري",
+                                              "guardia revolucionaria"),
+    "ORG:world health organization": ("who", "organizacion mundial de la salud", "oms",
+                                      "منظمه الصحه العالميه"),
+    "ORG:international court of justice": ("icj", "corte internacional de justicia",
+                                           "محكمه العدل الدوليه"),
+    "ORG:international criminal court": ("icc", "corte penal internacional",
+                                         "المحكمه الجنائيه الدوليه"),
+    "ORG:unrwa": ("الاونروا", "اونروا"),
+    "ORG:nato": ("otan", "الناتو", "حلف الناتو", "حلف شمال الاطلسي"),
+    "ORG:ansar allah": ("انصار الله",),
+    "LOC:gaza strip": ("franja de gaza", "قطاع غزه"),
+    "LOC:west bank": ("cisjordania", "الضفه الغربيه"),
+    "LOC:red sea": ("mar rojo", "البحر الاحمر"),
+    "LOC:middle east": ("medio oriente", "oriente medio", "الشرق الاوسط"),
+    "LOC:jerusalem": ("jerusalen", "القدس", "al-quds"),
+    "LOC:golan heights": ("altos del golan", "الجولان", "هضبه الجولان"),
+    "LOC:al-aqsa mosque": ("mezquita de al aqsa", "المسجد الاقصى", "المسجد الاقصي"),
+    "LOC:tel aviv": ("تل ابيب",),
+    "LOC:gaza": ("غزه",),
+    "LOC:rafah": ("رفح",),
+    "LOC:khan younis": ("خان يونس", "khan yunis"),
+    "LOC:damascus": ("damasco", "دمشق"),
+    "LOC:beirut": ("beirut", "بيروت"),
+    "LOC:cairo": ("el cairo", "القاهره"),
+    "LOC:tehran": ("teheran", "طهران"),
+    "LOC:washington": ("واشنطن",),
+    "LOC:moscow": ("moscu", "موسكو"),
+    "LOC:london": ("londres", "لندن"),
+    "LOC:paris": ("باريس",),
+    "LOC:europe": ("europa", "اوروبا"),
+    "PER:joe biden": ("جو بايدن",),
+    "PER:donald trump": ("دونالد ترامب",),
+    "PER:benjamin netanyahu": ("بنيامين نتنياهو",),
+    "PER:antony blinken": ("انتوني بلينكن",),
+    "PER:hassan nasrallah": ("حسن نصر الله", "حسن نصرالله"),
+    "PER:yahya sinwar": ("يحيي السنوار",),
+    "PER:ismail haniyeh": ("اسماعيل هنيه",),
+    "PER:vladimir putin": ("فلاديمير بوتين", "vladimir putin"),
+    "PER:volodymyr zelensky": ("فولوديمير زيلينسكي",),
+    "PER:ebrahim raisi": ("ابراهيم رييسي", "ebrahim raisi"),
+    "PER:ali khamenei": ("علي خامنيي", "علي الخامنيي"),
+    "PER:yoav gallant": ("يوآف غالانت", "يواف غالانت"),
+    "PER:recep tayyip erdogan": ("رجب طيب اردوغان",),
+    "PER:abdel fattah el-sisi": ("عبد الفتاح السيسي", "abdel fattah al-sisi"),
+    "PER:mahmoud abbas": ("محمود عباس",),
+    "PER:gabriel boric": ("غابرييل بوريك",),
+}
+
+
+# --------------------------------------------------------------------------- result record
+
+
+@dataclass
+class Resolution:
+    """What linking decided, for the builder and the later stages.
+
+    ``entities``: key -> :class:`Entity`; ``mentions``: ``(article_id, start, end)`` -> key;
+    ``tags``: article id -> keys of its editorial tags; ``article_entities``: article id ->
+    sorted keys of everything it mentions.
+    """
+
+    entities: dict[str, Entity] = field(default_factory=dict)
+    mentions: dict[tuple[str, int, int], str] = field(default_factory=dict)
+    tags: dict[str, list[str]] = field(default_factory=dict)
+    article_entities: dict[str, list[str]] = field(default_factory=dict)
+
+    def mention_entity(self, article_id: str, mention: Mention) -> str | None:
+        """The entity key of one mention of one article, or ``None`` when it was not linked."""
+        return self.mentions.get((article_id, mention.start, mention.end))
+
+    def tag_entities(self, article: Article | str) -> list[str]:
+        """Entity keys of an article's editorial tags (tags whose type could not be told are skipped)."""
+        aid = article if isinstance(article, str) else article.id
+        return list(self.tags.get(aid, []))
+
+    def entities_of(self, article_id: str) -> list[str]:
+        """Sorted keys of the entities an article mentions."""
+        return list(self.article_entities.get(article_id, []))
+
+    def entity_sets(self) -> dict[str, set[str]]:
+        """Article id -> set of entity keys (mentions and tags), for story linking."""
+        out = {aid: set(keys) for aid, keys in self.article_entities.items()}
+        for aid, keys in self.tags.items():
+            out.setdefault(aid, set()).update(keys)
+        return out
+
+
+# --------------------------------------------------------------------------- gathering
+
+
+@dataclass
+class _NodeStats:
+    count: int = 0
+    surfaces: Counter = field(default_factory=Counter)  # (surface, lang) -> n
+    kb: Counter = field(default_factory=Counter)
+    articles: set = field(default_factory=set)
+
+
+def _lang_of(article: Article, text: str) -> str:
+    if is_arabic(text):
+        return "ar"
+    lang = article.language or "en"
+    return "en" if lang == "ar" else lang
+
+
+def _tokens_of(key: str) -> list[str]:
+    return key.split()
+
+
+class _Resolver:
+    """One resolution run; see :func:`resolve_entities`."""
+
+    def __init__(self, kb: KBView, translator: TranslationCache | None) -> None:
+        self.kb = kb
+        self.translator = translator
+        self.stats: dict[Node, _NodeStats] = defaultdict(_NodeStats)
+        self.mention_node: dict[tuple[str, int, int], Node] = {}
+        self.article_nodes: dict[str, set[Node]] = defaultdict(set)
+        self.tag_node: dict[str, list[Node]] = defaultdict(list)
+        self.uf: UnionFind[Node] = UnionFind(guard=self._guard)
+        self.root_kb: dict[Node, str] = {}
+        self.root_type: dict[Node, str] = {}
+        self.overrides: dict[tuple[str, Node], Node] = {}  # (article, node) -> node it means there
+
+    # ---- union with guards: one KB id and one type per set
+    def _guard(self, ra: Node, rb: Node) -> bool:
+        ka, kb_ = self.root_kb.get(ra), self.root_kb.get(rb)
+        if ka and kb_ and ka != kb_:
+            return False
+        return True
+
+    def _union(self, a: Node, b: Node, evidence: str, conf: float, same_type: bool = True) -> bool:
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        if ra == rb:
+            return False
+        if same_type and self.root_type[ra] != self.root_type[rb]:
+            return False
+        ka, kb_ = self.root_kb.get(ra), self.root_kb.get(rb)
+        ta, tb = self.root_type[ra], self.root_type[rb]
+        if not self.uf.union(a, b, evidence, conf):
+            return False
+        root = self.uf.find(a)
+        self.root_kb[root] = ka or kb_
+        # the type of a set with a KB id is the KB's; otherwise the one with more mentions
+        if ka:
+            self.root_type[root] = ta
+        elif kb_:
+            self.root_type[root] = tb
+        else:
+            na, nb = self._count_root(ra), self._count_root(rb)
+            self.root_type[root] = ta if (na, ta) >= (nb, tb) else tb
+        self._root_counts[root] = self._count_root(ra) + self._count_root(rb)
+        return True
+
+    def _count_root(self, root: Node) -> int:
+        return self._root_counts.get(root, 0)
+
+    # ---- 1. gather
+    def gather(self, docs: Sequence[tuple[Article, Sequence[Mention]]]) -> None:
+        for article, mentions in docs:
+            aid = article.id
+            for m in sorted(mentions, key=lambda m: (m.start, m.end, m.type, m.surface)):
+                if m.type not in TYPES or not m.surface.strip():
+                    continue
+                lang = _lang_of(article, m.surface)
+                key = name_key(m.surface, lang, m.type)
+                if not key or len(key) < 2:
+                    continue
+                node = (m.type, key)
+                st = self.stats[node]
+                st.count += 1
+                st.surfaces[(m.surface.strip(), lang)] += 1
+                st.articles.add(aid)
+                kb_id = m.entity or self.kb.lookup(m.surface, lang)
+                if kb_id:
+                    st.kb[kb_id] += 1
+                self.mention_node[(aid, m.start, m.end)] = node
+                self.article_nodes[aid].add(node)
+
+    def gather_tags(self, articles: Iterable[Article]) -> None:
+        """Editorial tags: typed by the KB, else by the type the same key has as a mention."""
+        by_key: dict[str, list[Node]] = defaultdict(list)
+        for node in self.stats:
+            by_key[node[1]].append(node)
+        for article in articles:
+            seen: set[Node] = set()
+            for tag in sorted({t.strip() for t in article.tags if t and t.strip()}):
+                lang = _lang_of(article, tag)
+                node = self._tag_node(tag, lang, by_key)
+                if node is None or node in seen:
+                    continue
+                seen.add(node)
+                st = self.stats[node]
+                st.surfaces[(tag, lang)] += 1
+                self.tag_node[article.id].append(node)
+
+    def _tag_node(self, tag: str, lang: str, by_key: dict[str, list[Node]]) -> Node | None:
+        kb_id = self.kb.lookup(tag, lang)
+        if kb_id:
+            etype = self.kb.info(kb_id).type
+            if etype in TYPES:
+                node = (etype, name_key(tag, lang, etype))
+                self.stats[node].kb[kb_id] += 1
+                return node
+        candidates = []
+        for etype in TYPES:
+            node = (etype, name_key(tag, lang, etype))
+            if node in self.stats and self.stats[node].count:
+                candidates.append((self.stats[node].count, node))
+        return max(candidates)[1] if candidates else None
+
+    # ---- 2. sets
+    def init_sets(self) -> None:
+        self._root_counts: dict[Node, int] = {}
+        for node in sorted(self.stats):
+            self.uf.add(node)
+            st = self.stats[node]
+            self.root_type[node] = node[0]
+            self._root_counts[node] = st.count
+            if st.kb:
+                kb_id = min(st.kb.items(), key=lambda kv: (-kv[1], kv[0]))[0]
+                self.root_kb[node] = kb_id
+                kb_type = self.kb.info(kb_id).type
+                if kb_type in TYPES:
+                    self.root_type[node] = kb_type
+
+    def merge_kb(self) -> None:
+        by_id: dict[str, list[Node]] = defaultdict(list)
+        for node in sorted(self.stats):
+            kb_id = self.root_kb.get(node)
+            if kb_id:
+                by_id[kb_id].append(node)
+        for nodes in by_id.values():
+            for other in nodes[1:]:
+                self._union(nodes[0], other, "kb-id", 1.0, same_type=False)
+
+    def merge_type_votes(self) -> None:
+        """A key seen under several types: rare types (< 1/3 of its mentions) join the main one."""
+        by_key: dict[str, list[Node]] = defaultdict(list)
+        for node in sorted(self.stats):
+            by_key[node[1]].append(node)
+        for nodes in by_key.values():
+            if len(nodes) < 2:
+                continue
+            total = sum(self.stats[n].count for n in nodes)
+            main = max(nodes, key=lambda n: (self.stats[n].count, n))
+            for node in nodes:
+                if node != main and self.stats[node].count * 3 < total and node[0] != "EVENT":
+                    self._union(main, node, "type-vote", EVIDENCE_CONFIDENCE["type-vote"],
+                                same_type=False)
+
+    def merge_known_translations(self) -> None:
+        for canon, variants in sorted(KNOWN_TRANSLATIONS.items()):
+            etype, key = canon.split(":", 1)
+            group = [(etype, name_key(v, None, etype)) for v in (key, *variants)]
+            present = [n for n in group if n in self.stats]
+            for other in present[1:]:
+                self._union(present[0], other, "known-translation",
+                            EVIDENCE_CONFIDENCE["known-translation"])
+
+    # ---- 3. cross-script and spelling variants
+    def _latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
+        by_key: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        by_skel: dict[tuple[str, str], list[Node]] = defaultdict(list)
+        for node in sorted(self.stats):
+            etype, key = node
+            if is_arabic(key) or etype == "EVENT":
+                continue
+            by_key[(etype, key)].append(node)
+            core = " ".join(t.removeprefix("al-") for t in key.replace("al ", "al-").split())
+            if core != key:
+                by_key[(etype, core)].append(node)
+            sk = skeleton(key, None, etype)
+            if len(sk) >= 2:
+                by_skel[(etype, sk)].append(node)
+        return by_key, by_skel
+
+    def merge_cross_script(self) -> None:
+        by_key, by_skel = self._latin_index()
+        from rapidfuzz import fuzz
+
+        # Latin spelling variants in one skeleton block ("zelenski" / "zelensky")
+        for (_etype, sk), nodes in sorted(by_skel.items()):
+            if len(nodes) < 2 or len(sk) < 4:
+                continue
+            nodes = sorted(nodes, key=lambda n: (-self.stats[n].count, n))
+            head = nodes[0]
+            for other in nodes[1:]:
+                score = fuzz.ratio(head[1], other[1]) / 100
+                if score >= 0.86 and len(head[1].split()) == len(other[1].split()):
+                    self._union(head, other, "fuzzy", round(EVIDENCE_CONFIDENCE["fuzzy"] * score, 3))
+
+        for node in sorted(self.stats):
+            etype, key = node
+            if not is_arabic(key) or etype == "EVENT" or self.root_kb.get(self.uf.find(node)):
+                continue
+            match = self._lexicon_match(node, by_key) or self._romanised_match(node, by_skel)
+            if match:
+                other, evidence, conf = match
+                self._union(node, other, evidence, conf)
+
+    def _lexicon_match(self, node: Node, by_key) -> tuple[Node, str, float] | None:
+        etype, key = node
+        forms = [arabic_token_forms(t) for t in key.split()]
+        if not all(forms) or len(forms) > 4:
+            return None
+        hits: list[Node] = []
+        for combo in product(*[f[:6] for f in forms]):
+            hits.extend(by_key.get((etype, " ".join(combo)), ()))
+        if not hits:
+            return None
+        best = max(hits, key=lambda n: (self.stats[n].count, n))
+        if len(key.split()) == 1 and self.stats[best].count < 2:
+            return None
+        return best, "lexicon", EVIDENCE_CONFIDENCE["lexicon"]
+
+    def _romanised_match(self, node: Node, by_skel, *, loose: bool = False) -> tuple[Node, str, float] | None:
+        etype, key = node
+        sk = skeleton(key, "ar", etype)
+        candidates = by_skel.get((etype, sk), [])
+        if not candidates or len(sk) < (2 if loose else 3):
+            return None
+        romans = _romanise(key)
+        if not romans:
+            return None
+        from rapidfuzz import fuzz
+
+        scored = []
+        for cand in candidates:
+            cand_key = fold_latin(cand[1])
+            score = max(fuzz.ratio(r, cand_key) for r in romans) / 100
+            scored.append((score, self.stats[cand].count, cand))
+        scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
+        score, _count, best = scored[0]
+        threshold = 0.5 if loose else (0.72 if len(key.split()) > 1 else 0.8)
+        if score < threshold:
+            return None
+        if len(scored) > 1 and scored[1][0] >= score - 0.02 and self.uf.find(scored[1][2]) != self.uf.find(best):
+            return None  # two different entities fit equally well: leave it
+        return best, "romanisation", round(EVIDENCE_CONFIDENCE["romanisation"] * score, 3)
+
+    # ---- 4. linked stories
+    def merge_story_links(self, links: Sequence[StoryLink]) -> None:
+        """Arabic and Latin names of one type in two reports of the same story."""
+        for link in sorted(links, key=lambda s: (s.a_id, s.b_id)):
+            if link.confidence < 0.5:
+                continue
+            nodes = set(self.article_nodes.get(link.a_id, ())) | set(self.article_nodes.get(link.b_id, ()))
+            arabic = sorted(n for n in nodes if is_arabic(n[1]) and n[0] != "EVENT")
+            local: dict[tuple[str, str], list[Node]] = defaultdict(list)
+            for n in sorted(nodes):
+                if not is_arabic(n[1]) and n[0] != "EVENT":
+                    local[(n[0], skeleton(n[1], None, n[0]))].append(n)
+            if not arabic or not local:
+                continue
+            for node in arabic:
+                if self.root_kb.get(self.uf.find(node)):
+                    continue
+                match = self._romanised_match(node, local, loose=True)
+                if match:
+                    conf = round(EVIDENCE_CONFIDENCE["same-story"] * link.confidence, 3)
+                    self._union(node, match[0], "same-story", max(conf, match[2]))
+
+    # ---- 5. translation of what is left
+    def merge_translations(self, limit: int = 300) -> None:
+        if self.translator is None:
+            return
+        by_key, _ = self._latin_index()
+        placed = {self.uf.find(n) for n in self.stats if not is_arabic(n[1])}
+        left = [n for n in self.stats if is_arabic(n[1]) and n[0] != "EVENT"
+                and self.uf.find(n) not in placed and not self.root_kb.get(self.uf.find(n))]
+        left.sort(key=lambda n: (-self.stats[n].count, n))
+        for node in left[:limit]:
+            surface = self.stats[node].surfaces.most_common(1)[0][0][0]
+            english = self.translator.translate(surface, "ar", "en")
+            if not english:
+                continue
+            hits = by_key.get((node[0], name_key(english, "en", node[0])))
+            if hits:
+                best = max(hits, key=lambda n: (self.stats[n].count, n))
+                self._union(node, best, "translation", EVIDENCE_CONFIDENCE["translation"])
+
+    # ---- 6. surnames
+    def merge_surnames(self) -> None:
+        """Short person names join the one full name they end, corpus-wide or per article."""
+        tails: dict[tuple[str, ...], Counter] = defaultdict(Counter)
+        for node in self.stats:
+            if node[0] != "PER":
+                continue
+            toks = tuple(_tokens_of(node[1]))
+            for k in range(1, min(len(toks), 3)):
+                tails[toks[-k:]][self.uf.find(node)] += self.stats[node].count
+        for node in sorted(self.stats):
+            if node[0] != "PER":
+                continue
+            toks = tuple(_tokens_of(node[1]))
+            if len(toks) > 2 or toks not in tails:
+                continue
+            root = self.uf.find(node)
+            counts = Counter({r: c for r, c in tails[toks].items() if r != root})
+            if not counts:
+                continue
+            total = sum(counts.values())
+            top, top_n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+            share = top_n / total
+            if share >= 0.8:
+                self._union(node, top, "surname", round(EVIDENCE_CONFIDENCE["surname"] * share, 3))
+        # per article: an ambiguous surname means the full name the article itself uses
+        for aid in sorted(self.article_nodes):
+            nodes = sorted(n for n in self.article_nodes[aid] if n[0] == "PER")
+            for node in nodes:
+                toks = tuple(_tokens_of(node[1]))
+                if len(toks) > 2:
+                    continue
+                fulls = {self.uf.find(n) for n in nodes
+                         if len(_tokens_of(n[1])) > len(toks) and tuple(_tokens_of(n[1]))[-len(toks):] == toks}
+                fulls.discard(self.uf.find(node))
+                if len(fulls) == 1:
+                    (full,) = fulls
+                    self.overrides[(aid, node)] = full
+
+    # ---- 7. entities
+    def build(self) -> Resolution:
+        groups = self.uf.groups()
+        root_key: dict[Node, str] = {}
+        entities: dict[str, Entity] = {}
+        for root in sorted(groups):
+            members = groups[root]
+            entity = self._entity(root, members)
+            key = entity.key
+            n = 2
+            while key in entities:
+                key = f"{entity.key}~{n}"
+                n += 1
+            entity.key = key
+            entities[key] = entity
+            root_key[root] = key
+        res = Resolution(entities=entities)
+        for (aid, start, end), node in sorted(self.mention_node.items()):
+            target = self.overrides.get((aid, node))
+            root = self.uf.find(target) if target else self.uf.find(node)
+            res.mentions[(aid, start, end)] = root_key[root]
+        per_article: dict[str, set[str]] = defaultdict(set)
+        for (aid, _s, _e), key in res.mentions.items():
+            per_article[aid].add(key)
+        res.article_entities = {aid: sorted(keys) for aid, keys in sorted(per_article.items())}
+        for aid in sorted(self.tag_node):
+            keys = []
+            for node in self.tag_node[aid]:
+                target = self.overrides.get((aid, node)) or node
+                key = root_key[self.uf.find(target)]
+                if key not in keys:
+                    keys.append(key)
+            res.tags[aid] = sorted(keys)
+        return res
+
+    def _entity(self, root: Node, members: list[Node]) -> Entity:
+        etype = self.root_type[root]
+        kb_id = self.root_kb.get(root)
+        surfaces: Counter = Counter()
+        for node in members:
+            surfaces.update(self.stats[node].surfaces)
+        canon = min(members, key=lambda n: (is_arabic(n[1]), -(etype == "PER" and len(n[1].split()) > 1),
+                                            -self.stats[n].count, n[1], n[0]))
+        key = kb_id or f"{etype}:{key_slug(canon[1])}"
+        entity = Entity(key=key, type=etype)
+        info = self.kb.info(kb_id) if kb_id else None
+        by_lang: dict[str, Counter] = defaultdict(Counter)
+        clean_by_lang: dict[str, Counter] = defaultdict(Counter)
+        for (surface, lang), n in surfaces.items():
+            by_lang[lang][surface] += n
+            clean_by_lang[lang][_untitled(surface, lang, etype)] += n
+        for lang in sorted(by_lang):
+            if info and info.labels.get(lang):
+                entity.pref_labels[lang] = info.labels[lang]
+                continue
+            entity.pref_labels[lang] = max(clean_by_lang[lang].items(),
+                                           key=lambda kv: (_label_score(kv[0], lang, etype, kv[1]), kv[0]))[0]
+        if info:
+            for lang, label in info.labels.items():
+                entity.pref_labels.setdefault(lang, label)
+            entity.wikidata, entity.geonames = info.wikidata, info.geonames
+            entity.lon, entity.lat = info.lon, info.lat
+        entity.alt_labels = {(s, lang) for lang, c in by_lang.items() for s in c
+                             if s != entity.pref_labels.get(lang)}
+        entity.alt_labels |= {(s, lang) for lang, c in clean_by_lang.items() for s in c
+                              if s != entity.pref_labels.get(lang)}
+        for node in members:
+            ranked = sorted(self.stats[node].surfaces.items(), key=lambda kv: (-kv[1], kv[0]))
+            if ranked:
+                (top, top_lang), _ = ranked[0]
+                seen_langs = {top_lang}
+                for (label, lang), _n in ranked[1:]:
+                    if lang not in seen_langs:
+                        seen_langs.add(lang)
+                        entity.merges.append(Merge(label=label, lang=lang, evidence="normalised-key",
+                                                   confidence=EVIDENCE_CONFIDENCE["normalised-key"],
+                                                   matched=top))
+            if node == canon or node not in self.uf.evidence:
+                continue
+            evidence, conf, other = self.uf.evidence[node]
+            (label, lang), _ = max(self.stats[node].surfaces.items(), key=lambda kv: (kv[1], kv[0]))
+            other_label = max(self.stats[other].surfaces.items(), key=lambda kv: (kv[1], kv[0]))[0][0] \
+                if self.stats[other].surfaces else other[1]
+            entity.merges.append(Merge(label=label, lang=lang, evidence=evidence, confidence=conf,
+                                       matched=other_label))
+        if kb_id:
+            entity.merges.insert(0, Merge(label=entity.pref_labels.get("en") or key, lang="en"
+                                          if "en" in entity.pref_labels else next(iter(entity.pref_labels), ""),
+                                          evidence="kb-id", confidence=1.0, matched=kb_id))
+        return entity
+
+
+def _untitled(surface: str, lang: str, etype: str) -> str:
+    """The surface without leading titles ("President Donald Trump" -> "Donald Trump").
+
+    >>> _untitled("President Donald Trump", "en", "PER")
+    'Donald Trump'
+    """
+    words = surface.split()
+    n = len(name_key(surface, lang, etype).split())
+    return " ".join(words[-n:]) if 0 < n < len(words) else surface
+
+
+def _label_score(surface: str, lang: str, etype: str, count: int) -> float:
+    """Preferred label: frequent, a full name for people, no titles."""
+    key = name_key(surface, lang, etype)
+    titled = key != name_key(surface, lang, "ORG")
+    full = etype == "PER" and len(key.split()) > 1
+    return count * (2.0 if full else 1.0) * (0.4 if titled else 1.0)
+
+
+_ROMAN_CACHE: dict[str, tuple[str, ...]] = {}
+
+
+def _romanise(key: str) -> tuple[str, ...]:
+    """Latin renderings of an Arabic name: the romaniser's top 3 plus ANETAC token forms."""
+    if key in _ROMAN_CACHE:
+        return _ROMAN_CACHE[key]
+    out: list[str] = []
+    try:
+        import arabic_name_romanizer as anr
+
+        out = [fold_latin(c.text) for c in anr.transliterate(key, top_k=3)]
+    except Exception:  # noqa: BLE001 - the romaniser is evidence, not a requirement
+        out = []
+    forms = [arabic_token_forms(t) or () for t in key.split()]
+    if forms and all(forms):
+        out.extend(" ".join(c) for c in product(*[f[:2] for f in forms]))
+    result = tuple(dict.fromkeys(o for o in out if o))
+    _ROMAN_CACHE[key] = result
+    return result
+
+
+def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
+                     story_links: Sequence[StoryLink] | None = None, *,
+                     kb: Any | None = None, translator: TranslationCache | None = None) -> Resolution:
+    """Resolve every mention of every article to one entity per real-world thing.
+
+    ``kb`` is a knowledge base (anything with ``lookup(label, lang)``); by default the project's
+    one when :mod:`kg.kb` provides it. ``translator`` (a :class:`~kg.link.translate.TranslationCache`)
+    is asked about frequent Arabic names nothing else placed; without it nothing is translated.
+    The result is the same for any order of ``docs``.
+
+    >>> from kg.article import Article
+    >>> from kg.nlp.mention import Mention
+    >>> a = Article(id="a", title="Trump", body="", language="en")
+    >>> b = Article(id="b", title="Donald Trump habló", body="", language="es")
+    >>> res = resolve_entities([(a, [Mention(0, 5, "Trump", "PER")]),
+    ...                         (b, [Mention(0, 12, "Donald Trump", "PER")])], kb=False)
+    >>> sorted(res.entities)
+    ['PER:donald_trump']
+    """
+    view = KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
+    docs = sorted(docs, key=lambda d: d[0].id)
+    r = _Resolver(view, translator)
+    r.gather(docs)
+    r.gather_tags([a for a, _ in docs])
+    r.init_sets()
+    r.merge_kb()
+    r.merge_type_votes()
+    r.merge_known_translations()
+    r.merge_cross_script()
+    if story_links:
+        r.merge_story_links(story_links)
+    r.merge_translations()
+    r.merge_surnames()
+    return r.build()

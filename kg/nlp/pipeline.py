@@ -1,0 +1,166 @@
+"""Find entity mentions: the statistical model of a language fused with the KB matcher.
+
+``find_mentions(text, lang) -> list[Mention]`` is the public entry point. Per language, a
+registry (:data:`MODEL_FACTORIES`) says how to build the statistical finder; models and the
+KB matcher (:mod:`kg.nlp.kb_matcher`, when importable) are loaded lazily, once per process.
+
+Fusion rules (:func:`fuse`):
+
+* overlapping candidates: the longer span wins; on equal length the KB mention wins when the
+  types agree or the model is unsure (confidence < 0.9), otherwise the model's typing wins;
+* a model span identical to a KB span of the same type takes the KB's ``entity`` id
+  (``source="kb"``); other model-only spans keep ``entity=None`` (linking fills it later);
+* KB-only spans are kept as they are.
+
+Text is processed in chunks of at most :data:`CHUNK_CHARS` characters cut at line breaks (or
+sentence ends, or whitespace), so arbitrarily long input works; offsets are always ``str``
+indices into the original text. Empty text and unknown languages give ``[]``.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import replace
+from functools import cache
+from pathlib import Path
+
+from kg.nlp.mention import Mention, MentionFinder
+
+log = logging.getLogger(__name__)
+
+MODELS = Path(__file__).resolve().parent / "models"
+CHUNK_CHARS = 100_000
+"""Longest piece of text handed to a finder at once."""
+
+
+def _crf(lang: str) -> Callable[[], MentionFinder]:
+    def make() -> MentionFinder:
+        from kg.nlp.statistical.crf import CRFFinder
+
+        return CRFFinder(MODELS / lang)
+    return make
+
+
+def _crf_with_fallback(primary: str, fallback: str) -> Callable[[], MentionFinder]:
+    """A CRF that needs an optional resource (e.g. a spaCy package), else a plainer one."""
+    def make() -> MentionFinder:
+        from kg.nlp.statistical.crf import CRFFinder
+
+        finder = CRFFinder(MODELS / primary)
+        try:
+            finder(".")  # forces lazy resources (spaCy) to load
+            return finder
+        except (RuntimeError, OSError, ImportError) as exc:
+            log.warning("NER model %s unusable (%s); using %s", primary, exc, fallback)
+            return CRFFinder(MODELS / fallback)
+    return make
+
+
+MODEL_FACTORIES: dict[str, Callable[[], MentionFinder]] = {
+    "en": _crf("en"),
+    "es": _crf("es"),
+    "ar": _crf("ar"),
+}
+"""How to build each language's statistical finder (a registry, not an if-chain)."""
+
+
+@cache
+def model_finder(lang: str) -> MentionFinder | None:
+    """The statistical finder for ``lang`` (cached), or None for an unsupported language."""
+    factory = MODEL_FACTORIES.get(lang)
+    return factory() if factory else None
+
+
+@cache
+def kb_finder(lang: str) -> MentionFinder | None:
+    """The KB matcher for ``lang`` (cached), or None when :mod:`kg.nlp.kb_matcher` is absent."""
+    try:
+        from kg.nlp.kb_matcher import KBMatcher  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+    try:
+        return KBMatcher(lang)
+    except Exception as exc:  # noqa: BLE001 - a broken KB must not stop NER
+        log.warning("KB matcher for %s unavailable: %s", lang, exc)
+        return None
+
+
+def _overlaps(a: Mention, b: Mention) -> bool:
+    return a.start < b.end and b.start < a.end
+
+
+def fuse(model: list[Mention], kb: list[Mention]) -> list[Mention]:
+    """Merge model and KB mentions by the rules in the module doc; sorted by offset."""
+    if not kb:
+        return sorted(model, key=lambda m: (m.start, m.end))
+    exact = {(m.start, m.end, m.type): m for m in kb}
+
+    def rank(m: Mention) -> tuple:
+        length = m.end - m.start
+        if m.source == "kb":
+            pri = 0
+        else:
+            rivals = [k for k in kb if k.start == m.start and k.end == m.end]
+            pri = 1 if (not rivals or any(k.type == m.type for k in rivals)
+                        or m.confidence < 0.9) else -1
+        return (-length, pri, m.start)
+
+    chosen: list[Mention] = []
+    for m in sorted([*model, *kb], key=rank):
+        if any(_overlaps(m, c) for c in chosen):
+            continue
+        if m.source != "kb":
+            k = exact.get((m.start, m.end, m.type))
+            if k is not None:
+                m = replace(k, confidence=max(k.confidence, m.confidence))
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+_CUTS = (re.compile(r"\n"), re.compile(r"[.!?؟]\s"), re.compile(r"\s"))
+
+
+def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
+    """Split ``text`` into (offset, piece) of at most ``size`` chars at natural boundaries."""
+    out: list[tuple[int, str]] = []
+    pos = 0
+    n = len(text)
+    while n - pos > size:
+        window = text[pos:pos + size]
+        cut = 0
+        for pat in _CUTS:
+            ends = [m.end() for m in pat.finditer(window, size // 2)]
+            if ends:
+                cut = ends[-1]
+                break
+        if cut <= 0:
+            cut = size
+        out.append((pos, text[pos:pos + cut]))
+        pos += cut
+    out.append((pos, text[pos:]))
+    return out
+
+
+def find_mentions(text: str, lang: str, *, use_kb: bool = True) -> list[Mention]:
+    """Entity mentions (PER/ORG/LOC/EVENT) in ``text`` of language ``lang`` ("en", "es", "ar").
+
+    Offsets are ``str`` indices into ``text`` (``text[m.start:m.end] == m.surface``). Returns
+    ``[]`` for empty text or an unsupported language.
+    """
+    if not text or not text.strip():
+        return []
+    model = model_finder(lang)
+    kb = kb_finder(lang) if use_kb else None
+    if model is None and kb is None:
+        return []
+    out: list[Mention] = []
+    for offset, piece in chunks(text):
+        found_m = model(piece) if model else []
+        found_k = kb(piece) if kb else []
+        for m in fuse(found_m, found_k):
+            if offset:
+                m = replace(m, start=m.start + offset, end=m.end + offset)
+            out.append(m)
+    return out

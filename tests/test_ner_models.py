@@ -1,0 +1,117 @@
+"""The shipped NER models: load offline, find obvious entities in real sentences, keep offsets.
+
+Sentences are short excerpts of the real corpora in ../shared/data (BBC News 2023-10,
+prensa_chile 2023, Al Mayadeen Arabic 2023-10), quoted here as test data.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.nlp import pipeline
+from kg.nlp.evaluate import evaluate_conll
+from kg.nlp.mention import Mention
+from kg.nlp.statistical.tokenize import tokenize
+
+NER = Path(__file__).resolve().parent / "fixtures" / "ner"
+
+# BBC News, https://www.bbc.co.uk/news/world-middle-east-67067595
+EN = ('"From 6.30am, we were itching to know why we weren\'t being called up already," said '
+      "Michael Goldberg, a 24-year-old reservist in Jerusalem. He had only recently returned to "
+      "Jerusalem, to visit family after moving to the US six months earlier.")
+# prensa_chile, 2023-01-04, "El presidente de Colombia, Gustavo Petro, visitará Chile ..."
+ES = ("La información fue revelada por la vocera de Gobierno, Camila Vallejo y la titular de "
+      "Relaciones Exteriores, Antonia Urrejola, quienes confirmaron que el mandatario colombiano "
+      "tendrá una reunión con el Presidente Gabriel Boric.")
+# Al Mayadeen, almayadeen_ar_2023_10.json ("إعلام إسرائيلي: جبهة خامسة ...")
+AR = ('جبهة خامسة تُقلق "إسرائيل"، في هذه الأيام، بالإضافة إلى قطاع غزّة، ولبنان، وسوريا، '
+      "والضفة الغربية.")
+
+
+def _no_kb(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "kb_finder", lambda lang: None)
+
+
+def _check_offsets(text: str, ms: list[Mention]) -> None:
+    for m in ms:
+        assert text[m.start:m.end] == m.surface
+        assert m.type in ("PER", "ORG", "LOC", "EVENT")
+    assert ms == sorted(ms, key=lambda m: (m.start, m.end))
+
+
+def _found(text: str, lang: str) -> set[tuple[str, str]]:
+    ms = pipeline.find_mentions(text, lang, use_kb=False)
+    _check_offsets(text, ms)
+    return {(m.surface, m.type) for m in ms}
+
+
+def test_english() -> None:
+    found = _found(EN, "en")
+    assert {("Michael Goldberg", "PER"), ("Jerusalem", "LOC"), ("US", "LOC")} <= found
+
+
+def test_spanish() -> None:
+    found = _found(ES, "es")
+    assert {("Camila Vallejo", "PER"), ("Antonia Urrejola", "PER"),
+            ("Gabriel Boric", "PER")} <= found
+
+
+def test_arabic_clitic_offsets() -> None:
+    ms = pipeline.find_mentions(AR, "ar", use_kb=False)
+    _check_offsets(AR, ms)
+    found = {(m.surface, m.type) for m in ms}
+    assert {("إسرائيل", "LOC"), ("لبنان", "LOC"), ("سوريا", "LOC")} <= found
+    leb = next(m for m in ms if m.surface == "لبنان")
+    assert AR[leb.start - 1] == "و"  # the conjunction is outside the mention
+
+
+def test_edge_cases() -> None:
+    assert pipeline.find_mentions("", "en") == []
+    assert pipeline.find_mentions("   \n", "ar") == []
+    assert pipeline.find_mentions("Paris is in France.", "xx") == []
+
+
+def test_chunking_keeps_offsets(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = (EN + "\n") * 8
+    monkeypatch.setattr(pipeline, "CHUNK_CHARS", 300)
+    pieces = pipeline.chunks(text, 300)
+    assert "".join(p for _, p in pieces) == text and len(pieces) > 1
+    ms = pipeline.find_mentions(text, "en", use_kb=False)
+    _check_offsets(text, ms)
+    assert sum(m.surface == "Michael Goldberg" for m in ms) == 8
+
+
+def test_tokenizer_offsets() -> None:
+    for text in (EN, ES, AR, "U.S. Sen. John's «Hamas»-run (EE.UU.) منظمة\"هيومن"):
+        for t in tokenize(text):
+            assert text[t.start:t.end] == t.text
+
+
+def test_fuse_rules() -> None:
+    # "Bank of America in Jordan"
+    model = [Mention(0, 15, "Bank of America", "ORG", confidence=0.99),
+             Mention(19, 25, "Jordan", "PER", confidence=0.6)]
+    kb = [Mention(8, 15, "America", "LOC", "E1", source="kb"),
+          Mention(19, 25, "Jordan", "LOC", "E2", source="kb")]
+    out = pipeline.fuse(model, kb)
+    assert [(m.surface, m.type, m.entity) for m in out] == [
+        ("Bank of America", "ORG", None), ("Jordan", "LOC", "E2")]
+    # identical span and type: the KB id is attached
+    same = pipeline.fuse([replace(kb[1], source="model", entity=None)], kb[1:])
+    assert same[0].entity == "E2"
+
+
+@pytest.mark.parametrize("name,lang,minimum", [
+    ("en_conll2003_valid_head.conll", "en", 0.8),
+    ("es_conll2002_testa_head.conll", "es", 0.7),
+    ("ar_newsfane_head.conll", "ar", 0.6),
+])
+def test_shipped_model_on_fixture(name: str, lang: str, minimum: float,
+                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    _no_kb(monkeypatch)
+    rep = evaluate_conll(NER / name, lang)
+    assert rep.micro.gold == {"en": 5, "es": 13, "ar": 6}[lang]
+    assert rep.micro.f1 >= minimum, rep.format_table()

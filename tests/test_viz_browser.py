@@ -1,0 +1,117 @@
+"""The network page in a real browser: headless Chromium, every host name unresolvable.
+
+Skips when Chromium is not installed (``scripts/install_browser.sh`` installs it; CI runs it).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from kg.analysis.sample import sample_store
+from kg.rdf.vocab import entity_iri
+from kg.viz import write_viz
+from kg.viz.browser import Browser, find_chromium
+
+pytestmark = pytest.mark.skipif(
+    find_chromium() is None,
+    reason="chromium not installed (run scripts/install_browser.sh)")
+
+STABLE = "document.body.getAttribute('data-stable') === '1'"
+
+# non-white pixels of the network canvas, read back from its own 2D context
+INK = """(() => {
+  const c = document.querySelector('#mynetwork canvas');
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  let ink = 0;
+  for (let i = 0; i < d.length; i += 4) {
+    if (d[i + 3] > 0 && (d[i] < 240 || d[i + 1] < 240 || d[i + 2] < 240)) ink++;
+  }
+  return ink;
+})()"""
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(timeout=90) as b:
+        yield b
+
+
+@pytest.fixture(scope="module")
+def pages(tmp_path_factory) -> dict[str, Path]:
+    out = tmp_path_factory.mktemp("viz")
+    store = sample_store()
+    return {lang: write_viz(store, out / f"graph-{lang}.html", lang=lang) for lang in ("en", "ar")}
+
+
+@pytest.fixture()
+def page(browser, pages):
+    p = browser.open(pages["en"])
+    p.wait_for(STABLE)
+    return p
+
+
+def test_loads_offline_without_errors(page):
+    assert page.errors == []
+    assert page.external_requests == []
+    assert any(u.startswith("file:") for u in page.requests)
+    assert page.eval("typeof vis") == "object"
+
+
+def test_canvas_is_drawn_and_physics_stops(page):
+    assert page.eval(INK) > 2000
+    assert page.eval("mkgViz.network.physics.physicsEnabled") is False
+    assert page.eval("mkgViz.visibleNodeIds().length") == 9
+
+
+def test_search_by_typing_selects_and_focuses(page):
+    page.type_text("#search", "حماس")  # Arabic label finds the node in the English page
+    assert page.eval("mkgViz.network.getSelectedNodes()") == [entity_iri("ORG:hamas")]
+    assert page.eval("document.getElementById('info').style.display") == "block"
+    assert "Hamás" in page.eval("document.getElementById('info').textContent")
+    page.eval("document.getElementById('search').value = ''")
+    page.type_text("#search", "libano")  # accents and case ignored
+    assert page.eval("mkgViz.network.getSelectedNodes()") == [entity_iri("LOC:lebanon")]
+    assert page.errors == []
+
+
+def test_type_filter_hides_nodes(page):
+    before = page.eval("mkgViz.visibleNodeIds().length")
+    page.eval("document.querySelector('#type-filters input[data-key=LOC]').click()")
+    after = page.eval("mkgViz.visibleNodeIds().length")
+    assert after == before - 4  # Gaza, Israel, Lebanon, Santiago
+    assert "5 of 9" in page.eval("document.getElementById('summary').textContent")
+    page.eval("document.getElementById('reset').click()")
+    assert page.eval("mkgViz.visibleNodeIds().length") == before
+
+
+def test_edition_and_date_filters(page):
+    # only Prensa Chile: Boric, Santiago, Gaza
+    page.eval("mkgViz.setEdition(0, false); mkgViz.setEdition(1, false)")
+    assert page.eval("mkgViz.visibleNodeIds().length") == 3
+    page.eval("document.getElementById('reset').click()")
+    # 16-17 October only: am-3 (Hezbollah, Lebanon, Gaza) and bbc-3 (Gaza, Israel)
+    page.eval("""(() => { const f = document.getElementById('date-from');
+        f.value = '2023-10-16'; f.dispatchEvent(new Event('change')); })()""")
+    assert page.eval("mkgViz.visibleNodeIds().length") == 4
+    assert page.errors == []
+
+
+def test_arabic_page_draws(browser, pages, tmp_path):
+    p = browser.open(pages["ar"])
+    p.wait_for(STABLE)
+    assert p.errors == [] and p.external_requests == []
+    assert p.eval("document.documentElement.lang") == "ar"
+    assert p.eval("getComputedStyle(document.getElementById('mynetwork')).direction") == "rtl"
+    assert p.eval(INK) > 2000
+    shot = p.screenshot(tmp_path / "ar.png")
+    assert shot.stat().st_size > 10_000
+
+
+def test_detects_a_request_that_leaves_the_file(browser, tmp_path):
+    """The check itself works: a page that fetches from a host is caught (and fails offline)."""
+    bad = tmp_path / "bad.html"
+    bad.write_text('<html><body><img src="https://cdn.example.org/x.png"></body></html>')
+    p = browser.open(bad)
+    assert p.external_requests == ["https://cdn.example.org/x.png"]
