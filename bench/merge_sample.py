@@ -198,11 +198,10 @@ def corpus_mentions(articles: list[Article], finder_name: str = "auto") -> list[
 
 
 def multilingual(entities) -> list:
-    """Entities whose labels span two or more languages."""
+    """Entities met (mentioned or tagged) in two or more languages."""
     out = []
     for e in entities.values():
-        langs = set(e.pref_labels) | {lang for _l, lang in e.alt_labels}
-        if len(langs) >= 2:
+        if len(e.languages) >= 2:
             out.append(e)
     return out
 

@@ -95,8 +95,8 @@ def test_single_arabic_surname_merges_with_latin_in_linked_stories():
     unlinked = resolve_entities(docs, kb=False)
     linked = resolve_entities(docs, [StoryLink("ar-1", "en-1", 0.9, "test")], kb=False)
     key_ar = linked.mention_entity("ar-1", docs[0][1][0])
-    assert key_ar == linked.mention_entity("en-1", docs[1][1][0]) == "PER:trump"
-    merge = [m for m in linked.entities["PER:trump"].merges if m.lang == "ar"]
+    assert key_ar == linked.mention_entity("en-1", docs[1][1][0]) == "PER:trump_en"
+    merge = [m for m in linked.entities[key_ar].merges if m.lang == "ar"]
     assert merge and merge[0].evidence in ("same-story", "romanisation", "lexicon")
     # without the story link a lone single token with a weak romanisation stays apart
     assert len(unlinked.entities) in (1, 2)

@@ -99,7 +99,11 @@ def build_common_words() -> set[str]:
 
 
 def build_person_names() -> set[str]:
-    """Single-token personal names (folded English and normalised Arabic) from ANETAC."""
+    """Single-token personal names (folded English and normalised Arabic) from ANETAC.
+
+    Only the names that actually collide with a city name are written to ``person_names.txt``
+    (by :func:`main`), which is what a rebuild without the corpus needs.
+    """
     path = DATA / "person_names.txt"
     src = SHARED / "lexicon/anetac_en_ar/EN-AR_Named-entities.txt"
     if not src.exists():
@@ -116,9 +120,7 @@ def build_person_names() -> set[str]:
             per.update(keys)
         elif kind == "LOCATION":
             loc |= keys
-    names = {k for k in per if k not in loc and len(k) >= 3}
-    path.write_text("\n".join(sorted(names)) + "\n", encoding="utf-8")
-    return names
+    return {k for k in per if k not in loc and len(k) >= 3}
 
 
 def _pure_arabic(name: str) -> bool:
@@ -194,7 +196,7 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
             "en": names["en"][code], "ar": names["ar"][code], "es": names["es"][code],
             "aliases": {},
         })
-    for code, s in sorted(gc.get_us_states().items()):
+    for _code, s in sorted(gc.get_us_states().items()):
         rows.append({
             "id": f"geo:{s['geonameid']}", "type": "LOC", "kind": "state",
             "geonames": str(s["geonameid"]), "wikidata": "", "lat": "", "lon": "",
@@ -202,6 +204,13 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
             "aliases": {},
         })
 
+    def _person(key: str, pop: int) -> bool:
+        if " " in key or key not in persons:
+            return False
+        collisions.add(key)
+        return pop < 500_000
+
+    collisions: set[str] = set()
     tz_names = _tz_cities()
     cities = sorted(gc.get_cities().values(), key=lambda c: -c["population"])
     tz_taken: set[str] = set()
@@ -238,12 +247,12 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
                     return False
                 if _letters(key) <= 3 and pop < 200_000:
                     return False
-                return not (" " not in key and key in persons and pop < 500_000)
+                return not _person(key, pop)
             if key in common or _letters(key) < 3:
                 return False
             if _letters(key) <= 4 and pop < 100_000:
                 return False
-            return not (" " not in key and key in persons and pop < 500_000)
+            return not _person(key, pop)
 
         if labels["ar"] == "" and aliases["ar"]:
             labels["ar"] = aliases["ar"][0]
@@ -266,6 +275,7 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
             "lon": f"{c['longitude']:.5f}", "population": str(pop), "country": c["countrycode"],
             **labels, "aliases": aliases, "blocked": blocked,
         })
+    (DATA / "person_names.txt").write_text("\n".join(sorted(collisions)) + "\n", encoding="utf-8")
     return rows
 
 

@@ -34,3 +34,9 @@ class Entity:
     lon: float | None = None
     lat: float | None = None
     merges: list[Merge] = field(default_factory=list)
+    mention_counts: dict[str, int] = field(default_factory=dict)  # lang -> mentions (and tags) seen
+
+    @property
+    def languages(self) -> list[str]:
+        """Languages the entity was actually met in (not only labelled in by the KB)."""
+        return sorted(lang for lang, n in self.mention_counts.items() if n)

@@ -177,7 +177,29 @@ def _lang_of(article: Article, text: str) -> str:
 
 
 def _tokens_of(key: str) -> list[str]:
-    return key.split()
+    return bare(key).split()
+
+
+def bare(key: str) -> str:
+    """A node key without its language mark ("rosa#es" -> "rosa")."""
+    return key.split("#", 1)[0]
+
+
+def node_key(surface: str, lang: str, etype: str, kb_id: str | None) -> str:
+    """The key of a mention's node. A one-word Latin name without a KB id is kept apart per
+    language for people and organisations ("Rosa"@es and "Rosa"@en are probably different
+    people); places and acronyms stay shared.
+
+    >>> node_key("Rosa", "es", "PER", None), node_key("NASA", "es", "ORG", None)
+    ('rosa#es', 'nasa')
+    >>> node_key("Donald Trump", "es", "PER", None)
+    'donald trump'
+    """
+    key = name_key(surface, lang, etype)
+    if (lang != "ar" and " " not in key and not kb_id and key and etype in ("PER", "ORG")
+            and not (etype == "ORG" and surface.strip().isupper())):
+        return f"{key}#{lang}"
+    return key
 
 
 class _Resolver:
@@ -236,15 +258,17 @@ class _Resolver:
                 if m.type not in TYPES or not m.surface.strip():
                     continue
                 lang = _lang_of(article, m.surface)
-                key = name_key(m.surface, lang, m.type)
-                if not key or len(key) < 2:
+                if lang != "ar" and not any(c.isupper() for c in m.surface):
+                    continue  # "la meta", "alza de": not a name in a cased language
+                kb_id = m.entity or self.kb.lookup(m.surface, lang)
+                key = node_key(m.surface, lang, m.type, kb_id)
+                if not key or len(bare(key)) < 2:
                     continue
                 node = (m.type, key)
                 st = self.stats[node]
                 st.count += 1
                 st.surfaces[(m.surface.strip(), lang)] += 1
                 st.articles.add(aid)
-                kb_id = m.entity or self.kb.lookup(m.surface, lang)
                 if kb_id:
                     st.kb[kb_id] += 1
                 self.mention_node[(aid, m.start, m.end)] = node
@@ -272,12 +296,12 @@ class _Resolver:
         if kb_id:
             etype = self.kb.info(kb_id).type
             if etype in TYPES:
-                node = (etype, name_key(tag, lang, etype))
+                node = (etype, node_key(tag, lang, etype, kb_id))
                 self.stats[node].kb[kb_id] += 1
                 return node
         candidates = []
         for etype in TYPES:
-            node = (etype, name_key(tag, lang, etype))
+            node = (etype, node_key(tag, lang, etype, None))
             if node in self.stats and self.stats[node].count:
                 candidates.append((self.stats[node].count, node))
         return max(candidates)[1] if candidates else None
@@ -325,7 +349,7 @@ class _Resolver:
     def merge_known_translations(self) -> None:
         for canon, variants in sorted(KNOWN_TRANSLATIONS.items()):
             etype, key = canon.split(":", 1)
-            group = [(etype, name_key(v, None, etype)) for v in (key, *variants)]
+            group = [(etype, k) for v in (key, *variants) for k in _variant_keys(v, etype)]
             present = [n for n in group if n in self.stats]
             for other in present[1:]:
                 self._union(present[0], other, "known-translation",
@@ -336,7 +360,7 @@ class _Resolver:
         by_key: dict[tuple[str, str], list[Node]] = defaultdict(list)
         by_skel: dict[tuple[str, str], list[Node]] = defaultdict(list)
         for node in sorted(self.stats):
-            etype, key = node
+            etype, key = node[0], bare(node[1])
             if is_arabic(key) or etype == "EVENT":
                 continue
             by_key[(etype, key)].append(node)
@@ -359,8 +383,10 @@ class _Resolver:
             nodes = sorted(nodes, key=lambda n: (-self.stats[n].count, n))
             head = nodes[0]
             for other in nodes[1:]:
-                score = fuzz.ratio(head[1], other[1]) / 100
-                if score >= 0.86 and len(head[1].split()) == len(other[1].split()):
+                if len(_tokens_of(other[1])) < 2 or len(_tokens_of(head[1])) < 2:
+                    continue  # one word ("Martin"/"Martine", "Metropolitan"/"Metropolitana") is too little
+                score = fuzz.ratio(bare(head[1]), bare(other[1])) / 100
+                if score >= 0.86 and len(_tokens_of(head[1])) == len(_tokens_of(other[1])):
                     self._union(head, other, "fuzzy", round(EVIDENCE_CONFIDENCE["fuzzy"] * score, 3))
 
         for node in sorted(self.stats):
@@ -375,11 +401,11 @@ class _Resolver:
     def _lexicon_match(self, node: Node, by_key) -> tuple[Node, str, float] | None:
         etype, key = node
         forms = [arabic_token_forms(t) for t in key.split()]
-        if not all(forms) or len(forms) > 4:
+        if not all(forms) or len(forms) > 4 or not _arabic_name_like(key):
             return None
         hits: list[Node] = []
         for combo in product(*[f[:6] for f in forms]):
-            hits.extend(by_key.get((etype, " ".join(combo)), ()))
+            hits.extend(c for c in by_key.get((etype, " ".join(combo)), ()) if _compatible(key, bare(c[1])))
         if not hits:
             return None
         best = max(hits, key=lambda n: (self.stats[n].count, n))
@@ -390,8 +416,8 @@ class _Resolver:
     def _romanised_match(self, node: Node, by_skel, *, loose: bool = False) -> tuple[Node, str, float] | None:
         etype, key = node
         sk = skeleton(key, "ar", etype)
-        candidates = by_skel.get((etype, sk), [])
-        if not candidates or len(sk) < (2 if loose else 3):
+        candidates = [c for c in by_skel.get((etype, sk), []) if _compatible(key, bare(c[1]))]
+        if not candidates or len(sk) < (2 if loose else 3) or not _arabic_name_like(key):
             return None
         romans = _romanise(key)
         if not romans:
@@ -400,12 +426,12 @@ class _Resolver:
 
         scored = []
         for cand in candidates:
-            cand_key = fold_latin(cand[1])
+            cand_key = fold_latin(bare(cand[1]))
             score = max(fuzz.ratio(r, cand_key) for r in romans) / 100
             scored.append((score, self.stats[cand].count, cand))
         scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
         score, _count, best = scored[0]
-        threshold = 0.5 if loose else (0.72 if len(key.split()) > 1 else 0.8)
+        threshold = 0.5 if loose else (0.72 if len(key.split()) > 1 else 0.85)
         if score < threshold:
             return None
         if len(scored) > 1 and scored[1][0] >= score - 0.02 and self.uf.find(scored[1][2]) != self.uf.find(best):
@@ -423,7 +449,7 @@ class _Resolver:
             local: dict[tuple[str, str], list[Node]] = defaultdict(list)
             for n in sorted(nodes):
                 if not is_arabic(n[1]) and n[0] != "EVENT":
-                    local[(n[0], skeleton(n[1], None, n[0]))].append(n)
+                    local[(n[0], skeleton(bare(n[1]), None, n[0]))].append(n)
             if not arabic or not local:
                 continue
             for node in arabic:
@@ -456,21 +482,25 @@ class _Resolver:
     # ---- 6. surnames
     def merge_surnames(self) -> None:
         """Short person names join the one full name they end, corpus-wide or per article."""
-        tails: dict[tuple[str, ...], Counter] = defaultdict(Counter)
-        for node in self.stats:
-            if node[0] != "PER":
-                continue
-            toks = tuple(_tokens_of(node[1]))
-            for k in range(1, min(len(toks), 3)):
-                tails[toks[-k:]][self.uf.find(node)] += self.stats[node].count
+        # (tail tokens, language) -> full-name set -> mentions in that language
+        tails: dict[tuple[tuple[str, ...], str], Counter] = defaultdict(Counter)
         for node in sorted(self.stats):
             if node[0] != "PER":
                 continue
             toks = tuple(_tokens_of(node[1]))
-            if len(toks) > 2 or toks not in tails:
+            for (_surface, lang), n in self.stats[node].surfaces.items():
+                for k in range(1, min(len(toks), 3)):
+                    tails[(toks[-k:], lang)][self.uf.find(node)] += n
+        for node in sorted(self.stats):
+            if node[0] != "PER" or not self.stats[node].surfaces:
+                continue
+            toks = tuple(_tokens_of(node[1]))
+            lang = max(self.stats[node].surfaces.items(), key=lambda kv: (kv[1], kv[0]))[0][1]
+            if len(toks) > 2 or (toks, lang) not in tails:
                 continue
             root = self.uf.find(node)
-            counts = Counter({r: c for r, c in tails[toks].items() if r != root})
+            counts = Counter({r: c for r, c in tails[(toks, lang)].items()
+                              if self.uf.find(r) != root and c > 0})
             if not counts:
                 continue
             total = sum(counts.values())
@@ -533,14 +563,16 @@ class _Resolver:
         surfaces: Counter = Counter()
         for node in members:
             surfaces.update(self.stats[node].surfaces)
-        canon = min(members, key=lambda n: (is_arabic(n[1]), -(etype == "PER" and len(n[1].split()) > 1),
+        canon = min(members, key=lambda n: (is_arabic(n[1]), "#" in n[1],
+                                            -(etype == "PER" and len(n[1].split()) > 1),
                                             -self.stats[n].count, n[1], n[0]))
-        key = kb_id or f"{etype}:{key_slug(canon[1])}"
+        key = kb_id or f"{etype}:{key_slug(canon[1].replace('#', '_'))}"
         entity = Entity(key=key, type=etype)
         info = self.kb.info(kb_id) if kb_id else None
         by_lang: dict[str, Counter] = defaultdict(Counter)
         clean_by_lang: dict[str, Counter] = defaultdict(Counter)
         for (surface, lang), n in surfaces.items():
+            entity.mention_counts[lang] = entity.mention_counts.get(lang, 0) + n
             by_lang[lang][surface] += n
             clean_by_lang[lang][_untitled(surface, lang, etype)] += n
         for lang in sorted(by_lang):
@@ -582,6 +614,49 @@ class _Resolver:
                                           if "en" in entity.pref_labels else next(iter(entity.pref_labels), ""),
                                           evidence="kb-id", confidence=1.0, matched=kb_id))
         return entity
+
+
+#: Arabic words that do not occur inside names; a "name" containing one is a finder's mistake.
+_ARABIC_FUNCTION_WORDS = frozenset("""على علي من في الى الي عن مع ان او ثم قد لا ما هذا هذه ذلك تلك
+    التي الذي الذين كان كانت بعد قبل حول ضد عند منذ خلال بين لدى حتى كل بعض غير""".split())
+_LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin ibn van von".split())
+
+
+def _arabic_name_like(key: str) -> bool:
+    """False when an Arabic key contains a function word ("على زيادة" is not a name).
+
+    >>> _arabic_name_like("حسن نصر الله"), _arabic_name_like("على زيادة")
+    (True, False)
+    """
+    return not any(tok in _ARABIC_FUNCTION_WORDS for tok in key.split())
+
+
+def _compatible(arabic_key: str, latin_key: str) -> bool:
+    """Token counts agree (Latin initials and a detached "al" aside), and a Latin "al-" name is
+    not matched by an Arabic word without the article.
+
+    >>> _compatible("جورج بوش", "george w bush"), _compatible("محمد بشير", "mohammad abu hasira")
+    (True, False)
+    >>> _compatible("اخبار", "al-akhbar"), _compatible("الاخبار", "al-akhbar")
+    (False, True)
+    """
+    ar_toks = arabic_key.split()
+    lat_toks = [t for t in latin_key.replace("-", " ").split()
+                if len(t) > 1 and t not in ("al", "el")]
+    ar_count = len([t for t in ar_toks if t != "ال"])
+    if ar_count != len(lat_toks):
+        return False
+    first = latin_key.split()[0]
+    return not ((first.startswith(("al-", "el-")) or first in ("al", "el"))
+                and not ar_toks[0].startswith("ال"))
+
+
+def _variant_keys(label: str, etype: str) -> list[str]:
+    """Node keys a known name may have (one-word Latin names are kept per language)."""
+    key = name_key(label, None, etype)
+    if is_arabic(key) or " " in key:
+        return [key]
+    return [key, f"{key}#en", f"{key}#es"]
 
 
 def _untitled(surface: str, lang: str, etype: str) -> str:
@@ -637,10 +712,11 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
 
     >>> from kg.article import Article
     >>> from kg.nlp.mention import Mention
-    >>> a = Article(id="a", title="Trump", body="", language="en")
-    >>> b = Article(id="b", title="Donald Trump habló", body="", language="es")
-    >>> res = resolve_entities([(a, [Mention(0, 5, "Trump", "PER")]),
-    ...                         (b, [Mention(0, 12, "Donald Trump", "PER")])], kb=False)
+    >>> a = Article(id="a", title="Donald Trump spoke", body="", language="en")
+    >>> b = Article(id="b", title="Trump habló con Donald Trump", body="", language="es")
+    >>> res = resolve_entities([(a, [Mention(0, 12, "Donald Trump", "PER")]),
+    ...                         (b, [Mention(0, 5, "Trump", "PER"),
+    ...                              Mention(16, 28, "Donald Trump", "PER")])], kb=False)
     >>> sorted(res.entities)
     ['PER:donald_trump']
     """

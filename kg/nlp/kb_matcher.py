@@ -24,7 +24,9 @@ from kg.kb import KBEntity, KnowledgeBase
 from kg.nlp.arabic import is_arabic, normalize_token, strip_clitics, tokenize
 from kg.nlp.mention import Mention
 
-_GAP_OK = re.compile(r"[ \u00a0\-‐–'’.]{0,3}")
+# Between the words of one name: spaces, hyphens, apostrophes, an abbreviation dot, and the scare
+# quotes Al Mayadeen puts inside names ("الجيش" الإسرائيلي, جيش "الاحتلال").
+_GAP_OK = re.compile(r"[ \u00a0\-‐–'’.\"“”«»]{0,3}")
 _SENT_END = re.compile(r"[.!?:;\n\"“”«»()\[\]]")
 
 
