@@ -111,7 +111,7 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
         ensure_language(article)
         dedupe.add(article)
     kept = {a.id: a for a in dedupe.articles()}
-    report.duplicates = len(incoming) + len(before) - len(kept)
+    report.duplicates = len(incoming) - len({a.id for a in incoming} & set(kept))
     for key in list(docs):
         if key not in kept:
             del docs[key]
@@ -125,7 +125,6 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
             report.updated += 1
         else:
             report.unchanged += 1
-    report.duplicates = max(report.duplicates, 0)
 
 
 def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:

@@ -17,6 +17,7 @@ from kg.article import Article
 from kg.nlp.mention import Mention
 
 DOCUMENTS_FILE = "documents.jsonl.gz"
+_DATETIME_FIELDS = tuple(f.name for f in fields(Article) if "datetime" in str(f.type))
 
 
 @dataclass
@@ -28,16 +29,17 @@ class Document:
     extractor: str = ""  # version of the extraction that produced ``mentions``
 
     def to_json(self) -> dict:
-        art = asdict(self.article)
-        art["published"] = self.article.published.isoformat() if self.article.published else None
+        art = {k: v.isoformat() if isinstance(v, datetime) else v
+               for k, v in asdict(self.article).items()}
         return {"article": art, "mentions": [asdict(m) for m in self.mentions],
                 "extractor": self.extractor}
 
     @classmethod
     def from_json(cls, data: dict) -> Document:
         art = dict(data["article"])
-        if art.get("published"):
-            art["published"] = datetime.fromisoformat(art["published"])
+        for name in _DATETIME_FIELDS:
+            if art.get(name):
+                art[name] = datetime.fromisoformat(art[name])
         known = {f.name for f in fields(Article)}
         article = Article(**{k: v for k, v in art.items() if k in known})
         return cls(article, [Mention(**m) for m in data.get("mentions", [])],

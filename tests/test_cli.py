@@ -41,7 +41,9 @@ def built_store(tmp_path_factory) -> Path:
     store = tmp_path_factory.mktemp("store") / "kg-store"
     result = kg("build", str(EXAMPLES), "--store", str(store), "-q")
     assert result.returncode == 0, result.stderr
-    assert "rejected: 0" in result.stdout, result.stdout
+    # the one video item of the sample has no text: reported with file, record and reason
+    assert "rejected: 1" in result.stdout, result.stdout
+    assert "ar_almayadeen_2023-10-30.json:13: empty text (video item)" in result.stdout
     return store
 
 

@@ -131,7 +131,7 @@ def test_tags_are_typed_by_mentions_and_untyped_tags_skipped():
     a = Article(id="t1", title="", body="Israeli strikes hit Gaza.", language="en",
                 tags=["Gaza", "Some Column"])
     res = resolve_entities([(a, [Mention(20, 24, "Gaza", "LOC")])], kb=False)
-    assert res.tag_entities(a) == ["LOC:gaza"]
+    assert res.tag_entities(a) == ["LOC:gaza_en"]
 
 
 def test_real_corpus_trump_variants(shared_data):

@@ -106,4 +106,5 @@ def test_resolution_uses_translation_for_names_it_cannot_place():
     cache = TranslationCache(None, translator=lambda text, s, t, timeout: {"المكسيك": "Mexico"}.get(text))
     res = resolve_entities(docs, kb=False, translator=cache)
     assert len(res.entities) == 1
-    assert any(m.evidence == "translation" for m in res.entities["LOC:mexico"].merges)
+    (mexico,) = res.entities.values()
+    assert any(m.evidence == "translation" for m in mexico.merges)

@@ -26,19 +26,19 @@ _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 #: Titles and honorifics dropped from the front of a name (after folding), per language.
-HONORIFICS: dict[str, frozenset[str]] = {
+HONORIFICS: dict[str, frozenset[str]] = {  # not royal titles: "King Hussein" is not a Hussein
     "en": frozenset("""mr mrs ms miss dr prof sir president vice prime minister pm sheikh shaikh
-        sayyed sayyid sayed king queen prince princess emir general gen lieutenant lt colonel col
+        sayyed sayyid sayed general gen lieutenant lt colonel col
         major maj commander chief secretary senator sen rep representative governor gov mayor
-        ambassador pope rabbi imam ayatollah judge justice former late foreign defence defense
+        ambassador rabbi imam ayatollah judge justice former late foreign defence defense
         interior state israeli us american iranian lebanese palestinian hamas hezbollah egyptian
         syrian iraqi saudi british french russian chinese ukrainian turkish qatari jordanian
         yemeni the spokesman spokesperson leader""".split()),
     "es": frozenset("""sr sra srta don doña dr dra presidente presidenta ministro ministra primer
-        primera canciller general jefe jefa rey reina príncipe princesa papa senador senadora
+        primera canciller general jefe jefa senador senadora
         diputado diputada alcalde alcaldesa gobernador gobernadora embajador embajadora jeque
         el la los las exministro expresidente expresidenta líder vocero portavoz""".split()),
-    "ar": frozenset("""السيد السيده الشيخ الرئيس رئيس الامين العام الملك الامير الجنرال اللواء
+    "ar": frozenset("""السيد السيده الشيخ الرئيس رئيس الامين العام الجنرال اللواء
         العميد العقيد الدكتور د الوزير وزير الناطق المتحدث باسم رئيسه الحاج الاستاذ الامام
         المرشد الاعلى القائد قائد السفير النائب الاميركي الامريكي الاسرائيلي الايراني اللبناني
         الفلسطيني المصري السوري العراقي السعودي البريطاني الفرنسي الروسي الصيني الاوكراني

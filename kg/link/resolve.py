@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any
 from kg.link.entity import Entity, Merge
 from kg.link.kbadapter import KBView
 from kg.link.lexicon import arabic_token_forms
-from kg.link.names import fold_latin, is_arabic, key_slug, name_key, skeleton
+from kg.link.names import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 from kg.link.unionfind import UnionFind
 
 if TYPE_CHECKING:
@@ -187,17 +187,19 @@ def bare(key: str) -> str:
 
 def node_key(surface: str, lang: str, etype: str, kb_id: str | None) -> str:
     """The key of a mention's node. A one-word Latin name without a KB id is kept apart per
-    language for people and organisations ("Rosa"@es and "Rosa"@en are probably different
-    people); places and acronyms stay shared.
+    language ("Rosa"@es and "Rosa"@en are probably different people; "COP" is a police unit in
+    Chile and a lobby in New York); it joins other languages only through a full name, the
+    knowledge base, a lexicon or a linked story.
 
-    >>> node_key("Rosa", "es", "PER", None), node_key("NASA", "es", "ORG", None)
-    ('rosa#es', 'nasa')
+    >>> node_key("Rosa", "es", "PER", None), node_key("COP", "es", "ORG", None)
+    ('rosa#es', 'cop#es')
+    >>> node_key("Gaza", "es", "LOC", "kb:gaza"), node_key("Franja de Gaza", "es", "LOC", None)
+    ('gaza', 'franja de gaza')
     >>> node_key("Donald Trump", "es", "PER", None)
     'donald trump'
     """
     key = name_key(surface, lang, etype)
-    if (lang != "ar" and " " not in key and not kb_id and key and etype in ("PER", "ORG")
-            and not (etype == "ORG" and surface.strip().isupper())):
+    if lang != "ar" and " " not in key and not kb_id and key:
         return f"{key}#{lang}"
     return key
 
@@ -419,6 +421,8 @@ class _Resolver:
         candidates = [c for c in by_skel.get((etype, sk), []) if _compatible(key, bare(c[1]))]
         if not candidates or len(sk) < (2 if loose else 3) or not _arabic_name_like(key):
             return None
+        if not loose and len(key.split()) == 1:
+            return None  # one Arabic word by sound alone: only inside linked stories
         romans = _romanise(key)
         if not romans:
             return None
@@ -426,9 +430,13 @@ class _Resolver:
 
         scored = []
         for cand in candidates:
+            if not _tokens_agree(key, bare(cand[1])):
+                continue
             cand_key = fold_latin(bare(cand[1]))
             score = max(fuzz.ratio(r, cand_key) for r in romans) / 100
             scored.append((score, self.stats[cand].count, cand))
+        if not scored:
+            return None
         scored.sort(key=lambda s: (-s[0], -s[1], s[2]))
         score, _count, best = scored[0]
         threshold = 0.5 if loose else (0.72 if len(key.split()) > 1 else 0.85)
@@ -625,10 +633,11 @@ _LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin 
 def _arabic_name_like(key: str) -> bool:
     """False when an Arabic key contains a function word ("على زيادة" is not a name).
 
-    >>> _arabic_name_like("حسن نصر الله"), _arabic_name_like("على زيادة")
-    (True, False)
+    >>> _arabic_name_like("حسن نصر الله"), _arabic_name_like("على زيادة"), _arabic_name_like("الله محمد")
+    (True, False, False)
     """
-    return not any(tok in _ARABIC_FUNCTION_WORDS for tok in key.split())
+    toks = key.split()
+    return bool(toks) and toks[0] != "الله" and not any(tok in _ARABIC_FUNCTION_WORDS for tok in toks)
 
 
 def _compatible(arabic_key: str, latin_key: str) -> bool:
@@ -657,6 +666,26 @@ def _variant_keys(label: str, etype: str) -> list[str]:
     if is_arabic(key) or " " in key:
         return [key]
     return [key, f"{key}#en", f"{key}#es"]
+
+
+def _tokens_agree(arabic_key: str, latin_key: str) -> bool:
+    """Arabic name words with attested Latin spellings (ANETAC) must match their Latin word.
+
+    >>> _tokens_agree("محمد بسام", "mahmoud bassam"), _tokens_agree("حسين سلامي", "hossein salami")
+    (False, True)
+    """
+    from rapidfuzz import fuzz
+
+    ar_toks = [t for t in arabic_key.split() if t != "ال"]
+    lat_toks = [latin_token_core(t) for t in latin_key.replace("-", " - ").split()
+                if len(t) > 1 and t not in ("al", "el", "-")]
+    if len(ar_toks) != len(lat_toks):
+        return True  # not aligned; the caller's other checks decide
+    for ar, lat in zip(ar_toks, lat_toks, strict=True):
+        forms = arabic_token_forms(ar)
+        if forms and lat not in forms and max(fuzz.ratio(lat, f) for f in forms) < 70:
+            return False
+    return True
 
 
 def _untitled(surface: str, lang: str, etype: str) -> str:

@@ -60,13 +60,23 @@ def slug(text: str, max_len: int = 80) -> str:
     return quote(folded, safe="_")
 
 
+def iri_part(text: str, safe: str = "-_.") -> str:
+    """Percent-encode what an IRI may not hold, keeping letters of any script readable.
+
+    >>> iri_part("PER:حسن نصر الله", safe="-_.:")
+    'PER:حسن_نصر_الله'
+    """
+    text = re.sub(r"\s+", "_", text.strip())
+    return "".join(c if ord(c) > 127 and c.isprintable() else quote(c, safe=safe) for c in text)
+
+
 def article_iri(article_id: str) -> str:
-    return f"{MKGR}article/{quote(article_id, safe='-_.')}"
+    return f"{MKGR}article/{iri_part(article_id)}"
 
 
 def article_graph_iri(article_id: str) -> str:
     """The named graph that holds one article's triples (replaced when it is ingested again)."""
-    return f"{MKGR}graph/article/{quote(article_id, safe='-_.')}"
+    return f"{MKGR}graph/article/{iri_part(article_id)}"
 
 
 def context_iri(article_id: str, length: int) -> str:
@@ -80,7 +90,7 @@ def mention_iri(article_id: str, start: int, end: int) -> str:
 
 def entity_iri(key: str) -> str:
     """An entity node; ``key`` is a knowledge-base id or a type-qualified normalised label."""
-    return f"{MKGR}entity/{quote(key, safe='-_.:')}"
+    return f"{MKGR}entity/{iri_part(key, safe='-_.:')}"
 
 
 def edition_iri(edition: str) -> str:
@@ -88,7 +98,7 @@ def edition_iri(edition: str) -> str:
 
 
 def event_iri(key: str) -> str:
-    return f"{MKGR}event/{quote(key, safe='-_.')}"
+    return f"{MKGR}event/{iri_part(key, safe='-_.:')}"
 
 
 ENTITIES_GRAPH = f"{MKGR}graph/entities"

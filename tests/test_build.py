@@ -1,0 +1,91 @@
+"""``kg.build`` as a library: order independence, bad input inside a build, re-ingesting.
+
+Inputs are the real sample in ``examples/`` (sources in examples/README.md) plus broken files
+made in the test.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg.build import build
+from kg.rdf.store import GraphStore
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+
+
+def _ntriples(store_dir: Path) -> list[bytes]:
+    buf = io.BytesIO()
+    GraphStore(store_dir, read_only=True).dump(buf, ox.RdfFormat.N_QUADS)
+    return sorted(buf.getvalue().splitlines())
+
+
+def test_any_input_order_gives_the_same_graph(tmp_path):
+    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
+    build(files, tmp_path / "a", progress=False)
+    build(list(reversed(files)), tmp_path / "b", progress=False)
+    a, b = _ntriples(tmp_path / "a"), _ntriples(tmp_path / "b")
+    assert len(a) > 5000
+    assert a == b
+
+
+def test_two_builds_equal_one(tmp_path):
+    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
+    build(files, tmp_path / "one", progress=False)
+    build(files[:3], tmp_path / "two", progress=False)
+    build(files[3:], tmp_path / "two", progress=False)
+    assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "two")
+
+
+def test_bad_files_are_rejected_and_the_build_goes_on(tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "es_prensa_chile.jsonl", folder / "good.jsonl")
+    (folder / "empty.json").write_bytes(b"")
+    (folder / "binary.json").write_bytes(bytes(range(256)) * 8)
+    (folder / "truncated.json").write_text('[{"url": "https://www.almayadeen.net/x", "title": "عنوان')
+    (folder / "page.html").write_text("<html><body><nav>Home | News</nav></body></html>")
+    arabic = "أعلنت وزارة الصحة في غزة ارتفاع عدد الشهداء في قطاع غزة إلى أكثر من ثمانية آلاف."
+    (folder / "cp1256.txt").write_bytes((arabic + "\n\n" + arabic).encode("cp1256"))
+    report = build([str(folder)], tmp_path / "store", progress=False)
+    reasons = {Path(r.source_file).name: r.reason for r in report.rejections}
+    assert set(reasons) == {"empty.json", "binary.json", "truncated.json", "page.html"}
+    assert reasons["empty.json"] == "empty file"
+    good = sum(1 for line in (folder / "good.jsonl").read_text().splitlines() if line.strip())
+    assert report.articles == good + 1  # the windows-1256 text is read, correctly decoded
+    store = GraphStore(tmp_path / "store", read_only=True)
+    sources = {r["src"] for r in store.select(
+        "SELECT DISTINCT ?src WHERE { ?a a schema:NewsArticle ; dcterms:source ?src }")}
+    assert {Path(s).name for s in sources} == {"good.jsonl", "cp1256.txt"}
+    texts = store.select("SELECT ?t WHERE { ?c a nif:Context ; nif:isString ?t }")
+    assert any("وزارة الصحة" in r["t"] for r in texts)
+
+
+def test_changed_article_replaces_its_graph(tmp_path):
+    src = tmp_path / "news.jsonl"
+    record = {"id": "chile-1", "url": "https://example.org/chile-1", "language": "es",
+              "title": "Boric se reúne con Lula en Brasilia",
+              "text": "El presidente Gabriel Boric se reunió con Lula da Silva en Brasilia.",
+              "published": "2023-06-01T10:00:00-04:00"}
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    first = build([str(src)], tmp_path / "s", progress=False)
+    assert first.new == 1
+    record["text"] = "El presidente Gabriel Boric viajó a Madrid para reunirse con Pedro Sánchez."
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    second = build([str(src)], tmp_path / "s", progress=False)
+    assert second.updated == 1 and second.articles == 1
+    store = GraphStore(tmp_path / "s", read_only=True)
+    texts = [r["t"] for r in store.select("SELECT ?t WHERE { ?c nif:isString ?t }")]
+    assert len(texts) == 1 and "Madrid" in texts[0]
+
+
+@pytest.mark.parametrize("bad", ["/nonexistent/file.json", "/nonexistent/*.json"])
+def test_missing_inputs_are_rejections(tmp_path, bad):
+    report = build([bad], tmp_path / "s", progress=False)
+    assert report.articles == 0 and len(report.rejections) == 1
