@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import re
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -46,7 +47,14 @@ class BuildReport:
     triples: int = 0
     seconds: float = 0.0
     by_language: Counter = field(default_factory=Counter)
+    timings: dict[str, float] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+
+    rejects_file: Path | None = None
+
+    def rejections_by_reason(self) -> Counter:
+        """Rejections counted by reason, with numbers in reasons folded ("text too short (N ...)")."""
+        return Counter(re.sub(r"\d+", "N", r.reason) for r in self.rejections)
 
     def summary(self) -> str:
         langs = ", ".join(f"{k} {v}" for k, v in sorted(self.by_language.items()))
@@ -54,7 +62,8 @@ class BuildReport:
         return (
             f"read {self.read} articles ({self.new} new, {self.updated} updated, "
             f"{self.unchanged} unchanged, {self.duplicates} duplicates) in {self.seconds:.1f}s "
-            f"({rate:.0f} articles/s)\n"
+            f"({rate:.0f} articles/s; "
+            + ", ".join(f"{k} {v:.0f}s" for k, v in self.timings.items()) + ")\n"
             f"store: {self.articles} articles ({langs}), {self.mentions} mentions, "
             f"{self.entities} entities, {self.events} events, {self.story_links} story links, "
             f"{self.triples} triples\n"
@@ -73,10 +82,14 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     docs = load_documents(store_dir)
     incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
     _merge_incoming(docs, incoming, report)
+    report.timings["read"] = time.perf_counter() - started
     _extract(docs, jobs, progress)
+    report.timings["extract"] = time.perf_counter() - started - report.timings["read"]
     store = GraphStore(store_dir)
     stats = write_graph(store, docs, progress=progress)
+    report.timings["link+write"] = time.perf_counter() - started - sum(report.timings.values())
     save_documents(store_dir, docs)
+    report.rejects_file = _write_rejects(store_dir, report.rejections)
     store.flush()
     report.articles = len(docs)
     report.by_language = Counter(d.article.language or "?" for d in docs.values())
@@ -87,9 +100,19 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     return report
 
 
+def _write_rejects(store_dir: Path, rejections: list[Rejection]) -> Path:
+    """Every rejection of this build as TSV (file, record, reason), so none is lost in a long list."""
+    path = store_dir / "rejects.tsv"
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("file\trecord\treason\n")
+        for r in rejections:
+            fh.write(f"{r.source_file}\t{r.record or ''}\t{r.reason}\n")
+    return path
+
+
 def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: bool) -> list[Article]:
     articles = []
-    for item in tqdm(items, desc="reading", unit=" article", disable=not progress):
+    for item in tqdm(items, desc="reading", unit=" record", disable=not progress):
         if isinstance(item, Rejection):
             report.rejections.append(item)
         else:

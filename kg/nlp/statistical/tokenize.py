@@ -17,6 +17,7 @@ from dataclasses import dataclass
 _WORDCH = r"\w\u0610-\u061A\u064B-\u065F\u0670\u06D6-\u06ED\u0640\u200c\u200d\u200e\u200f"
 _CHUNK = re.compile(r"\S+")
 _LEAD = re.compile(rf"^[^{_WORDCH}]")
+_SIGNED = re.compile(r"^[.+\-]\d")  # .496  +48  -3 keep their sign / point
 _TRAIL = re.compile(rf"[^{_WORDCH}]$")
 _ABBR_DOTTED = re.compile(r"^[^\W\d_]\.$|^(?:[^\W\d_]{1,3}\.){2,}$")
 ABBREVIATIONS = frozenset("""
@@ -45,11 +46,18 @@ def _is_abbrev(chunk: str) -> bool:
     return bool(_ABBR_DOTTED.match(chunk)) or core.lower() in ABBREVIATIONS
 
 
+_CLITICS = ("'s", "'m", "'d", "'ve", "'ll", "'re", "n't")
+
+
 def _split_chunk(chunk: str, offset: int, out: list[Token]) -> None:
     """Split one whitespace-free chunk into tokens, appending to ``out``."""
     s, e = 0, len(chunk)
+    low = chunk.lower().replace("\u2019", "'")
+    if low in _CLITICS or (len(set(chunk)) == 1 and not chunk[0].isalnum()):
+        out.append(Token(chunk, offset, offset + e))  # 's  --  ...  ===
+        return
     lead: list[Token] = []
-    while s < e and _LEAD.match(chunk[s:e]):
+    while s < e and _LEAD.match(chunk[s:e]) and not _SIGNED.match(chunk[s:e]):
         lead.append(Token(chunk[s], offset + s, offset + s + 1))
         s += 1
     trail: list[Token] = []
@@ -61,12 +69,12 @@ def _split_chunk(chunk: str, offset: int, out: list[Token]) -> None:
     out.extend(lead)
     if s < e:
         core = chunk[s:e]
-        low = core.lower()
+        low = core.lower().replace("\u2019", "'")
         cut = 0
-        if len(core) > 2 and (low.endswith("'s") or low.endswith("\u2019s")):
-            cut = 2
-        elif len(core) > 3 and (low.endswith("n't") or low.endswith("n\u2019t")):
-            cut = 3
+        for clitic in _CLITICS:
+            if len(core) > len(clitic) and low.endswith(clitic):
+                cut = len(clitic)
+                break
         if cut:
             out.append(Token(core[:-cut], offset + s, offset + e - cut))
             out.append(Token(core[-cut:], offset + e - cut, offset + e))
