@@ -5,9 +5,9 @@
     python bench/analysis_bench.py --synthetic 5000     # a generated corpus of 5000 articles
 
 The real store is copied to a temporary folder first (it is never written to); the copy gets
-the analysis graph written back, as ``kg analyze`` would. Each stage runs twice: once for wall
-time, once under tracemalloc for the peak of Python allocations; the process's peak resident
-size (getrusage) is printed at the end, with the machine and the command.
+the analysis graph written back, as ``kg analyze`` would. Each stage prints its wall time and the
+process's peak resident size so far (getrusage); with ``--trace`` each stage runs a second time
+under tracemalloc for the peak of its own Python allocations (slow: tracing costs 2-3x).
 """
 
 from __future__ import annotations
@@ -78,8 +78,9 @@ def run(label: str, fn, trace: bool):
         fn()
         peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
-    mem = f"{peak / 2**20:8.1f} MiB" if peak is not None else "       -    "
-    print(f"{label:<34} {wall:8.2f} s   python peak {mem}")
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    traced = f"   python peak {peak / 2**20:7.1f} MiB" if peak is not None else ""
+    print(f"{label:<44} {wall:8.2f} s   peak RSS so far {rss:6.0f} MiB{traced}", flush=True)
     return result
 
 
@@ -88,9 +89,9 @@ def main() -> None:
     ap.add_argument("--store", default=str(ROOT / "kg-store"))
     ap.add_argument("--synthetic", type=int, metavar="N", help="generate N articles instead")
     ap.add_argument("--top", type=int, default=500)
-    ap.add_argument("--no-trace", action="store_true", help="skip the tracemalloc pass")
+    ap.add_argument("--trace", action="store_true", help="also measure with tracemalloc")
     args = ap.parse_args()
-    trace = not args.no_trace
+    trace = args.trace
 
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     print("machine:", machine())

@@ -31,6 +31,7 @@ from kg.nlp.mention import Mention  # noqa: E402
 DATA = (ROOT / ".." / "shared" / "data").resolve()
 CACHE = Path("/tmp/mkg_bench")
 LABELS = ROOT / "bench" / "data" / "merge_labels.tsv"
+OWN_LABELS = ROOT / "bench" / "data" / "merge_labels_own.tsv"
 EVENT_LABELS = ROOT / "bench" / "data" / "event_merge_labels.tsv"
 
 
@@ -230,6 +231,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--events", action="store_true")
     ap.add_argument("--finder", choices=["auto", "pipeline", "fallback"], default="auto")
+    ap.add_argument("--own", action="store_true",
+                    help="only entities without a knowledge-base id (linking's own evidence)")
     ap.add_argument("--stories", action="store_true", help="use story links (slower: embeddings)")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
@@ -255,9 +258,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"resolution: {len(res.entities)} entities in {time.time() - t0:.1f}s")
     multi = sorted(multilingual(res.entities), key=lambda e: e.key)
     print(f"entities known in >= 2 languages: {len(multi)}")
+    if args.own:
+        multi = [e for e in multi if not any(m.evidence == "kb-id" for m in e.merges)]
+        print(f"... of which without a knowledge-base id: {len(multi)}")
     rng = random.Random(args.seed)
     sample = rng.sample(multi, min(args.n, len(multi)))
-    labels = read_labels(LABELS)
+    labels = read_labels(OWN_LABELS if args.own else LABELS)
     judged = [labels[e.key] for e in sample if e.key in labels]
     for e in sample:
         print(labels.get(e.key, "?"), show(e))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import networkx as nx
@@ -305,9 +306,9 @@ def test_report_files_are_usable(tmp_path):
 
 @pytest.fixture(scope="module")
 def real_store():
-    path = ROOT / "kg-store"
+    path = Path(os.environ.get("KG_STORE", ROOT / "kg-store"))
     if not path.is_dir():
-        pytest.skip("no real store at kg-store (run `kg build ../shared/data`)")
+        pytest.skip(f"no real store at {path} (run `kg build ../shared/data`)")
     try:
         store = GraphStore(path, read_only=True)
     except OSError as exc:
@@ -320,3 +321,7 @@ def real_store():
 
 def test_real_corpus_report_agrees_with_sparql(real_store, tmp_path):
     check_report_against_sparql(real_store, tmp_path, written_back=False)
+    entities = _csv_rows(tmp_path / "entities.csv")
+    assert len({r["community"] for r in entities}) > 1
+    editions = {r["edition"] for r in _csv_rows(tmp_path / "edition_coverage.csv")}
+    assert len(editions) >= 2

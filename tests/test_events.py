@@ -64,15 +64,33 @@ def test_strike_sentence_gives_attack_with_place_actor_and_date(fixtures):
     assert ev.trigger == "struck" and "Rimal" in ev.label
 
 
+class PlaceKB:
+    """A knowledge base that knows Jabalia (a specific place) and Gaza."""
+
+    IDS = {"jabalia": "geo:jabalia", "جباليا": "geo:jabalia", "gaza": "kb:gaza_strip"}
+
+    def lookup(self, label, lang):
+        return self.IDS.get(label.casefold())
+
+    def get(self, kb_id):
+        return {"id": kb_id, "type": "LOC"}
+
+
 def test_same_event_in_two_articles_is_one_event(fixtures):
     docs = load_docs(fixtures, "jabalia")
-    res = resolve_entities(docs, kb=False)
+    res = resolve_entities(docs, kb=PlaceKB())
     events = extract_events(docs, res, [])
     attacks = [e for e in events if e.event_type == "Attack"]
     assert len(attacks) == 1
     assert attacks[0].articles == ["www.bbc.co.uk-67039975", "www.bbc.co.uk-67276822"]
-    assert attacks[0].place == "LOC:jabalia_en"
+    assert attacks[0].place == "geo:jabalia"
     assert attacks[0].timestamp.date() == date(2023, 10, 31)
+
+
+def test_a_place_without_a_kb_id_does_not_merge_reports_alone(fixtures):
+    docs = load_docs(fixtures, "jabalia")
+    events = extract_events(docs, resolve_entities(docs, kb=False), [])
+    assert len([e for e in events if e.event_type == "Attack"]) == 2
 
 
 def test_same_event_across_editions_via_story_link():

@@ -115,3 +115,14 @@ def test_shipped_model_on_fixture(name: str, lang: str, minimum: float,
     rep = evaluate_conll(NER / name, lang)
     assert rep.micro.gold == {"en": 5, "es": 13, "ar": 6}[lang]
     assert rep.micro.f1 >= minimum, rep.format_table()
+
+
+def test_fused_pipeline_offsets() -> None:
+    """With the KB matcher (when present) offsets still round-trip and names are found."""
+    for text, lang, name in ((AR, "ar", "لبنان"), (EN, "en", "Jerusalem"),
+                             (ES, "es", "Gabriel Boric")):
+        ms = pipeline.find_mentions(text, lang)
+        _check_offsets(text, ms)
+        assert name in {m.surface for m in ms}
+        spans = [(m.start, m.end) for m in ms]
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no overlaps

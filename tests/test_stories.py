@@ -57,3 +57,27 @@ def test_real_multilingual_embeddings_link_the_same_story(tmp_path):
     assert ("ar-1", "en-1") in pairs
     assert not any("es-1" in p for p in pairs)
     assert (tmp_path / "story_embeddings.npz").exists()
+
+
+def test_headline_translations_are_used_when_available():
+    from kg.link.translate import TranslationCache
+
+    calls = []
+
+    def translator(text, source, target, timeout):
+        calls.append((source, text))
+        return "Iran launches drones and missiles at Israel" if "إيران" in text else None
+
+    cache = TranslationCache(None, translator=translator)
+
+    def literal(texts):  # only identical English strings are similar
+        return np.array([[1.0, 0.0] if t.startswith("Iran launches drones and missiles at Israel")
+                         else [0.0, 1.0] for t in texts])
+
+    from kg.link.stories import EmbeddingCache, candidate_pairs
+
+    plain = candidate_pairs(ARTICLES[:2], None, embeddings=EmbeddingCache(None, literal))
+    translated = candidate_pairs(ARTICLES[:2], None, embeddings=EmbeddingCache(None, literal),
+                                 translator=cache)
+    assert plain[0].cos_title == 0.0 and translated[0].cos_title == 1.0
+    assert calls == [("ar", ARTICLES[0].title)]

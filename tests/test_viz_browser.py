@@ -49,7 +49,14 @@ def pages(tmp_path_factory) -> dict[str, Path]:
 def page(browser, pages):
     p = browser.open(pages["en"])
     p.wait_for(STABLE)
-    return p
+    yield p
+    p.close()
+
+
+def drawn(page) -> bool:
+    """The canvas shows ink (waits for the frame after the layout settles)."""
+    page.wait_for(f"{INK} > 2000", timeout=20)
+    return True
 
 
 def test_loads_offline_without_errors(page):
@@ -60,7 +67,7 @@ def test_loads_offline_without_errors(page):
 
 
 def test_canvas_is_drawn_and_physics_stops(page):
-    assert page.eval(INK) > 2000
+    assert drawn(page)
     assert page.eval("mkgViz.network.physics.physicsEnabled") is False
     assert page.eval("mkgViz.visibleNodeIds().length") == 9
 
@@ -104,9 +111,10 @@ def test_arabic_page_draws(browser, pages, tmp_path):
     assert p.errors == [] and p.external_requests == []
     assert p.eval("document.documentElement.lang") == "ar"
     assert p.eval("getComputedStyle(document.getElementById('mynetwork')).direction") == "rtl"
-    assert p.eval(INK) > 2000
+    assert drawn(p)
     shot = p.screenshot(tmp_path / "ar.png")
     assert shot.stat().st_size > 10_000
+    p.close()
 
 
 def test_detects_a_request_that_leaves_the_file(browser, tmp_path):
@@ -115,3 +123,30 @@ def test_detects_a_request_that_leaves_the_file(browser, tmp_path):
     bad.write_text('<html><body><img src="https://cdn.example.org/x.png"></body></html>')
     p = browser.open(bad)
     assert p.external_requests == ["https://cdn.example.org/x.png"]
+    p.close()
+
+
+def test_real_corpus_page(browser, tmp_path):
+    """The page of the real store (when built): offline, drawn, searchable by its top label."""
+    import os
+
+    from kg.rdf.store import GraphStore
+
+    path = Path(os.environ.get("KG_STORE", Path(__file__).resolve().parent.parent / "kg-store"))
+    try:
+        store = GraphStore(path, read_only=True)
+    except OSError as exc:
+        pytest.skip(f"no real store at {path}: {exc}")
+    n = store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0]["n"]
+    if n < 50:
+        pytest.skip(f"{path} has only {n} articles (not built from the real corpus yet)")
+    page_file = write_viz(store, tmp_path / "real.html", top=300, lang="ar")
+    p = browser.open(page_file)
+    p.wait_for(STABLE, timeout=180)
+    assert p.errors == [] and p.external_requests == []
+    assert drawn(p)
+    assert p.eval("mkgViz.visibleNodeIds().length") == 300
+    top = p.eval("rawNodes[0]")
+    p.type_text("#search", top["labels"]["en"] or top["label"])
+    assert p.eval("mkgViz.network.getSelectedNodes()") == [top["id"]]
+    p.close()

@@ -41,7 +41,7 @@ EXACT_BETWEENNESS_MAX = 2000
 #: About how many edge visits exact betweenness may cost (one BFS per source visits every edge).
 BETWEENNESS_WORK = 20_000_000
 #: Bounds on the number of sampled sources (their count is BETWEENNESS_WORK / edges, clamped).
-BETWEENNESS_SAMPLES = (100, 500)
+BETWEENNESS_SAMPLES = (50, 500)
 
 
 # -- centrality --------------------------------------------------------------------------------
@@ -83,7 +83,7 @@ def betweenness_samples(G: nx.Graph, exact_max: int = EXACT_BETWEENNESS_MAX,
     >>> betweenness_samples(nx.path_graph(10)) is None
     True
     >>> betweenness_samples(nx.complete_graph(2500))
-    100
+    50
     """
     n, m = G.number_of_nodes(), G.number_of_edges()
     if n <= exact_max and n * m <= work:
@@ -145,6 +145,8 @@ def core_number(G: nx.Graph) -> dict[str, int]:
     >>> core_number(nx.complete_graph(4))[0]
     3
     """
+    if nx.number_of_selfloops(G) == 0:
+        return nx.core_number(G)
     H = G.copy()
     H.remove_edges_from(nx.selfloop_edges(H))
     return nx.core_number(H)

@@ -6,8 +6,9 @@ type, the date the sentence states (:mod:`kg.events.timex`, else the publication
 organisations of the sentence). Candidates of one article with the same type, day and place are
 one event. Across articles, two events are one when they have the same type, days at most
 ``day_window`` apart, the same place, and a shared actor or a link as the same story; or the same
-specific place (not a country, not one of the most frequent places) on the same day; or, in two
-articles linked as the same story, one place unknown.
+specific place (a knowledge-base place, not a country, not one of the most frequent places, and not
+reported by more than two articles that day) on the same day; or, in two articles linked as the
+same story, one place unknown.
 """
 
 from __future__ import annotations
@@ -157,6 +158,10 @@ def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     for c in cands:
         by_type_place[(c.event_type, c.place)].append(c)
     broad = _broad_places(cands)
+    common_actors = _broad_actors(cands)
+    # a place where this kind of thing was reported by many articles that day is a hotspot
+    # (many strikes on Khan Younis in one day): place and day alone do not make them one event
+    reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
     # same type, same place, close days, and a shared actor, linked stories, or a specific place
     for (_etype, place), group in sorted(by_type_place.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         group = sorted(group, key=lambda c: (c.day, c.article))
@@ -167,10 +172,16 @@ def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
                 if a.article == b.article:
                     continue
                 story = (a.article, b.article) in linked
-                shared = set(a.actors) & set(b.actors)
+                shared = {k for k in set(a.actors) & set(b.actors)
+                          if k not in common_actors and _identifying(k)}
                 if place is None and not story:
                     continue
-                specific = place is not None and place not in broad and a.day == b.day
+                specific = (place is not None and place not in broad and a.day == b.day
+                            and reports[(a.event_type, place, a.day)] <= 2)
+                if (shared or specific) and not story and place in broad:
+                    specific = False
+                    if not shared:
+                        continue
                 if story or shared or specific:
                     uf.union(a.ident, b.ident, "story" if story else "actors" if shared else "place", 1.0)
     # one place unknown, in linked stories
@@ -192,12 +203,44 @@ def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     return events
 
 
+#: Key prefixes of knowledge-base places precise enough to identify an event (with type and day).
+SPECIFIC_PLACE_PREFIXES = ("geo:", "kb:")
+
+
 def _broad_places(cands: Sequence[_Candidate]) -> set[str]:
-    """Places too broad to identify an event by themselves: countries, and very frequent places."""
+    """Places that do not identify an event by themselves: countries and regions, places without
+    a knowledge-base id (a finder's guess), and the most frequent places.
+
+    >>> sorted(_broad_places([_Candidate("a", "Attack", date(2024, 1, 1), False, p)
+    ...                       for p in ("country:IL", "LOC:kan", "geo:281124")]))
+    ['LOC:kan', 'country:IL']
+    """
     counts = Counter(c.place for c in cands if c.place)
     total = sum(counts.values())
     return {p for p, n in counts.items()
-            if p.startswith("country:") or (n >= 20 and n >= 0.03 * total)}
+            if not p.startswith(SPECIFIC_PLACE_PREFIXES) or (n >= 20 and n >= 0.03 * total)}
+
+
+def _identifying(key: str) -> bool:
+    """An actor that can tie two reports together: a knowledge-base entity or a full person name.
+
+    >>> _identifying("kb:yahya_sinwar"), _identifying("PER:ehud_barak"), _identifying("ORG:today_en")
+    (True, True, False)
+    """
+    if key.startswith(SPECIFIC_PLACE_PREFIXES):
+        return True
+    etype, _, name = key.partition(":")
+    return etype == "PER" and "_" in name and not name.endswith(("_en", "_es", "_ar"))
+
+
+def _broad_actors(cands: Sequence[_Candidate]) -> set[str]:
+    """Actors too common to tie two reports together (countries, the most frequent actors)."""
+    counts: Counter = Counter()
+    for c in cands:
+        counts.update(set(c.actors))
+    total = max(len(cands), 1)
+    return {a for a, n in counts.items()
+            if a.startswith(("country:", "region:")) or (n >= 20 and n >= 0.02 * total)}
 
 
 def _event(members: list[_Candidate], resolution: Any) -> Event:

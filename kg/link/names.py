@@ -26,19 +26,21 @@ _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 #: Titles and honorifics dropped from the front of a name (after folding), per language.
-HONORIFICS: dict[str, frozenset[str]] = {  # not royal titles: "King Hussein" is not a Hussein
-    "en": frozenset("""mr mrs ms miss dr prof sir president vice prime minister pm sheikh shaikh
+HONORIFICS: dict[str, frozenset[str]] = {  # not royal titles or "Sheikh": "King Hussein",
+    # "Sheikh Hamad" name a given name, not a surname
+    "en": frozenset("""mr mrs ms miss dr prof sir president vice prime minister pm
         sayyed sayyid sayed general gen lieutenant lt colonel col
-        major maj commander chief secretary senator sen rep representative governor gov mayor
+        major maj commander chief secretary senator sen rep representative congressman
+        congresswoman governor gov mayor
         ambassador rabbi imam ayatollah judge justice former late foreign defence defense
         interior state israeli us american iranian lebanese palestinian hamas hezbollah egyptian
         syrian iraqi saudi british french russian chinese ukrainian turkish qatari jordanian
         yemeni the spokesman spokesperson leader""".split()),
     "es": frozenset("""sr sra srta don doña dr dra presidente presidenta ministro ministra primer
         primera canciller general jefe jefa senador senadora
-        diputado diputada alcalde alcaldesa gobernador gobernadora embajador embajadora jeque
+        diputado diputada alcalde alcaldesa gobernador gobernadora embajador embajadora
         el la los las exministro expresidente expresidenta líder vocero portavoz""".split()),
-    "ar": frozenset("""السيد السيده الشيخ الرئيس رئيس الامين العام الجنرال اللواء
+    "ar": frozenset("""السيد السيده الرئيس رئيس الامين العام الجنرال اللواء
         العميد العقيد الدكتور د الوزير وزير الناطق المتحدث باسم رئيسه الحاج الاستاذ الامام
         المرشد الاعلى القائد قائد السفير النائب الاميركي الامريكي الاسرائيلي الايراني اللبناني
         الفلسطيني المصري السوري العراقي السعودي البريطاني الفرنسي الروسي الصيني الاوكراني
@@ -100,7 +102,7 @@ def name_key(label: str, lang: str | None = None, etype: str | None = "PER") -> 
     Latin labels are accent-folded, so Spanish and English spellings meet. Titles such as
     "President" or "السيد" are removed only from person names (``etype="PER"``, the default).
 
-    >>> name_key("Sheikh Hassan Nasrallah", "en")
+    >>> name_key("Secretary-General Hassan Nasrallah", "en")
     'hassan nasrallah'
     >>> name_key("السيد حسن نصر الله", "ar")
     'حسن نصر الله'

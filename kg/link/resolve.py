@@ -388,6 +388,8 @@ class _Resolver:
                 if len(_tokens_of(other[1])) < 2 or len(_tokens_of(head[1])) < 2:
                     continue  # one word ("Martin"/"Martine", "Metropolitan"/"Metropolitana") is too little
                 score = fuzz.ratio(bare(head[1]), bare(other[1])) / 100
+                if head[0] == "PER" and _gender_variant(_tokens_of(head[1]), _tokens_of(other[1])):
+                    continue  # "Daniel Ramirez" / "Daniela Ramírez" are two people
                 if score >= 0.86 and len(_tokens_of(head[1])) == len(_tokens_of(other[1])):
                     self._union(head, other, "fuzzy", round(EVIDENCE_CONFIDENCE["fuzzy"] * score, 3))
 
@@ -411,18 +413,18 @@ class _Resolver:
         if not hits:
             return None
         best = max(hits, key=lambda n: (self.stats[n].count, n))
-        if len(key.split()) == 1 and self.stats[best].count < 2:
-            return None
+        if len(key.split()) == 1 and (etype == "PER" or self.stats[best].count < 2):
+            return None  # one given name or surname ("محمد", "دينا") names many people
         return best, "lexicon", EVIDENCE_CONFIDENCE["lexicon"]
 
     def _romanised_match(self, node: Node, by_skel, *, loose: bool = False) -> tuple[Node, str, float] | None:
         etype, key = node
         sk = skeleton(key, "ar", etype)
         candidates = [c for c in by_skel.get((etype, sk), []) if _compatible(key, bare(c[1]))]
-        if not candidates or len(sk) < (2 if loose else 3) or not _arabic_name_like(key):
+        if not candidates or len(sk) < 3 or not _arabic_name_like(key):
             return None
-        if not loose and len(key.split()) == 1:
-            return None  # one Arabic word by sound alone: only inside linked stories
+        if not loose and (len(key.split()) == 1 or len(sk) < 4):
+            return None  # one word, or very few consonants, by sound alone: only in linked stories
         romans = _romanise(key)
         if not romans:
             return None
@@ -430,7 +432,7 @@ class _Resolver:
 
         scored = []
         for cand in candidates:
-            if not _tokens_agree(key, bare(cand[1])):
+            if not _tokens_agree(key, bare(cand[1])) or _token_sound_score(key, bare(cand[1])) < 0.6:
                 continue
             cand_key = fold_latin(bare(cand[1]))
             score = max(fuzz.ratio(r, cand_key) for r in romans) / 100
@@ -498,6 +500,8 @@ class _Resolver:
             toks = tuple(_tokens_of(node[1]))
             for (_surface, lang), n in self.stats[node].surfaces.items():
                 for k in range(1, min(len(toks), 3)):
+                    if toks[-k - 1] in _NAME_PARTICLES:
+                        continue  # "Abu Khaled" is not a Khaled, "bin Salman" not a Salman
                     tails[(toks[-k:], lang)][self.uf.find(node)] += n
         for node in sorted(self.stats):
             if node[0] != "PER" or not self.stats[node].surfaces:
@@ -524,7 +528,9 @@ class _Resolver:
                 if len(toks) > 2:
                     continue
                 fulls = {self.uf.find(n) for n in nodes
-                         if len(_tokens_of(n[1])) > len(toks) and tuple(_tokens_of(n[1]))[-len(toks):] == toks}
+                         if len(_tokens_of(n[1])) > len(toks)
+                         and tuple(_tokens_of(n[1]))[-len(toks):] == toks
+                         and _tokens_of(n[1])[-len(toks) - 1] not in _NAME_PARTICLES}
                 fulls.discard(self.uf.find(node))
                 if len(fulls) == 1:
                     (full,) = fulls
@@ -624,6 +630,9 @@ class _Resolver:
         return entity
 
 
+#: Words after which the next name belongs to someone else (kunya, patronymic).
+_NAME_PARTICLES = frozenset("abu abou bin ben ibn umm ابو بن ابن ام".split())
+
 #: Arabic words that do not occur inside names; a "name" containing one is a finder's mistake.
 _ARABIC_FUNCTION_WORDS = frozenset("""على علي من في الى الي عن مع ان او ثم قد لا ما هذا هذه ذلك تلك
     التي الذي الذين كان كانت بعد قبل حول ضد عند منذ خلال بين لدى حتى كل بعض غير""".split())
@@ -682,10 +691,81 @@ def _tokens_agree(arabic_key: str, latin_key: str) -> bool:
     if len(ar_toks) != len(lat_toks):
         return True  # not aligned; the caller's other checks decide
     for ar, lat in zip(ar_toks, lat_toks, strict=True):
+        if not _initials_agree(ar, lat):
+            return False
         forms = arabic_token_forms(ar)
         if forms and lat not in forms and max(fuzz.ratio(lat, f) for f in forms) < 70:
             return False
     return True
+
+
+_VOWELS = tuple("aeiouy")
+#: Latin beginnings an Arabic word's first letter may have ("أحمد" never starts "Mohamed").
+_INITIALS: dict[str, tuple[str, ...]] = {
+    "ا": _VOWELS, "ع": _VOWELS, "ء": _VOWELS, "ب": ("b", "p"), "ت": ("t",), "ط": ("t",),
+    "ث": ("th", "s", "t"), "ج": ("j", "g", "dj", "dsch", "y"), "ح": ("h", *_VOWELS),
+    "ه": ("h", *_VOWELS), "خ": ("kh", "h", "k", "ch", "j"), "د": ("d",), "ض": ("d", "dh"),
+    "ذ": ("dh", "th", "z", "d"), "ظ": ("z", "dh", "th"), "ز": ("z", "s"), "ر": ("r",),
+    "س": ("s", "c", "ts", "ps"), "ص": ("s",), "ش": ("sh", "ch", "sch", "s", "x"),
+    "غ": ("gh", "g", "r"), "ف": ("f", "ph", "v"), "ق": ("q", "k", "g", "c"),
+    "ك": ("k", "c", "q", "ch"), "ل": ("l",), "م": ("m",), "ن": ("n",),
+    "و": ("w", "v", "o", "u"), "ي": ("y", "i", "j", "e"),
+}
+
+
+def _initials_agree(arabic_token: str, latin_token: str) -> bool:
+    """The first letters of an Arabic word and its Latin rendering are compatible.
+
+    >>> _initials_agree("احمد", "mohamed"), _initials_agree("غالي", "khalil")
+    (False, False)
+    >>> _initials_agree("الحريري", "hariri"), _initials_agree("غالانت", "gallant")
+    (True, True)
+    """
+    tok = arabic_token[2:] if arabic_token.startswith("ال") and len(arabic_token) > 3 else arabic_token
+    allowed = _INITIALS.get(tok[:1])
+    return allowed is None or latin_token.startswith(allowed)
+
+
+def _token_sound_score(arabic_key: str, latin_key: str) -> float:
+    """The worst word-by-word similarity of an Arabic name's romanisation to a Latin name (1.0 when
+    the words cannot be aligned), so one long shared first name cannot carry a different surname.
+
+    >>> _token_sound_score("محمد رضا", "mohammed raad") < 0.6 < _token_sound_score("محمد رعد", "mohammed raad")
+    True
+    """
+    from rapidfuzz import fuzz
+
+    ar_toks = [t for t in arabic_key.split() if t != "ال"]
+    lat_toks = [latin_token_core(t) for t in latin_key.replace("-", " - ").split()
+                if len(t) > 1 and t not in ("al", "el", "-")]
+    if len(ar_toks) != len(lat_toks) or len(ar_toks) < 2:
+        return 1.0
+    worst = 1.0
+    for ar, lat in zip(ar_toks, lat_toks, strict=True):
+        ar_core = ar[2:] if ar.startswith("ال") and len(ar) > 3 else ar
+        renders = set(_romanise(ar_core)) | set(arabic_token_forms(ar_core))
+        best = max((fuzz.ratio(r.replace(" ", ""), lat) for r in renders), default=100.0) / 100
+        worst = min(worst, best)
+    return worst
+
+
+def _gender_variant(a: list[str], b: list[str]) -> bool:
+    """Two names differing only by a Spanish/Italian gender ending on one word.
+
+    >>> _gender_variant(["daniel", "ramirez"], ["daniela", "ramirez"])
+    True
+    >>> _gender_variant(["volodymyr", "zelensky"], ["volodimir", "zelenski"])
+    False
+    """
+    if len(a) != len(b):
+        return False
+    for x, y in zip(a, b, strict=True):
+        if x != y:
+            short, long_ = sorted((x, y), key=len)
+            if (long_[:-1] == short and long_[-1] in "ao") or \
+               (len(x) == len(y) and x[:-1] == y[:-1] and {x[-1], y[-1]} <= set("aoe")):
+                return True
+    return False
 
 
 def _untitled(surface: str, lang: str, etype: str) -> str:

@@ -171,8 +171,13 @@ class Candidate:
 
 def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any = None,
                     window_days: float = 2, *, embeddings: EmbeddingCache | None = None,
-                    use_embeddings: bool = True) -> list[Candidate]:
-    """Every cross-language pair within the date window, with its cosine and entity overlap."""
+                    use_embeddings: bool = True, translator: Any = None) -> list[Candidate]:
+    """Every cross-language pair within the date window, with its cosines and entity overlap.
+
+    With a ``translator`` (:class:`~kg.link.translate.TranslationCache`), headlines not in English
+    are also compared through their cached English translation (the better cosine counts);
+    offline it answers nothing and only the multilingual embeddings are used.
+    """
     arts = sorted((a for a in articles if a.published and a.language), key=lambda a: a.id)
     if len({a.language for a in arts}) < 2:
         return []
@@ -205,14 +210,32 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
         vec = dict(zip(involved, matrix, strict=True))
         titles = cache.embed([arts[i].title.strip() or story_text(arts[i]) for i in involved])
         tvec = dict(zip(involved, titles, strict=True))
+        english = _english_titles(arts, involved, translator)
+        evec = dict(zip(english, cache.embed([english[i] for i in english]), strict=True))
     out = []
     for i, j in sorted(pairs):
         cos = float(vec[i] @ vec[j]) if use_embeddings else 0.0
         cos_t = float(tvec[i] @ tvec[j]) if use_embeddings else 0.0
+        if use_embeddings and (i in evec or j in evec):
+            cos_t = max(cos_t, float(evec.get(i, tvec[i]) @ evec.get(j, tvec[j])))
         ov = entity_overlap(sets.get(arts[i].id, set()), sets.get(arts[j].id, set()), idf)
         a, b = sorted((arts[i].id, arts[j].id))
         out.append(Candidate(a, b, round(cos_t, 4), round(cos, 4), round(ov, 4),
                              round(abs(days[i] - days[j]), 3)))
+    return out
+
+
+def _english_titles(arts: Sequence[Article], involved: Sequence[int], translator: Any) -> dict[int, str]:
+    """Cached English translations of non-English headlines (none without a translator)."""
+    if translator is None:
+        return {}
+    out = {}
+    for i in involved:
+        lang, title = arts[i].language, arts[i].title.strip()
+        if lang and lang != "en" and title:
+            english = translator.translate_headline(title, lang, "en")
+            if english:
+                out[i] = english
     return out
 
 
@@ -244,16 +267,17 @@ def select_links(candidates: Sequence[Candidate], *, threshold: float = 0.5,
 def link_stories(articles: Sequence[Article], resolution_or_entity_sets: Any = None,
                  window_days: float = 2, *, threshold: float = 0.5, per_article: int = 3,
                  cache_dir: Path | str | None = None, embedder: Embedder | None = None,
-                 use_embeddings: bool = True) -> list[StoryLink]:
+                 use_embeddings: bool = True, translator: Any = None) -> list[StoryLink]:
     """``mkg:sameStoryAs`` links between articles of different languages.
 
     ``resolution_or_entity_sets`` is a :class:`~kg.link.resolve.Resolution` or a mapping
     article id -> entity keys (``None``: embeddings only). ``cache_dir`` (e.g. the store
     directory) keeps embeddings in ``story_embeddings.npz`` so rebuilds do not recompute them.
+    ``translator`` (optional) adds headline translations as evidence, see :func:`candidate_pairs`.
     The result is sorted and independent of the order of ``articles``.
     """
     path = Path(cache_dir) / "story_embeddings.npz" if cache_dir else None
     cache = EmbeddingCache(path, embedder)
     cands = candidate_pairs(articles, resolution_or_entity_sets, window_days,
-                            embeddings=cache, use_embeddings=use_embeddings)
+                            embeddings=cache, use_embeddings=use_embeddings, translator=translator)
     return select_links(cands, threshold=threshold, per_article=per_article)

@@ -10,6 +10,8 @@ README screenshot::
         page.wait_for("document.body.dataset.stable === '1'")
         print(page.requests, page.errors)
         page.screenshot(Path("docs/viz.png"))
+
+or from the shell: ``python -m kg.viz.browser exports/graph.html docs/viz.png``.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-__all__ = ["find_chromium", "Browser", "Page", "BrowserError", "LOCAL_SCHEMES"]
+__all__ = ["find_chromium", "Browser", "Page", "BrowserError", "LOCAL_SCHEMES", "check_page"]
 
 #: URL schemes that do not leave the file.
 LOCAL_SCHEMES = ("file:", "data:", "about:", "blob:", "chrome:", "devtools:", "chrome-extension:")
@@ -190,13 +192,14 @@ class Browser:
         target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
         session = self.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
             "sessionId"]
-        page = Page(self, session)
+        page = Page(self, session, target)
         for domain in ("Page", "Network", "Runtime", "Log"):
             self.send(f"{domain}.enable", session=session)
         self.send("Emulation.setDeviceMetricsOverride",
                   {"width": self.size[0], "height": self.size[1], "deviceScaleFactor": 1,
                    "mobile": False}, session=session)
         url = Path(path).resolve().as_uri() if "://" not in str(path) else str(path)
+        self.send("Page.bringToFront", session=session)  # background tabs are throttled
         self.send("Page.navigate", {"url": url}, session=session)
         page.wait_event("Page.loadEventFired")
         return page
@@ -205,9 +208,10 @@ class Browser:
 class Page:
     """One tab: evaluate JavaScript, type, screenshot; ``requests`` and ``errors`` it produced."""
 
-    def __init__(self, browser: Browser, session: str) -> None:
+    def __init__(self, browser: Browser, session: str, target: str = "") -> None:
         self.browser = browser
         self.session = session
+        self.target = target
         self.requests: list[str] = []  # every URL the page asked for
         self.errors: list[str] = []  # console errors, uncaught exceptions, failed loads
 
@@ -280,6 +284,11 @@ class Page:
                                   session=self.session)
         self._drain()
 
+    def close(self) -> None:
+        """Close the tab."""
+        if self.target:
+            self.browser.send("Target.closeTarget", {"targetId": self.target})
+
     def screenshot(self, out: Path | str) -> Path:
         """Save a PNG of the viewport."""
         data = self.browser.send("Page.captureScreenshot", {"format": "png"},
@@ -288,3 +297,32 @@ class Page:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(base64.b64decode(data))
         return out
+
+
+def check_page(page_file: Path | str, screenshot: Path | str | None = None,
+               width: int = 1600, height: int = 1000, timeout: float = 300) -> dict:
+    """Open a ``kg viz`` page offline, wait for the layout, report problems, optionally screenshot.
+
+    Returns ``{"errors", "external_requests", "nodes", "seconds"}``.
+    """
+    start = time.monotonic()
+    with Browser(width=width, height=height, timeout=timeout) as browser:
+        page = browser.open(page_file)
+        page.wait_for("document.body.getAttribute('data-stable') === '1'", timeout=timeout)
+        seconds = time.monotonic() - start
+        nodes = page.eval("window.mkgViz ? mkgViz.visibleNodeIds().length : 0")
+        if screenshot:
+            time.sleep(0.3)  # the frame after the last layout step
+            page.screenshot(screenshot)
+        return {"errors": page.errors, "external_requests": page.external_requests,
+                "nodes": nodes, "seconds": round(seconds, 1)}
+
+
+if __name__ == "__main__":
+    import sys
+
+    if len(sys.argv) not in (2, 3):
+        sys.exit("usage: python -m kg.viz.browser PAGE.html [SCREENSHOT.png]")
+    report = check_page(sys.argv[1], sys.argv[2] if len(sys.argv) == 3 else None)
+    print(json.dumps(report, indent=1))
+    sys.exit(1 if report["errors"] or report["external_requests"] else 0)

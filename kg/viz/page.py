@@ -174,8 +174,8 @@ def _options(n_nodes: int, lang: str) -> dict:
         "nodes": {
             "shape": "dot",
             "font": {"face": FONT_FACE, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
-            "scaling": {"min": 6, "max": 46,
-                        "label": {"enabled": True, "min": 11, "max": 30, "drawThreshold": 7,
+            "scaling": {"min": 6, "max": 40,
+                        "label": {"enabled": True, "min": 14, "max": 44, "drawThreshold": 6,
                                   "maxVisible": 40}},
             "borderWidth": 1,
         },
@@ -190,8 +190,8 @@ def _options(n_nodes: int, lang: str) -> dict:
         "physics": {
             "enabled": True,
             "solver": "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -60, "centralGravity": 0.01,
-                                 "springLength": 110, "springConstant": 0.06, "avoidOverlap": 0.3},
+            "forceAtlas2Based": {"gravitationalConstant": -110, "centralGravity": 0.012,
+                                 "springLength": 140, "springConstant": 0.05, "avoidOverlap": 1},
             "stabilization": {"enabled": True, "iterations": iterations, "updateInterval": 25,
                               "fit": True},
         },
