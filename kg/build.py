@@ -72,8 +72,12 @@ class BuildReport:
 
 
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
-          jobs: int = 1, progress: bool = True) -> BuildReport:
-    """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``."""
+          jobs: int = 1, progress: bool = True, translate: bool = True) -> BuildReport:
+    """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
+
+    ``translate`` lets linking ask deep-translator about names nothing else could place (only
+    with a network; answers are cached in the store folder, see :mod:`kg.link.translate`).
+    """
     from kg.sources import read_inputs
 
     started = time.perf_counter()
@@ -86,7 +90,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     _extract(docs, jobs, progress)
     report.timings["extract"] = time.perf_counter() - started - report.timings["read"]
     store = GraphStore(store_dir)
-    stats = write_graph(store, docs, progress=progress)
+    stats = write_graph(store, docs, progress=progress, translate=translate)
     report.timings["link+write"] = time.perf_counter() - started - sum(report.timings.values())
     save_documents(store_dir, docs)
     report.rejects_file = _write_rejects(store_dir, report.rejections)

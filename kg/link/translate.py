@@ -160,8 +160,9 @@ class TranslationCache:
         self.online = False
         if not self._warned:
             self._warned = True
-            log.warning("translation service unreachable (%s); continuing without translation, "
-                        "using cached answers only", exc)
+            reason = str(exc).split("(Caused by")[-1].strip(" ()")[:120]
+            log.warning("translation service unreachable (%s): continuing offline, with cached "
+                        "answers only", reason)
 
     def _save(self) -> None:
         if self.path is None:

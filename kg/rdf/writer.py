@@ -42,17 +42,29 @@ class WriteStats:
     story_links: int = 0
 
 
-def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = False) -> WriteStats:
-    """Resolve entities, link stories, merge events, and (re)write every graph of the store."""
+def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = False,
+                translate: bool = True) -> WriteStats:
+    """Resolve entities, link stories, merge events, and (re)write every graph of the store.
+
+    Translations (``translate``) and story embeddings are cached in the store folder, so a
+    rebuild gives the same graph offline.
+    """
     from kg.events.extract import extract_events
     from kg.link.resolve import resolve_entities
     from kg.link.stories import link_stories
+    from kg.link.translate import TranslationCache
 
+    work_dir = store.path
+    translator = None
+    if translate and work_dir is not None:
+        translator = TranslationCache(store_dir=work_dir)
     ordered = [docs[k] for k in sorted(docs)]
     pairs = [(d.article, d.mentions) for d in ordered]
-    resolution = resolve_entities(pairs)
-    links = link_stories([d.article for d in ordered], resolution)
-    resolution = resolve_entities(pairs, story_links=links) if links else resolution
+    resolution = resolve_entities(pairs, translator=translator)
+    links = link_stories([d.article for d in ordered], resolution, cache_dir=work_dir,
+                         translator=translator)
+    if links:
+        resolution = resolve_entities(pairs, story_links=links, translator=translator)
     events = extract_events(pairs, resolution, links)
 
     wanted = {article_graph_iri(d.article.id) for d in ordered}
