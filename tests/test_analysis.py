@@ -295,6 +295,11 @@ def test_report_files_are_usable(tmp_path):
     assert G.number_of_nodes() == H.number_of_nodes() == report.n_entities
     node = G.nodes[entity_iri("LOC:gaza")]
     assert node["label_ar"] == "غزة" and node["pagerank"] > 0 and "community" in node
+    gnode = H.nodes[entity_iri("LOC:gaza")]
+    assert gnode["label"] == "Gaza" and gnode["label_ar"] == "غزة"
+    assert gnode["pagerank"] == pytest.approx(node["pagerank"]) and gnode["articles"] == 5
+    assert H[entity_iri("LOC:gaza")][entity_iri("LOC:israel")]["weight"] == 3
+    assert H.number_of_edges() == G.number_of_edges()
     communities_csv = _csv_rows(report.files["communities"])
     assert len(communities_csv) == report.n_entities
     timeline = _csv_rows(report.files["timeline"])

@@ -290,8 +290,46 @@ def _write_graph_files(graphml: Path, gexf: Path, corpus: Corpus, G: nx.Graph,
                    betweenness=float(m.betweenness[node]), core=int(m.core[node]),
                    community=int(m.community[node]))
     H.add_edges_from((u, v, {"weight": int(w)}) for u, v, w in G.edges(data="weight"))
-    nx.write_graphml(H, graphml, encoding="utf-8")
-    nx.write_gexf(H, gexf, encoding="utf-8")
+    nx.write_graphml(H, graphml, encoding="utf-8")  # lxml, streamed
+    write_gexf(H, gexf)
+
+
+def write_gexf(G: nx.Graph, path: Path) -> None:
+    """GEXF 1.2 (namespace 1.2draft, as Gephi writes it) of an undirected graph with scalar
+    node attributes and edge ``weight``.
+
+    Streamed line by line (networkx's writer builds the whole XML tree in memory first).
+    """
+    from xml.sax.saxutils import quoteattr
+
+    kinds = {bool: "boolean", int: "integer", float: "double", str: "string"}
+    attrs: dict[str, str] = {}
+    for _, d in G.nodes(data=True):
+        for k, v in d.items():
+            if k != "label":
+                attrs.setdefault(k, kinds.get(type(v), "string"))
+    ids = {k: str(i) for i, k in enumerate(attrs)}
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                 '<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n'
+                 '<graph defaultedgetype="undirected" mode="static">\n<attributes class="node">\n')
+        for k, kind in attrs.items():
+            fh.write(f'<attribute id="{ids[k]}" title={quoteattr(k)} type="{kind}"/>\n')
+        fh.write("</attributes>\n<nodes>\n")
+        for node, d in G.nodes(data=True):
+            values = "".join(f'<attvalue for="{ids[k]}" value={quoteattr(_gexf_value(v))}/>'
+                             for k, v in d.items() if k in ids)
+            fh.write(f"<node id={quoteattr(str(node))} label={quoteattr(str(d.get('label', node)))}>"
+                     f"<attvalues>{values}</attvalues></node>\n")
+        fh.write("</nodes>\n<edges>\n")
+        for i, (u, v, w) in enumerate(G.edges(data="weight", default=1)):
+            fh.write(f'<edge id="{i}" source={quoteattr(str(u))} target={quoteattr(str(v))} '
+                     f'weight="{w}"/>\n')
+        fh.write("</edges>\n</graph>\n</gexf>\n")
+
+
+def _gexf_value(v: object) -> str:
+    return str(v).lower() if isinstance(v, bool) else str(v)
 
 
 # -- HTML --------------------------------------------------------------------------------------
