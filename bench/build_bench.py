@@ -18,7 +18,6 @@ import shutil
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 
 def run(cmd: list[str]) -> tuple[float, str]:

@@ -7,6 +7,8 @@ order, or in several runs, gives the same graph.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import logging
 import multiprocessing as mp
 import re
@@ -26,8 +28,24 @@ from kg.rdf.writer import write_graph
 
 log = logging.getLogger(__name__)
 
-#: bump when extraction changes so cached mentions are recomputed
-EXTRACTOR_VERSION = "1"
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: what extraction depends on: when any of it changes, cached mentions are recomputed
+EXTRACTION_INPUTS = ("nlp/models", "kb/data", "nlp/pipeline.py", "nlp/kb_matcher.py",
+                     "nlp/statistical", "nlp/arabic.py")
+
+
+@functools.cache
+def extractor_version() -> str:
+    """A hash of the models, knowledge-base data and finder code that produce mentions."""
+    digest = hashlib.sha1()
+    for name in EXTRACTION_INPUTS:
+        path = PACKAGE_DIR / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file() and file.suffix != ".pyc":
+                digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
+                digest.update(file.read_bytes())
+    return digest.hexdigest()[:12]
 
 
 @dataclass
@@ -156,7 +174,8 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
 
 def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
     """Find mentions in every document whose cached mentions are missing or stale."""
-    todo = [d for d in docs.values() if d.extractor != EXTRACTOR_VERSION]
+    version = extractor_version()
+    todo = [d for d in docs.values() if d.extractor != version]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
     bar = tqdm(total=len(work), desc="extracting", unit=" article", disable=not progress)
@@ -164,7 +183,7 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
     results = pool.imap(_find, work, chunksize=8) if pool else map(_find, work)
     try:
         for doc, mentions in zip(todo, results, strict=True):
-            doc.mentions, doc.extractor = mentions, EXTRACTOR_VERSION
+            doc.mentions, doc.extractor = mentions, version
             bar.update()
     finally:
         bar.close()

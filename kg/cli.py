@@ -79,11 +79,15 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
 
 def cmd_viz(args: argparse.Namespace) -> None:
-    from kg.viz import write_viz
+    from kg.viz import VizError, write_viz
 
     langs = [x.strip() for x in args.lang.split(",") if x.strip()]
-    path = write_viz(_open_store(args.store), Path(args.output), focus=args.focus, top=args.top,
-                     lang=langs[0] if langs else "en")
+    editions = [x.strip() for x in args.edition.split(",")] if args.edition else None
+    try:
+        path = write_viz(_open_store(args.store), Path(args.output), focus=args.focus,
+                         top=args.top, lang=langs[0] if langs else "en", editions=editions)
+    except VizError as exc:
+        raise UserError(str(exc)) from None
     print(f"wrote {path}")
 
 
@@ -98,7 +102,7 @@ def cmd_eval(args: argparse.Namespace) -> None:
 
     if not Path(args.file).is_file():
         raise UserError(f"{args.file}: no such file")
-    print(evaluate_conll(args.file, args.lang).format_table())
+    print(evaluate_conll(args.file, args.lang, gold_tokens=not args.raw_text).format_table())
 
 
 def cmd_validate(args: argparse.Namespace) -> None:
@@ -206,7 +210,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-o", "--output", default="exports/graph.html", metavar="FILE")
     p.add_argument("--focus", metavar="ENTITY", help="ego network of an entity (label, key or IRI)")
     p.add_argument("--top", type=int, default=500, metavar="N", help="at most N nodes (default 500)")
-    p.add_argument("--lang", default="en", help="label language(s), first wins: en, ar or es")
+    p.add_argument("--lang", default="en",
+                   help="label language: en, ar or es (a list such as ar,en: the first is used)")
+    p.add_argument("--edition", metavar="EDITION[,EDITION]",
+                   help="only articles of these editions (slug such as almayadeen-ar, bbc)")
 
     p = parsers["serve"]
     _store_arg(p)
@@ -217,6 +224,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("task", choices=["ner"])
     p.add_argument("file", metavar="FILE.conll")
     p.add_argument("--lang", required=True, choices=["en", "ar", "es"])
+    p.add_argument("--raw-text", action="store_true",
+                   help="re-tokenise each sentence with the pipeline's own tokenizer instead of "
+                        "tagging the gold tokens (the CoNLL convention, default)")
 
     p = parsers["validate"]
     _store_arg(p)

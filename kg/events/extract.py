@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from kg.events.event import Event
 from kg.events.timex import resolve_date
 from kg.events.types import EVENT_TYPES, find_triggers
-from kg.link.unionfind import UnionFind
+from kg.link.names import normalize_arabic
 
 if TYPE_CHECKING:
     from kg.article import Article
@@ -45,6 +45,7 @@ class _Candidate:
     dated: bool  # the day came from the text, not the publication date
     place: str | None
     actors: Counter = field(default_factory=Counter)
+    entities: set = field(default_factory=set)  # every entity key of its sentences
     trigger: str = ""
     sentence: str = ""
     position: int = 0
@@ -107,8 +108,15 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
             # a state or place named before the trigger, other than the place, acts ("Israel struck")
             cand.actors.update(k for m, k in places if m.start < pos and k != place)
+            cand.entities.update(k for _, k in keyed)
+            if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
+                continue  # "a statement said": nobody identifiable speaks, not an event
             if cand.ident in out:
-                out[cand.ident].actors.update(cand.actors)
+                host = out[cand.ident]
+                host.actors.update(cand.actors)
+                if sent[:300] not in host.sentence and len(host.sentence) < 600:
+                    host.sentence += " " + sent[:300]
+                host.entities.update(cand.entities)
             else:
                 out[cand.ident] = cand
                 per_type[etype] += 1
@@ -120,6 +128,7 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             host = next((c for i, c in sorted(out.items()) if c.place and i[1:3] == ident[1:3]), None)
             if host is not None:
                 host.actors.update(cand.actors)
+                host.entities.update(cand.entities)
                 continue
         merged[ident] = cand
     return list(merged.values())
@@ -147,60 +156,141 @@ def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
 
     The result is sorted by key and does not depend on the order of ``docs``.
     """
+    events = [_event(members, resolution)
+              for members in event_clusters(docs, resolution, story_links, day_window=day_window)]
+    events.sort(key=lambda e: e.key)
+    return events
+
+
+def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
+                   story_links: Sequence[StoryLink] | None = None, *,
+                   day_window: int = 1) -> list[list[_Candidate]]:
+    """The candidates of each event (sorted), before they become :class:`Event` records.
+
+    Pairs of candidates from two articles get a strength (:func:`pair_evidence`); clusters grow
+    from the strongest pair down, and two clusters join only when *every* cross pair has evidence
+    of its own (complete linkage), so weak links do not chain unrelated reports together.
+    """
     docs = sorted(docs, key=lambda d: d[0].id)
     cands: list[_Candidate] = []
     for article, mentions in docs:
         cands.extend(article_candidates(article, mentions, resolution))
     cands.sort(key=lambda c: c.ident)
-    linked = _linked(story_links)
-    uf: UnionFind[tuple] = UnionFind(c.ident for c in cands)
-    by_type_place: dict[tuple[str, str | None], list[_Candidate]] = defaultdict(list)
+    ctx = _Context(cands, _linked(story_links), day_window)
+    edges: dict[tuple, float] = {}
+    by_type: dict[str, list[_Candidate]] = defaultdict(list)
     for c in cands:
-        by_type_place[(c.event_type, c.place)].append(c)
-    broad = _broad_places(cands)
-    common_actors = _broad_actors(cands)
-    # a place where this kind of thing was reported by many articles that day is a hotspot
-    # (many strikes on Khan Younis in one day): place and day alone do not make them one event
-    reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
-    # same type, same place, close days, and a shared actor, linked stories, or a specific place
-    for (_etype, place), group in sorted(by_type_place.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
-        group = sorted(group, key=lambda c: (c.day, c.article))
+        by_type[c.event_type].append(c)
+    for _etype, group in sorted(by_type.items()):
+        group.sort(key=lambda c: (c.day, c.ident))
         for i, a in enumerate(group):
             for b in group[i + 1:]:
                 if (b.day - a.day).days > day_window:
                     break
-                if a.article == b.article:
-                    continue
-                story = (a.article, b.article) in linked
-                shared = {k for k in set(a.actors) & set(b.actors)
-                          if k not in common_actors and _identifying(k)}
-                if place is None and not story:
-                    continue
-                specific = (place is not None and place not in broad and a.day == b.day
-                            and reports[(a.event_type, place, a.day)] <= 2)
-                if (shared or specific) and not story and place in broad:
-                    specific = False
-                    if not shared:
-                        continue
-                if story or shared or specific:
-                    uf.union(a.ident, b.ident, "story" if story else "actors" if shared else "place", 1.0)
-    # one place unknown, in linked stories
-    if linked:
-        unknown = [c for c in cands if c.place is None]
-        by_article: dict[str, list[_Candidate]] = defaultdict(list)
-        for c in cands:
-            if c.place is not None:
-                by_article[c.article].append(c)
-        for a in unknown:
-            for b_article in sorted(x for y, x in linked if y == a.article):
-                for b in by_article.get(b_article, ()):
-                    if b.event_type == a.event_type and abs((b.day - a.day).days) <= day_window:
-                        uf.union(a.ident, b.ident, "story", 0.8)
+                strength = pair_evidence(a, b, ctx)
+                if strength > 0:
+                    edges[(a.ident, b.ident)] = edges[(b.ident, a.ident)] = strength
+    cluster_of = {c.ident: i for i, c in enumerate(cands)}
+    members: dict[int, list[tuple]] = {i: [c.ident] for i, c in enumerate(cands)}
+    for (x, y), _strength in sorted(((k, v) for k, v in edges.items() if k[0] < k[1]),
+                                    key=lambda kv: (-kv[1], kv[0])):
+        cx, cy = cluster_of[x], cluster_of[y]
+        if cx == cy:
+            continue
+        if not all((p, q) in edges for p in members[cx] for q in members[cy]):
+            continue
+        keep, drop = min(cx, cy), max(cx, cy)
+        for ident in members[drop]:
+            cluster_of[ident] = keep
+        members[keep].extend(members.pop(drop))
     by_ident = {c.ident: c for c in cands}
-    events = [_event(sorted((by_ident[i] for i in members), key=lambda c: c.ident), resolution)
-              for members in uf.groups().values()]
-    events.sort(key=lambda e: e.key)
-    return events
+    return [sorted((by_ident[i] for i in idents), key=lambda c: c.ident) for idents in members.values()]
+
+
+class _Context:
+    """Corpus-wide facts the pair test needs: broad places and actors, hotspots, story links."""
+
+    def __init__(self, cands: Sequence[_Candidate], linked: set[tuple[str, str]], day_window: int) -> None:
+        self.linked = linked
+        self.day_window = day_window
+        self.broad = _broad_places(cands)
+        self.common_actors = _broad_actors(cands)
+        # a place where this kind of thing was reported by many articles that day is a hotspot
+        # (many strikes on Khan Younis in one day): place and day alone do not make them one event
+        self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
+
+
+#: Evidence strengths (higher merges first).
+STORY, ACTOR_AND_TEXT, ACTOR, TEXT = 4.0, 3.0, 2.0, 1.0
+#: Content similarity (see :func:`content_similarity`) that makes two reports "near-identical".
+SAME_TEXT = 0.34
+#: Content similarity needed, besides a specific place and day, for reports without other evidence.
+PLACE_TEXT = 0.2
+
+
+def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
+    """How strongly two candidates of different articles are reported as one happening (0: not).
+
+    Same type always. Articles linked as the same story: days within ``day_window`` and the same
+    place (or one unknown). Otherwise the same day and the same known place, and: a shared
+    identifying actor, or near-identical content (shared entities, figures and words); a specific
+    place (not a country, not frequent, not a hotspot that day) needs less content in common.
+    A broad place (a country, Gaza) or a hotspot needs an identifying actor *and* similar content.
+    """
+    if a.article == b.article or a.event_type != b.event_type:
+        return 0.0
+    if abs((a.day - b.day).days) > ctx.day_window:
+        return 0.0
+    if (a.article, b.article) in ctx.linked:
+        if a.place is None or b.place is None or a.place == b.place:
+            return STORY
+        return 0.0
+    if a.day != b.day or a.place is None or a.place != b.place:
+        return 0.0
+    shared = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)}
+    sim = content_similarity(a, b)
+    broad = a.place in ctx.broad or ctx.reports[(a.event_type, a.place, a.day)] > 2
+    if broad:
+        return ACTOR_AND_TEXT if shared and sim >= SAME_TEXT else 0.0
+    if shared:
+        return ACTOR_AND_TEXT if sim >= SAME_TEXT else ACTOR
+    if sim >= PLACE_TEXT and a.event_type != "Statement":
+        return TEXT
+    return 0.0
+
+
+_WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d[\d,.]*")
+_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "0123456789" * 2)
+
+
+def _content(c: _Candidate) -> set[str]:
+    """Entities, figures (not years) and word stems of a candidate's sentences."""
+    out = {"e:" + k for k in c.entities}
+    text = c.sentence.translate(_DIGITS)
+    for m in _NUMBER.finditer(text):
+        n = m.group().rstrip(".,").replace(",", "")
+        if n and not (len(n) == 4 and n[:2] in ("19", "20")) and n not in ("0", "1"):
+            out.add("n:" + n)
+    for w in _WORD.findall(text.casefold()):
+        if len(w) >= 4 and not w.isdigit():
+            out.add("w:" + normalize_arabic(w)[:5])
+    return out
+
+
+def content_similarity(a: _Candidate, b: _Candidate) -> float:
+    """Jaccard similarity of :func:`_content` (entities and figures count double).
+
+    >>> x = _Candidate("a", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes hit Jabalia")
+    >>> y = _Candidate("b", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes on Jabalia")
+    >>> round(content_similarity(x, y), 2)
+    0.67
+    """
+    ca, cb = _content(a), _content(b)
+    if not ca or not cb:
+        return 0.0
+    weight = lambda items: sum(2 if t[0] in "en" else 1 for t in items)  # noqa: E731
+    return weight(ca & cb) / weight(ca | cb)
 
 
 #: Key prefixes of knowledge-base places precise enough to identify an event (with type and day).

@@ -72,6 +72,8 @@ class NERReport:
     sentences: int = 0
     tokens: int = 0
     seconds: float = 0.0
+    gold_tokens: bool = True
+    """Whether the model tagged the gold tokens (True) or re-tokenised the raw text."""
 
     @property
     def micro(self) -> TypeScore:
@@ -92,12 +94,14 @@ class NERReport:
                     "f1": round(s.f1, 4)}
         return {"path": self.path, "lang": self.lang, "sentences": self.sentences,
                 "tokens": self.tokens, "seconds": round(self.seconds, 2),
+                "gold_tokens": self.gold_tokens,
                 "types": {t: row(s) for t, s in self.per_type.items()},
                 "micro": row(self.micro), "ignored_gold": dict(self.ignored_gold)}
 
     def format_table(self) -> str:
         """A plain-text table (what ``kg eval ner`` prints)."""
-        lines = [f"{self.path} (lang={self.lang}): {self.sentences} sentences, "
+        mode = "gold tokens" if self.gold_tokens else "raw text, own tokenizer"
+        lines = [f"{self.path} (lang={self.lang}, {mode}): {self.sentences} sentences, "
                  f"{self.tokens} tokens, {self.seconds:.1f}s",
                  f"{'type':<18}{'gold':>7}{'pred':>7}{'tp':>7}{'P':>8}{'R':>8}{'F1':>8}"]
 
@@ -125,20 +129,34 @@ def _token_span(starts: list[int], ends: list[int], m: Mention) -> tuple[int, in
 
 def evaluate_conll(path: str | Path, lang: str,
                    finder: Callable[[str], list[Mention]] | None = None,
-                   use_kb: bool = True) -> NERReport:
+                   use_kb: bool = True, gold_tokens: bool = True) -> NERReport:
     """Score ``finder`` on a CoNLL/IOB file.
 
     The default finder is the shipped pipeline for ``lang``
     (:func:`kg.nlp.pipeline.find_mentions`): the statistical model fused with the KB matcher,
     or the model alone with ``use_kb=False``.
+
+    ``gold_tokens`` (the default, the CoNLL convention): the statistical model tags the gold
+    tokens of each sentence (finders with a ``find_in_tokens`` method; others, and the KB
+    matcher, read the joined text). ``gold_tokens=False`` measures the raw-text path: the
+    sentence is re-tokenised and split by the pipeline's own tokenizer.
     """
+    from kg.nlp.statistical.tokenize import Token
+
     if finder is None:
         from kg.nlp.pipeline import find_mentions
 
-        def finder(text: str) -> list[Mention]:
-            return find_mentions(text, lang, use_kb=use_kb)
+        def run(text: str, toks: list[Token]) -> list[Mention]:
+            return find_mentions(text, lang, use_kb=use_kb,
+                                 tokens=toks if gold_tokens else None)
+    elif gold_tokens and hasattr(finder, "find_in_tokens"):
+        def run(text: str, toks: list[Token]) -> list[Mention]:
+            return finder.find_in_tokens(text, toks)  # type: ignore[union-attr]
+    else:
+        def run(text: str, toks: list[Token]) -> list[Mention]:
+            return finder(text)  # type: ignore[misc]
 
-    report = NERReport(str(path), lang)
+    report = NERReport(str(path), lang, gold_tokens=gold_tokens)
     t0 = time.perf_counter()
     for sent in read_conll(path):
         report.sentences += 1
@@ -156,8 +174,9 @@ def evaluate_conll(path: str | Path, lang: str,
                 gold.add((s, e, typ))
             else:
                 report.ignored_gold[typ or t] += 1
+        toks = [Token(t, s, e) for t, s, e in zip(sent.tokens, starts, ends, strict=True)]
         pred: set[tuple[int, int, str]] = set()
-        for m in finder(text):
+        for m in run(text, toks):
             span = _token_span(starts, ends, m)
             if span and (m.type in SCORED or m.type == "EVENT"):
                 pred.add((span[0], span[1], m.type))

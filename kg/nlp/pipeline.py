@@ -27,8 +27,12 @@ from collections.abc import Callable
 from dataclasses import replace
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from kg.nlp.mention import Mention, MentionFinder
+
+if TYPE_CHECKING:
+    from kg.nlp.statistical.tokenize import Token
 
 log = logging.getLogger(__name__)
 
@@ -149,11 +153,16 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> list[tuple[int, str]]:
     return out
 
 
-def find_mentions(text: str, lang: str, *, use_kb: bool = True) -> list[Mention]:
+def find_mentions(text: str, lang: str, *, use_kb: bool = True,
+                  tokens: list[Token] | None = None) -> list[Mention]:
     """Entity mentions (PER/ORG/LOC/EVENT) in ``text`` of language ``lang`` ("en", "es", "ar").
 
     Offsets are ``str`` indices into ``text`` (``text[m.start:m.end] == m.surface``). Returns
     ``[]`` for empty text or an unsupported language.
+
+    ``tokens`` (optional) is a given tokenisation of ``text`` taken as one sentence (gold CoNLL
+    tokens, for evaluation): a model finder that accepts pre-tokenised input (``find_in_tokens``)
+    tags those tokens instead of tokenising ``text`` itself; the KB matcher still reads the text.
     """
     if not text or not text.strip() or lang not in MODEL_FACTORIES:
         return []
@@ -161,6 +170,8 @@ def find_mentions(text: str, lang: str, *, use_kb: bool = True) -> list[Mention]
     kb = kb_finder(lang) if use_kb else None
     if model is None and kb is None:
         return []
+    if tokens is not None and model is not None and hasattr(model, "find_in_tokens"):
+        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [])
     out: list[Mention] = []
     for offset, piece in chunks(text):
         found_m = model(piece) if model else []

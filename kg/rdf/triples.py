@@ -200,10 +200,10 @@ EDITION_NAMES = {
 }
 
 
-def edition_triples(edition: str, language: str | None) -> list[Triple]:
-    """An edition (a periodical: an outlet in one language)."""
+def edition_triples(edition: str, language: str | None, outlet: str | None = None) -> list[Triple]:
+    """An edition (a periodical: an outlet in one language), named after its outlet."""
     node = n(edition_iri(edition))
-    name, lang = EDITION_NAMES.get(edition, (edition, language))
+    name, lang = EDITION_NAMES.get(edition, (outlet or edition, language))
     out: list[Triple] = [(node, A, n(SCHEMA + "Periodical")), (node, n(SCHEMA + "name"), Literal(name)),
                          (node, n(MKG + "editionKey"), Literal(edition))]
     if lang:

@@ -80,11 +80,25 @@ def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = F
     store.replace_graph(EVENTS_GRAPH, _flatten(event_triples(e) for e in events))
     store.replace_graph(LINKS_GRAPH, _flatten(
         story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
-    editions = {(d.article.edition, d.article.language) for d in ordered if d.article.edition}
     store.replace_graph(EDITIONS_GRAPH, _flatten(
-        edition_triples(e, lang) for e, lang in sorted(editions, key=str)))
+        edition_triples(e, lang, outlet) for e, (lang, outlet) in _editions(ordered).items()))
     load_ontology(store)
     return WriteStats(len(resolution.entities), len(events), len(links))
+
+
+def _editions(docs: list[Document]) -> dict[str, tuple[str | None, str | None]]:
+    """Each edition's main language and outlet name (the most common; ties broken by value)."""
+    from collections import Counter
+
+    seen: dict[str, Counter] = {}
+    for d in docs:
+        if d.article.edition:
+            seen.setdefault(d.article.edition, Counter())[(d.article.language or "", d.article.outlet or "")] += 1
+    out = {}
+    for edition in sorted(seen):
+        (lang, outlet), _ = min(seen[edition].items(), key=lambda kv: (-kv[1], kv[0]))
+        out[edition] = (lang or None, outlet or None)
+    return out
 
 
 def load_ontology(store: GraphStore) -> None:

@@ -64,6 +64,13 @@ class CRFFinder:
             out.append(Mention(start, end, text[start:end], typ, None, round(conf, 4), "model"))
         return out
 
+    def find_in_tokens(self, text: str, tokens: list[Token]) -> list[Mention]:
+        """Mentions in one pre-tokenised sentence of ``text`` (e.g. gold CoNLL tokens): the
+        tokens are tagged as given, without re-tokenising or sentence splitting."""
+        if not tokens:
+            return []
+        return self._sentence_mentions(text, tokens)
+
     def __call__(self, text: str) -> list[Mention]:
         """Mentions in ``text``; offsets are ``str`` indices into ``text``."""
         if not text or not text.strip():
