@@ -8,7 +8,7 @@ entities whose labels span two or more languages. Judgements live in
 ``bench/data/merge_labels.tsv`` (key, verdict 1/0, note); precision is reported from them.
 
     python bench/merge_sample.py            # sample + precision from the labels file
-    python bench/merge_sample.py --events   # also sample 30 multi-article events
+    python bench/merge_sample.py --events   # also sample 40 multi-article events (seed 2026)
 """
 
 from __future__ import annotations
@@ -230,6 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--events", action="store_true")
+    ap.add_argument("--event-n", type=int, default=40, help="multi-article events to sample (--events)")
+    ap.add_argument("--event-seed", type=int, default=2026, help="seed of the event sample")
     ap.add_argument("--finder", choices=["auto", "pipeline", "fallback"], default="auto")
     ap.add_argument("--own", action="store_true",
                     help="only entities without a knowledge-base id (linking's own evidence)")
@@ -271,22 +273,24 @@ def main(argv: list[str] | None = None) -> int:
         ok = sum(1 for v in judged if v == "1")
         print(f"merge precision on {len(judged)} judged: {ok / len(judged):.3f}")
     if args.events:
-        from kg.events.extract import extract_events
+        from kg.events.extract import _event, event_clusters
 
         t1 = time.time()
-        events = extract_events(docs, res, links)
+        clusters = event_clusters(docs, res, links)
+        events = [(_event(m, res), m) for m in clusters]
         print(f"events: {len(events)} in {time.time() - t1:.1f}s")
-        merged = sorted((e for e in events if len(e.articles) > 1), key=lambda e: e.key)
+        merged = sorted(((e, m) for e, m in events if len(e.articles) > 1), key=lambda em: em[0].key)
         print(f"events reported by >1 article: {len(merged)}")
         by_id = {a.id: a for a in articles}
         ev_labels = read_labels(EVENT_LABELS)
-        ev_sample = random.Random(args.seed).sample(merged, min(30, len(merged)))
-        for ev in ev_sample:
-            print(ev_labels.get(ev.key, "?"), ev.key, ev.event_type, ev.timestamp, ev.place, ev.actors[:4])
-            for aid in ev.articles[:4]:
-                a = by_id[aid]
-                print("     ", a.language, a.published and a.published.date(), a.title[:110])
-        judged = [ev_labels[e.key] for e in ev_sample if e.key in ev_labels]
+        ev_sample = random.Random(args.event_seed).sample(merged, min(args.event_n, len(merged)))
+        for ev, members in ev_sample:
+            print(ev_labels.get(ev.key, "?"), ev.key, "|", ev.label, "|", ev.actors[:4])
+            for c in members:
+                a = by_id[c.article]
+                print("     ", a.language, a.published and a.published.date(), a.title[:100])
+                print("        >", c.sentence[:400].replace("\n", " "))
+        judged = [ev_labels[e.key] for e, _ in ev_sample if e.key in ev_labels]
         if judged:
             ok = sum(1 for v in judged if v == "1")
             print(f"event-merge precision on {len(judged)} judged: {ok / len(judged):.3f}")

@@ -197,6 +197,8 @@ EDITION_NAMES = {
     "almayadeen-ar": ("Al Mayadeen (Arabic)", "ar"),
     "almayadeen-en": ("Al Mayadeen English", "en"),
     "almayadeen-es": ("Al Mayadeen Español", "es"),
+    "prensa-chile": ("Chilean press", "es"),
+    "unattributed": ("Unattributed (reads as CNN)", "en"),
 }
 
 
