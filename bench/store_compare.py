@@ -88,6 +88,10 @@ def child(backend: str, nquads: str) -> None:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--store", default="kg-store")
+    ap.add_argument("--articles", type=int, default=0,
+                    help="only this many article graphs (plus the shared graphs); 0 = all")
+    ap.add_argument("--backends", default="Memory,Oxigraph,pyoxigraph",
+                    help="comma-separated subset of Memory,Oxigraph,pyoxigraph")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
@@ -100,14 +104,21 @@ def main() -> None:
     store = GraphStore(args.store, read_only=True)
     with tempfile.TemporaryDirectory() as tmp:
         nquads = Path(tmp) / "corpus.nq"
+        graphs = sorted(store.named_graphs())
+        articles = [g for g in graphs if "/graph/article/" in g]
+        keep = set(graphs) - set(articles) | set(articles[: args.articles or len(articles)])
+        quads = (q for q in store.quads() if q.graph_name.value in keep)
         with open(nquads, "wb") as fh:
-            store.dump(fh, ox.RdfFormat.N_QUADS)
+            ox.serialize(quads, fh, format=ox.RdfFormat.N_QUADS)
         print(f"machine: {platform.platform()}, {os.cpu_count()} cores, python {platform.python_version()}")
-        print(f"corpus: {len(store):,} quads in {len(list(store.named_graphs())):,} named graphs "
-              f"({nquads.stat().st_size / 1e6:.0f} MB N-Quads) from {args.store}\n")
+        count = sum(1 for _ in open(nquads, "rb"))
+        print(f"corpus: {count:,} quads, {min(len(articles), args.articles or len(articles)):,} "
+              f"article graphs + {len(graphs) - len(articles)} shared graphs "
+              f"({nquads.stat().st_size / 1e6:.0f} MB N-Quads) from {args.store}")
+        print(f"command: python bench/store_compare.py --store {args.store} --articles {args.articles}\n")
         print("| backend | load s | GROUP BY s | Turtle export s | peak RSS MB |")
         print("|---|---|---|---|---|")
-        for backend in ("Memory", "Oxigraph", "pyoxigraph"):
+        for backend in args.backends.split(","):
             label = {"Memory": "rdflib Memory", "Oxigraph": "rdflib + oxrdflib",
                      "pyoxigraph": "pyoxigraph (direct)"}[backend]
             proc = subprocess.run([sys.executable, __file__, "--child", backend, str(nquads)],

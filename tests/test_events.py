@@ -117,3 +117,54 @@ def test_events_are_order_independent(fixtures):
     shuffled = docs[:]
     random.Random(3).shuffle(shuffled)
     assert extract_events(shuffled, resolve_entities(shuffled, kb=False), []) == first
+
+
+def _doc(aid: str, text: str, mentions: list[tuple[str, str]], day: int = 29, lang: str = "en"):
+    article = Article(id=aid, title="", body=text, language=lang, published=datetime(2023, 10, day, 12))
+    out = []
+    for surface, etype in mentions:
+        i = article.text.index(surface)
+        out.append(Mention(i, i + len(surface), surface, etype))
+    return article, out
+
+
+class CampKB:
+    IDS = {"jabalia": "geo:jabalia", "nuseirat": "geo:nuseirat", "israel": "country:IL"}
+
+    def lookup(self, label, lang):
+        return self.IDS.get(label.casefold())
+
+    def get(self, kb_id):
+        return {"id": kb_id, "type": "LOC"}
+
+
+def test_statement_needs_an_identifiable_speaker():
+    docs = [_doc("a", "A statement was read out in Jabalia.", [("Jabalia", "LOC")]),
+            _doc("b", "Joe Biden said in a statement that aid would reach Jabalia.",
+                 [("Joe Biden", "PER"), ("Jabalia", "LOC")])]
+    events = extract_events(docs, resolve_entities(docs, kb=CampKB()), [])
+    statements = [e for e in events if e.event_type == "Statement"]
+    assert [e.articles for e in statements] == [["b"]]
+    assert statements[0].label.startswith("statement in ")
+
+
+def test_a_country_alone_does_not_merge_reports():
+    # two different attacks "in Israel" the same day, nothing else in common
+    docs = [_doc("a", "Rockets hit a kibbutz in Israel near the border fence.", [("Israel", "LOC")]),
+            _doc("b", "A stabbing attack in Israel wounded a guard at a mall.", [("Israel", "LOC")])]
+    events = extract_events(docs, resolve_entities(docs, kb=CampKB()), [])
+    assert all(len(e.articles) == 1 for e in events)
+
+
+def test_no_transitive_chain_through_weak_links():
+    # a ~ b share the Jabalia report and b ~ c are story-linked, but a and c are not related:
+    # complete linkage keeps a apart from c, whatever the input order
+    a = _doc("a", "An Israeli air strike hit Jabalia refugee camp.", [("Jabalia", "LOC")])
+    b = _doc("b", "Israeli air strikes hit Jabalia refugee camp overnight.", [("Jabalia", "LOC")])
+    c = _doc("c", "An Israeli air strike hit a school.", [])
+    links = [StoryLink("b", "c", 0.9, "test")]
+    for docs in ([a, b, c], [c, b, a]):
+        res = resolve_entities(docs, links, kb=CampKB())
+        groups = sorted(e.articles for e in extract_events(docs, res, links) if e.event_type == "Attack")
+        assert ["a", "b", "c"] not in groups
+        assert sum(len(g) for g in groups) == 3 and any(len(g) == 2 for g in groups)

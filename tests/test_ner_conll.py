@@ -111,3 +111,28 @@ def test_evaluate_maps_char_spans_to_tokens() -> None:
     rep = evaluate_conll(path, "en", finder=finder)
     assert rep.per_type["ORG"].tp == 1
     assert rep.ignored_gold["MISC"] == 1
+
+
+def test_evaluate_gold_tokens_or_raw_text() -> None:
+    """Finders that accept pre-tokenised input get the gold tokens (CoNLL convention) unless
+    ``gold_tokens=False``, which measures the raw-text path (the finder tokenises itself)."""
+    path = NER / "es_conll2002_testa_head.conll"
+    seen: dict[str, int] = {"tokens": 0, "text": 0}
+
+    class Finder:
+        def find_in_tokens(self, text: str, tokens: list) -> list[Mention]:
+            seen["tokens"] += 1
+            assert [text[t.start:t.end] for t in tokens] == [t.text for t in tokens]
+            assert " ".join(t.text for t in tokens) == text
+            return []
+
+        def __call__(self, text: str) -> list[Mention]:
+            seen["text"] += 1
+            return []
+
+    rep = evaluate_conll(path, "es", finder=Finder())
+    assert seen == {"tokens": 4, "text": 0} and rep.gold_tokens
+    assert "gold tokens" in rep.format_table()
+    rep = evaluate_conll(path, "es", finder=Finder(), gold_tokens=False)
+    assert seen == {"tokens": 4, "text": 4} and not rep.gold_tokens
+    assert rep.as_dict()["gold_tokens"] is False

@@ -126,3 +126,27 @@ def test_fused_pipeline_offsets() -> None:
         assert name in {m.surface for m in ms}
         spans = [(m.start, m.end) for m in ms]
         assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))  # no overlaps
+
+
+def test_find_mentions_on_given_tokens(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pre-tokenised input (gold CoNLL tokens) is tagged as given: a CoNLL-2002 token with a
+    glued final dot ("Pesca.") stays one token, and offsets still index the text."""
+    _no_kb(monkeypatch)
+    words = ["El", "ministro", "de", "Agricultura", "y", "Pesca.", "Luis", "Planas", "viajó",
+             "a", "Bruselas"]
+    text = " ".join(words)
+    toks, pos = [], 0
+    for w in words:
+        toks.append(pipeline_token(w, pos))
+        pos += len(w) + 1
+    ms = pipeline.find_mentions(text, "es", tokens=toks)
+    _check_offsets(text, ms)
+    assert ms and all(m.start in {t.start for t in toks} for m in ms)
+    assert all(m.end in {t.end for t in toks} for m in ms)
+    assert any(m.surface == "Bruselas" and m.type == "LOC" for m in ms), ms
+
+
+def pipeline_token(word: str, start: int):  # noqa: ANN201 - a Token
+    from kg.nlp.statistical.tokenize import Token
+
+    return Token(word, start, start + len(word))

@@ -3,12 +3,17 @@
 Per article, each sentence with a trigger (:mod:`kg.events.types`) gives a candidate event: its
 type, the date the sentence states (:mod:`kg.events.timex`, else the publication date), the place
 (the first place mentioned after the trigger, else before it) and the actors (people and
-organisations of the sentence). Candidates of one article with the same type, day and place are
-one event. Across articles, two events are one when they have the same type, days at most
-``day_window`` apart, the same place, and a shared actor or a link as the same story; or the same
-specific place (a knowledge-base place, not a country, not one of the most frequent places, and not
-reported by more than two articles that day) on the same day; or, in two articles linked as the
-same story, one place unknown.
+organisations of the sentence). A statement needs an identifiable speaker (a person's full name,
+a knowledge-base entity or an organisation), so a bare "statement" is no event. Candidates of one
+article with the same type, day and place are one event (repeated mentions collapse).
+
+Across articles (:func:`pair_evidence`), same type always, and either a link as the same story
+(days at most ``day_window`` apart, same place or one unknown), or the same day and the same
+known place plus: for a specific place (a knowledge-base place, not a country, not one of the most
+frequent, not a hotspot reported by more than two articles that day), a shared identifying actor
+or some shared content (entities, figures, words of the trigger sentences); for a broad place or a
+hotspot, a shared identifying actor *and* near-identical content. Clusters are complete-linkage:
+two groups join only when every cross pair has evidence of its own.
 """
 
 from __future__ import annotations
@@ -281,10 +286,10 @@ def _content(c: _Candidate) -> set[str]:
 def content_similarity(a: _Candidate, b: _Candidate) -> float:
     """Jaccard similarity of :func:`_content` (entities and figures count double).
 
-    >>> x = _Candidate("a", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes hit Jabalia")
-    >>> y = _Candidate("b", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes on Jabalia")
+    >>> x = _Candidate("a", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes hit Jabalia camp")
+    >>> y = _Candidate("b", "Attack", date(2023, 10, 31), False, "geo:1", sentence="Strikes on Jabalia school")
     >>> round(content_similarity(x, y), 2)
-    0.67
+    0.5
     """
     ca, cb = _content(a), _content(b)
     if not ca or not cb:

@@ -8,7 +8,7 @@ cover inflections ("strike", "strikes", "struck" is listed apart).
 >>> EVENT_TYPES["Attack"].iri
 'https://w3id.org/mkg/ontology#Attack'
 >>> find_triggers("Israeli air strikes hit Khan Younis on Monday", "en")[0][:2]
-('Attack', 'strikes')
+('Attack', 'air strikes')
 """
 
 from __future__ import annotations

@@ -37,3 +37,31 @@ def arabic(data: Path, arabic: bool = True) -> list[tuple[str, str]]:
                 if phrase and not phrase.startswith("==") and len(phrase) > 1:
                     rows.append((typ, " ".join(arnorm.normalize(w) for w in phrase.split())))
     return rows
+
+
+def kb_latin(data: Path | None = None, arabic: bool = False) -> list[tuple[str, str]]:
+    """Latin-script names (Spanish and English labels and aliases) of the KB's PER/ORG/LOC
+    entities (:class:`kg.kb.KnowledgeBase`: CLDR/GeoNames places, curated entities), tokenized
+    like run-time text and lower-cased. Typed ``kPER``/``kORG``/``kLOC``, so the CRF weighs them
+    apart from the ANETAC lists. ``data`` is unused (the KB ships with the package)."""
+    from kg.kb import KnowledgeBase
+    from kg.nlp.statistical.tokenize import tokenize
+
+    rows = []
+    for e in KnowledgeBase.load().entities.values():
+        if e.type not in ("PER", "ORG", "LOC"):
+            continue
+        names: set[str] = set()
+        for lg in ("es", "en"):
+            if e.labels.get(lg):
+                names.add(e.labels[lg])
+            names.update(e.aliases.get(lg, []))
+        for name in names:
+            if len(name) > 1 and not arnorm.is_arabic(name):
+                rows.append(("k" + e.type, " ".join(t.text.lower() for t in tokenize(name))))
+    return rows
+
+
+def spanish(data: Path, arabic: bool = False) -> list[tuple[str, str]]:
+    """The Spanish model's gazetteer: ANETAC's Latin names plus the KB's names (``kb_latin``)."""
+    return anetac_latin(data) + kb_latin(data)
