@@ -30,15 +30,15 @@ log = logging.getLogger(__name__)
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: what extraction depends on: when any of it changes, cached mentions are recomputed
-EXTRACTION_INPUTS = ("nlp/models", "kb/data", "nlp/pipeline.py", "nlp/kb_matcher.py",
+EXTRACTION_INPUTS = ("nlp/models/{lang}", "kb/data", "nlp/pipeline.py", "nlp/kb_matcher.py",
                      "nlp/statistical", "nlp/arabic.py")
 
 
 @functools.cache
-def extractor_version() -> str:
-    """A hash of the models, knowledge-base data and finder code that produce mentions."""
+def extractor_version(lang: str) -> str:
+    """A hash of the model of ``lang``, the knowledge-base data and the finder code."""
     digest = hashlib.sha1()
-    for name in EXTRACTION_INPUTS:
+    for name in (x.format(lang=lang) for x in EXTRACTION_INPUTS):
         path = PACKAGE_DIR / name
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
@@ -174,8 +174,8 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
 
 def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
     """Find mentions in every document whose cached mentions are missing or stale."""
-    version = extractor_version()
-    todo = [d for d in docs.values() if d.extractor != version]
+    todo = [d for d in docs.values()
+            if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
     bar = tqdm(total=len(work), desc="extracting", unit=" article", disable=not progress)
@@ -183,7 +183,8 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
     results = pool.imap(_find, work, chunksize=8) if pool else map(_find, work)
     try:
         for doc, mentions in zip(todo, results, strict=True):
-            doc.mentions, doc.extractor = mentions, version
+            doc.mentions = mentions
+            doc.extractor = extractor_version(doc.article.language or "other")
             bar.update()
     finally:
         bar.close()
