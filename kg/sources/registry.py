@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.article import Article, Rejection
-from kg.sources.textio import MAX_FILE_BYTES, InputError, looks_binary, read_bytes
+from kg.sources.textio import MAX_FILE_BYTES, InputError, looks_binary, open_binary, read_bytes
 
 HEAD_BYTES = 64 * 1024
 
@@ -76,14 +76,7 @@ class Source:
 
     def _open_path(self) -> BinaryIO:
         assert self.path is not None
-        try:
-            return self.path.open("rb")
-        except IsADirectoryError as err:
-            raise InputError("unreadable: is a directory") from err
-        except PermissionError as err:
-            raise InputError(f"unreadable: permission denied ({err.strerror})") from err
-        except OSError as err:
-            raise InputError(f"unreadable: {err.strerror or err}") from err
+        return open_binary(self.path)
 
 
 ReadFn = Callable[[Source], Iterator[Article | Rejection]]

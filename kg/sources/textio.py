@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import BinaryIO
 
 #: Largest single record or text accepted (JSONL line, JSON record text, page, feed item).
 MAX_RECORD_BYTES = 5 * 1024 * 1024
@@ -54,20 +55,28 @@ def decode(data: bytes) -> tuple[str, str]:
         raise InputError(f"undecodable text ({err.reason})") from err
 
 
-def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
-    """Read a whole file, refusing empty files and files over ``limit`` with a clear reason."""
+def open_binary(path: Path) -> BinaryIO:
+    """Open a file for reading; an OS error becomes an :class:`InputError` saying why."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise InputError(f"file too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)")
-        with path.open("rb") as handle:
-            data = handle.read(limit + 1)
+        return path.open("rb")
     except IsADirectoryError as err:
         raise InputError("unreadable: is a directory") from err
     except PermissionError as err:
         raise InputError(f"unreadable: permission denied ({err.strerror})") from err
     except OSError as err:
         raise InputError(f"unreadable: {err.strerror or err}") from err
+
+
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """Read a whole file, refusing empty files and files over ``limit`` with a clear reason."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise InputError(f"unreadable: {err.strerror or err}") from err
+    if size > limit:
+        raise InputError(f"file too large ({size / 1e6:.1f} MB > {limit / 1e6:.0f} MB)")
+    with open_binary(path) as handle:
+        data = handle.read(limit + 1)
     if not data.strip():
         raise InputError("empty file")
     return data
