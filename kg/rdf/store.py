@@ -1,14 +1,17 @@
 """The embedded, persistent graph store (pyoxigraph; see ``bench/store_compare.py`` for why).
 
->>> store = GraphStore()          # in memory; GraphStore("kg-store") persists on disk
+>>> store = GraphStore(None)      # in memory; GraphStore("kg-store") persists on disk
 >>> store.replace_graph("https://w3id.org/mkg/resource/graph/x",
 ...     [(n("https://w3id.org/mkg/resource/a"), n("https://schema.org/name"), Literal("A"))])
+True
 >>> store.select("SELECT ?o WHERE { GRAPH ?g { ?s ?p ?o } }")
 [{'o': 'A'}]
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -37,6 +40,7 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = DEFAULT_STORE, read_only: bool = False) -> None:
         self.path = Path(path) if path is not None else None
+        self._digests: dict[str, str] | None = None
         if self.path is None:
             self._store = ox.Store()
         elif read_only:
@@ -54,11 +58,37 @@ class GraphStore:
         return self.path / "oxigraph"
 
     # -- writing -----------------------------------------------------------------------------
-    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> None:
-        """Drop the named graph ``graph`` and write ``triples`` into it, so re-ingesting is idempotent."""
+    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> bool:
+        """Make the named graph ``graph`` hold exactly ``triples``, so re-ingesting is idempotent.
+
+        A graph whose triples have not changed since the last write is left alone (a digest of
+        each graph is kept beside the quads), which makes rebuilding the same input cheap.
+        Returns whether the graph was written.
+        """
+        triples = list(triples)
+        digest = hashlib.sha1("\n".join(map(str, triples)).encode("utf-8")).hexdigest()
         g = n(graph)
-        self._store.remove_graph(g) if self._store.contains_named_graph(g) else None
+        exists = self._store.contains_named_graph(g)
+        if exists and self.digests.get(graph) == digest:
+            return False
+        if exists:
+            self._store.remove_graph(g)
         self._store.extend(Quad(s, p, o, g) for s, p, o in triples)
+        self.digests[graph] = digest
+        return True
+
+    @property
+    def digests(self) -> dict[str, str]:
+        """graph IRI -> digest of its triples as last written by :meth:`replace_graph`."""
+        if self._digests is None:
+            self._digests = {}
+            file = self._digest_file()
+            if file is not None and file.exists():
+                self._digests = json.loads(file.read_text(encoding="utf-8"))
+        return self._digests
+
+    def _digest_file(self) -> Path | None:
+        return self.path / "graph_digests.json" if self.path is not None else None
 
     def replace_graphs(self, graphs: dict[str, list[TripleLike]]) -> None:
         """:meth:`replace_graph` for many graphs at once (bulk loader when the store is empty)."""
@@ -67,11 +97,12 @@ class GraphStore:
 
     def drop_graph(self, graph: str) -> None:
         g = n(graph)
+        self.digests.pop(graph, None)
         if self._store.contains_named_graph(g):
             self._store.remove_graph(g)
 
     def load_file(self, path: str | Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
-        """Replace ``graph`` with the triples of an RDF file (used for the ontology)."""
+        """Replace ``graph`` with the triples of an RDF file."""
         self.drop_graph(graph)
         self._store.load(path=str(path), format=fmt, to_graph=n(graph))
 
@@ -79,9 +110,13 @@ class GraphStore:
         self._store.update(SPARQL_PREFIXES + sparql_update)
 
     def flush(self) -> None:
+        """Persist: quads to disk, and the graph digests beside them."""
         if self.path is not None:
             self._store.flush()
             self._store.optimize()
+            if self._digests is not None:
+                self._digest_file().write_text(json.dumps(self._digests, sort_keys=True),
+                                               encoding="utf-8")
 
     # -- reading -----------------------------------------------------------------------------
     def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
