@@ -236,3 +236,12 @@ def test_whole_corpus_counts(corpus, shared_data):
 def test_registry_not_if_chain():
     names = {reader.name for reader in registered_readers()}
     assert {"json", "jsonl", "html", "feed", "almayadeen-page", "text"} <= names
+
+
+def test_news_database_trailer_is_not_body(shared_data):
+    """The export's classification block ("NATIONAL SECURITY (89%)") would become false entities."""
+    path = shared_data / "en/four_papers_2023-10_to_2024-04.jsonl"
+    articles = [a for a in read_inputs([str(path)]) if isinstance(a, Article)]
+    assert len(articles) > 400
+    assert not any("Publication-Type:" in a.body or "(89%)" in a.body for a in articles)
+    assert all(len(a.body) > 200 for a in articles)

@@ -80,6 +80,22 @@ def clean_article_text(text: str) -> str:
     return tidy(text)
 
 
+#: Where a news-database export's trailer begins: the editor's notes, picture captions and the
+#: classification block (subject codes such as "NATIONAL SECURITY (89%)"), which are not prose.
+_DATABASE_TRAILER = re.compile(r"\n(?:Notes|Graphic|Classification)\s*\n(?:.*\n)*?\s*Language:\s",
+                               re.MULTILINE)
+
+
+def strip_database_trailer(text: str) -> str:
+    r"""Cut a news-database export's trailer (notes, captions, classification) off the body.
+
+    >>> strip_database_trailer("Body.\n\nNotes\n\nANALYSIS\nClassification\n\nLanguage: ENGLISH\n")
+    'Body.'
+    """
+    match = _DATABASE_TRAILER.search(text)
+    return text[:match.start()].rstrip() if match else text
+
+
 def strip_repeated_summary(body: str, values: dict[str, Any]) -> str:
     """Drop the summary where a scrape pasted it as the first and/or last line of the body.
 

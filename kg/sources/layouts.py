@@ -10,7 +10,12 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from kg.language import normalise_language
-from kg.sources.clean import clean_article_text, strip_navigation, strip_repeated_summary
+from kg.sources.clean import (
+    clean_article_text,
+    strip_database_trailer,
+    strip_navigation,
+    strip_repeated_summary,
+)
 from kg.sources.dates import BEIRUT, UTC
 from kg.sources.fields import (
     Field,
@@ -58,6 +63,10 @@ def _classes_tags(classes: Any) -> list[str]:
 
 def _clean(body: str, _values: dict[str, Any]) -> str:
     return clean_article_text(body)
+
+
+def _clean_database(body: str, _values: dict[str, Any]) -> str:
+    return clean_article_text(strip_database_trailer(body))
 
 
 def _page_text(body: str, values: dict[str, Any]) -> str:
@@ -140,7 +149,7 @@ NEWS_DATABASE = Layout(
         Field("outlet", ("outlet",), line),
         Field("language", ("language",), normalise_language),
     ),
-    clean_body=_clean,
+    clean_body=_clean_database,
 )
 
 RAW_PAGES = Layout(

