@@ -150,3 +150,17 @@ def pipeline_token(word: str, start: int):  # noqa: ANN201 - a Token
     from kg.nlp.statistical.tokenize import Token
 
     return Token(word, start, start + len(word))
+
+
+def test_fuse_model_first() -> None:
+    """Models trained with the KB's names as features (es) keep their own spans and types."""
+    model = [Mention(0, 6, "Madrid", "ORG", None, 0.6, "model")]
+    kb = [Mention(0, 6, "Madrid", "LOC", "kb:madrid", 0.97, "kb"),
+          Mention(10, 15, "Boric", "PER", "kb:boric", 0.97, "kb"),
+          Mention(20, 25, "Chile", "LOC", "kb:chile", 0.5, "kb")]
+    out = pipeline.fuse(model, kb, model_first=True)
+    assert [(m.start, m.type, m.source) for m in out] == [(0, "ORG", "model"), (10, "PER", "kb")]
+    agree = pipeline.fuse([replace(model[0], type="LOC")], kb, model_first=True)
+    assert agree[0].entity == "kb:madrid" and agree[0].confidence == 0.97
+    assert pipeline.model_finder("es").kb_features
+    assert not pipeline.model_finder("en").kb_features

@@ -99,11 +99,24 @@ def _overlaps(a: Mention, b: Mention) -> bool:
     return a.start < b.end and b.start < a.end
 
 
-def fuse(model: list[Mention], kb: list[Mention]) -> list[Mention]:
-    """Merge model and KB mentions by the rules in the module doc; sorted by offset."""
+def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> list[Mention]:
+    """Merge model and KB mentions by the rules in the module doc; sorted by offset.
+
+    ``model_first`` (models that already use the KB's names as features, e.g. es): every model
+    span keeps its span and type; the KB only lends its ``entity`` to an identical span and adds
+    confident KB-only spans that overlap no model span.
+    """
     if not kb:
         return sorted(model, key=lambda m: (m.start, m.end))
     exact = {(m.start, m.end, m.type): m for m in kb}
+    if model_first:
+        out = []
+        for m in model:
+            k = exact.get((m.start, m.end, m.type))
+            out.append(replace(k, confidence=max(k.confidence, m.confidence)) if k else m)
+        out.extend(k for k in kb if k.confidence >= KB_ONLY_MIN_CONFIDENCE
+                   and not any(_overlaps(k, m) for m in model))
+        return sorted(out, key=lambda m: (m.start, m.end))
 
     def rank(m: Mention) -> tuple:
         length = m.end - m.start
@@ -170,13 +183,14 @@ def find_mentions(text: str, lang: str, *, use_kb: bool = True,
     kb = kb_finder(lang) if use_kb else None
     if model is None and kb is None:
         return []
+    first = bool(getattr(model, "kb_features", False))
     if tokens is not None and model is not None and hasattr(model, "find_in_tokens"):
-        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [])
+        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [], first)
     out: list[Mention] = []
     for offset, piece in chunks(text):
         found_m = model(piece) if model else []
         found_k = kb(piece) if kb else []
-        for m in fuse(found_m, found_k):
+        for m in fuse(found_m, found_k, first):
             if offset:
                 m = replace(m, start=m.start + offset, end=m.end + offset)
             out.append(m)

@@ -40,6 +40,8 @@ class CRFFinder:
         self.meta = json.loads((self.model_dir / "meta.json").read_text(encoding="utf-8"))
         self.lang: str = self.meta.get("lang", "xx")
         self.extract = build_extractor(self.meta, self.model_dir)
+        self.kb_features: bool = bool(self.meta.get("kb_features", False))
+        """The gazetteer holds the KB's names: the pipeline then lets this model's types win."""
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(self.model_dir / "model.crfsuite"))
 

@@ -108,6 +108,7 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
             "extra": list(recipe.extra), "params": recipe.params}
     if recipe.gazetteer is not None:
         meta["gazetteer"] = recipe.gazetteer.__name__
+        meta["kb_features"] = gazetteers.has_kb_names(out / "gazetteer.tsv")
     extract = build_extractor(meta, out)
     trainer = pycrfsuite.Trainer(verbose=False)
     trainer.set_params({**recipe.params, "feature.possible_transitions": True})

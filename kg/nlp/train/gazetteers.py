@@ -65,3 +65,9 @@ def kb_latin(data: Path | None = None, arabic: bool = False) -> list[tuple[str, 
 def spanish(data: Path, arabic: bool = False) -> list[tuple[str, str]]:
     """The Spanish model's gazetteer: ANETAC's Latin names plus the KB's names (``kb_latin``)."""
     return anetac_latin(data) + kb_latin(data)
+
+
+def has_kb_names(path: Path) -> bool:
+    """Whether a written gazetteer holds KB names (``kPER``/``kORG``/``kLOC`` rows)."""
+    with open(path, encoding="utf-8") as fh:
+        return any(line.startswith(("kPER\t", "kORG\t", "kLOC\t")) for line in fh)
