@@ -22,3 +22,26 @@ def shared_data() -> Path:
 @pytest.fixture(scope="session")
 def fixtures() -> Path:
     return FIXTURES
+
+
+@pytest.fixture(scope="module")
+def real_store():
+    """The store built from the real corpus (``kg build ../shared/data``; or ``$KG_STORE``).
+
+    Skips when there is none, or when it holds only the small example sample.
+    """
+    import os
+
+    from kg.rdf.store import GraphStore
+
+    path = Path(os.environ.get("KG_STORE", ROOT / "kg-store"))
+    if not path.is_dir():
+        pytest.skip(f"no real store at {path} (run `kg build ../shared/data`)")
+    try:
+        store = GraphStore(path, read_only=True)
+    except OSError as exc:
+        pytest.skip(f"{path} cannot be opened read-only: {exc}")
+    n = store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0]["n"]
+    if n < 50:
+        pytest.skip(f"{path} has only {n} articles (not built from the real corpus yet)")
+    return store

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import os
 from pathlib import Path
 
 import networkx as nx
@@ -307,21 +306,6 @@ def test_report_files_are_usable(tmp_path):
 
 
 # -- the real corpus, when the lead has built it -----------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def real_store():
-    path = Path(os.environ.get("KG_STORE", ROOT / "kg-store"))
-    if not path.is_dir():
-        pytest.skip(f"no real store at {path} (run `kg build ../shared/data`)")
-    try:
-        store = GraphStore(path, read_only=True)
-    except OSError as exc:
-        pytest.skip(f"kg-store cannot be opened read-only: {exc}")
-    n = store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0]["n"]
-    if n < 50:
-        pytest.skip(f"kg-store has only {n} articles (not built from the real corpus yet)")
-    return store
 
 
 def test_real_corpus_report_agrees_with_sparql(real_store, tmp_path):

@@ -126,20 +126,9 @@ def test_detects_a_request_that_leaves_the_file(browser, tmp_path):
     p.close()
 
 
-def test_real_corpus_page(browser, tmp_path):
+def test_real_corpus_page(browser, real_store, tmp_path):
     """The page of the real store (when built): offline, drawn, searchable by its top label."""
-    import os
-
-    from kg.rdf.store import GraphStore
-
-    path = Path(os.environ.get("KG_STORE", Path(__file__).resolve().parent.parent / "kg-store"))
-    try:
-        store = GraphStore(path, read_only=True)
-    except OSError as exc:
-        pytest.skip(f"no real store at {path}: {exc}")
-    n = store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")[0]["n"]
-    if n < 50:
-        pytest.skip(f"{path} has only {n} articles (not built from the real corpus yet)")
+    store = real_store
     page_file = write_viz(store, tmp_path / "real.html", top=300, lang="ar")
     p = browser.open(page_file)
     p.wait_for(STABLE, timeout=180)
