@@ -14,7 +14,8 @@ import multiprocessing as mp
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -67,7 +68,6 @@ class BuildReport:
     by_language: Counter = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
-
     rejects_file: Path | None = None
 
     def rejections_by_reason(self) -> Counter:
@@ -101,18 +101,18 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     started = time.perf_counter()
     store_dir = Path(store_dir)
     report = BuildReport()
-    docs = load_documents(store_dir)
-    incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
-    _merge_incoming(docs, incoming, report)
-    report.timings["read"] = time.perf_counter() - started
-    _extract(docs, jobs, progress)
-    report.timings["extract"] = time.perf_counter() - started - report.timings["read"]
-    store = GraphStore(store_dir)
-    stats = write_graph(store, docs, progress=progress, translate=translate)
-    report.timings["link+write"] = time.perf_counter() - started - sum(report.timings.values())
-    save_documents(store_dir, docs)
-    report.rejects_file = _write_rejects(store_dir, report.rejections)
-    store.flush()
+    with _timed(report, "read"):
+        docs = load_documents(store_dir)
+        incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
+        _merge_incoming(docs, incoming, report)
+    with _timed(report, "extract"):
+        _extract(docs, jobs, progress)
+    with _timed(report, "link+write"):
+        store = GraphStore(store_dir)
+        stats = write_graph(store, docs, progress=progress, translate=translate)
+        save_documents(store_dir, docs)
+        report.rejects_file = _write_rejects(store_dir, report.rejections)
+        store.flush()
     report.articles = len(docs)
     report.by_language = Counter(d.article.language or "?" for d in docs.values())
     report.mentions = sum(len(d.mentions) for d in docs.values())
@@ -120,6 +120,15 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     report.triples = len(store)
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        report.timings[stage] = time.perf_counter() - start
 
 
 def _write_rejects(store_dir: Path, rejections: list[Rejection]) -> Path:

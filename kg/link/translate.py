@@ -160,7 +160,9 @@ class TranslationCache:
         self.online = False
         if not self._warned:
             self._warned = True
-            reason = str(exc).split("(Caused by")[-1].strip(" ()")[:120]
+            text = str(exc)
+            reason = ("name lookup failed" if "resolve" in text.lower() or "Name or service" in text
+                      else text.split("(Caused by")[-1].strip(" ()")[:80])
             log.warning("translation service unreachable (%s): continuing offline, with cached "
                         "answers only", reason)
 
