@@ -101,6 +101,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     started = time.perf_counter()
     store_dir = Path(store_dir)
     report = BuildReport()
+    store = GraphStore(store_dir)  # first, so a store locked by another process fails fast
     with _timed(report, "read"):
         docs = load_documents(store_dir)
         incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
@@ -108,7 +109,6 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     with _timed(report, "extract"):
         _extract(docs, jobs, progress)
     with _timed(report, "link+write"):
-        store = GraphStore(store_dir)
         stats = write_graph(store, docs, progress=progress, translate=translate)
         save_documents(store_dir, docs)
         report.rejects_file = _write_rejects(store_dir, report.rejections)

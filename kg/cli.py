@@ -72,6 +72,8 @@ def cmd_analyze(args: argparse.Namespace) -> None:
     from kg.analysis import run_analysis
     from kg.rdf.store import GraphStore
 
+    if not (Path(args.store) / "oxigraph").is_dir():
+        raise UserError(f"no store at {args.store} (run `kg build` first)")
     store = GraphStore(args.store)
     report = run_analysis(store, Path(args.output))
     store.flush()
@@ -238,11 +240,11 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     handler = COMMANDS[args.command][0]
-    from kg.rdf.store import QueryError
+    from kg.rdf.store import QueryError, StoreError
 
     try:
         handler(args)
-    except (UserError, QueryError) as exc:
+    except (UserError, QueryError, StoreError) as exc:
         print(f"kg {args.command}: {exc}", file=sys.stderr)
         return 1
     except BrokenPipeError:

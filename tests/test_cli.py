@@ -95,3 +95,13 @@ def test_export_round_trip(built_store, tmp_path, fmt, rdf):
 def test_store_conforms_to_shapes(built_store):
     out = kg("validate", "--store", str(built_store))
     assert out.returncode == 0, out.stdout[-3000:]
+
+
+def test_store_in_use_is_a_one_line_error(tmp_path):
+    from kg.rdf.store import GraphStore
+
+    holder = GraphStore(tmp_path / "busy")  # holds the RocksDB lock while the CLI tries
+    out = kg("build", str(EXAMPLES / "es_prensa_chile.jsonl"), "--store", str(tmp_path / "busy"))
+    assert out.returncode == 1
+    assert "in use by another kg process" in out.stderr and "Traceback" not in out.stderr
+    del holder

@@ -20,7 +20,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Trip
 
 from kg.rdf.vocab import SPARQL_PREFIXES, n
 
-__all__ = ["GraphStore", "QueryError", "Literal", "n", "to_python"]
+__all__ = ["GraphStore", "QueryError", "StoreError", "Literal", "n", "to_python"]
 
 DEFAULT_STORE = "kg-store"
 
@@ -30,6 +30,10 @@ TripleLike = tuple[Term, NamedNode, Term]
 
 class QueryError(ValueError):
     """A SPARQL query that does not parse or cannot run; the message says why."""
+
+
+class StoreError(OSError):
+    """The store folder cannot be opened (missing, or locked by another process)."""
 
 
 class GraphStore:
@@ -49,7 +53,11 @@ class GraphStore:
             self._store = ox.Store.read_only(str(self.quad_dir))
         else:
             self.path.mkdir(parents=True, exist_ok=True)
-            self._store = ox.Store(str(self.quad_dir))
+            try:
+                self._store = ox.Store(str(self.quad_dir))
+            except OSError as exc:
+                hint = " (in use by another kg process?)" if "lock" in str(exc).lower() else ""
+                raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
 
     @property
     def quad_dir(self) -> Path:
