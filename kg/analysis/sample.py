@@ -12,29 +12,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 
-from pyoxigraph import Literal
-
+from kg.article import Article
+from kg.events.event import Event
+from kg.link.entity import Entity
+from kg.nlp.mention import Mention
 from kg.rdf.store import GraphStore
-from kg.rdf.vocab import (
-    ENTITIES_GRAPH,
-    ENTITY_CLASS,
-    EVENTS_GRAPH,
-    MKG,
-    PROV,
-    RDF,
-    RDFS,
-    SCHEMA,
-    SEM,
-    SKOS,
-    XSD,
-    article_graph_iri,
-    article_iri,
-    edition_iri,
-    entity_iri,
-    event_iri,
-    n,
+from kg.rdf.triples import (
+    LinkedMention,
+    article_triples,
+    edition_triples,
+    entity_triples,
+    event_triples,
 )
+from kg.rdf.vocab import ENTITIES_GRAPH, EVENTS_GRAPH, MKGR, article_graph_iri
 
 __all__ = ["store_from_records", "sample_store", "SAMPLE_ENTITIES", "SAMPLE_ARTICLES"]
 
@@ -48,6 +40,10 @@ def store_from_records(
 ) -> GraphStore:
     """Write records into ``store`` (a new in-memory one by default) and return it.
 
+    The triples come from :mod:`kg.rdf.triples`, the builder's own functions, so the shape is
+    exactly what ``kg build`` writes. Each article's text is its title followed by the labels of
+    the entities it mentions, and each mention points at its label there.
+
     - article: ``{"id", "edition", "lang", "date" (ISO dateTime), "title", "url"?, "mentions": [key],
       "about"?: [key]}``
     - entity: ``{"key", "type" (PER/ORG/LOC/EVENT), "labels": {lang: label}, "alt"?: [label]}``
@@ -56,54 +52,51 @@ def store_from_records(
     - editions: ``{edition: (name, lang)}``
     """
     store = store or GraphStore(None)
-    rdf_type = n(RDF + "type")
-    entity_triples = []
-    for e in entities:
-        s = n(entity_iri(e["key"]))
-        entity_triples.append((s, rdf_type, n(ENTITY_CLASS[e["type"]])))
-        for lang, label in e.get("labels", {}).items():
-            entity_triples.append((s, n(SKOS + "prefLabel"), Literal(label, language=lang)))
-        for label in e.get("alt", []):
-            entity_triples.append((s, n(SKOS + "altLabel"), Literal(label)))
-    for edition, (name, lang) in (editions or {}).items():
-        ed = n(edition_iri(edition))
-        entity_triples.append((ed, n(SCHEMA + "name"), Literal(name)))
-        entity_triples.append((ed, n(SCHEMA + "inLanguage"), Literal(lang)))
-    store.replace_graph(ENTITIES_GRAPH, entity_triples)
-
+    records = {e["key"]: _entity(e) for e in entities}
+    store.replace_graph(ENTITIES_GRAPH, [t for e in records.values() for t in entity_triples(e)])
+    store.replace_graph(f"{MKGR}graph/editions", [
+        t for edition, (name, lang) in (editions or {}).items()
+        for t in edition_triples(edition, lang, name)])
     for a in articles:
-        s = n(article_iri(a["id"]))
-        lang = a.get("lang", "en")
-        triples = [
-            (s, rdf_type, n(SCHEMA + "NewsArticle")),
-            (s, n(SCHEMA + "inLanguage"), Literal(lang)),
-            (s, n(SCHEMA + "isPartOf"), n(edition_iri(a["edition"]))),
-            (s, n(SCHEMA + "datePublished"), Literal(a["date"], datatype=n(XSD + "dateTime"))),
-            (s, n(SCHEMA + "headline"), Literal(a.get("title", a["id"]), language=lang)),
-            (s, n(SCHEMA + "url"), Literal(a.get("url", f"https://example.org/{a['id']}"))),
-        ]
-        triples += [(s, n(SCHEMA + "mentions"), n(entity_iri(k))) for k in a.get("mentions", [])]
-        triples += [(s, n(SCHEMA + "about"), n(entity_iri(k))) for k in a.get("about", [])]
-        store.replace_graph(article_graph_iri(a["id"]), triples)
-
-    event_triples = []
-    for ev in events:
-        s = n(event_iri(ev["key"]))
-        event_triples += [
-            (s, rdf_type, n(SEM + "Event")),
-            (s, rdf_type, n(SCHEMA + "Event")),
-            (s, n(SEM + "eventType"), n(MKG + ev["type"])),
-            (s, n(RDFS + "label"), Literal(ev.get("label", ev["key"]))),
-            (s, n(SEM + "hasTimeStamp"), Literal(ev["date"], datatype=n(XSD + "dateTime"))),
-        ]
-        event_triples += [(s, n(SEM + "hasActor"), n(entity_iri(k))) for k in ev.get("actors", [])]
-        if ev.get("place"):
-            event_triples.append((s, n(SEM + "hasPlace"), n(entity_iri(ev["place"]))))
-        event_triples += [(s, n(PROV + "wasDerivedFrom"), n(article_iri(i)))
-                          for i in ev.get("articles", [])]
-    if event_triples:
-        store.replace_graph(EVENTS_GRAPH, event_triples)
+        article, mentions = _article(a, records)
+        store.replace_graph(article_graph_iri(article.id),
+                            article_triples(article, mentions, a.get("about", [])))
+    event_records = [_event(ev) for ev in events]
+    if event_records:
+        store.replace_graph(EVENTS_GRAPH, [t for ev in event_records for t in event_triples(ev)])
     return store
+
+
+def _entity(record: Mapping) -> Entity:
+    alt = {(label, "ar" if any("\u0600" <= c <= "\u06ff" for c in label) else None)
+           for label in record.get("alt", [])}
+    return Entity(record["key"], record["type"], dict(record.get("labels", {})), alt)
+
+
+def _article(record: Mapping, entities: Mapping[str, Entity]) -> tuple[Article, list[LinkedMention]]:
+    lang = record.get("lang", "en")
+    labels = []
+    for key in record.get("mentions", []):
+        names = entities[key].pref_labels
+        labels.append((key, names.get(lang) or names.get("en") or next(iter(names.values()))))
+    title = record.get("title", record["id"])
+    article = Article(id=record["id"], title=title, body=" ; ".join(label for _, label in labels),
+                      url=record.get("url", f"https://example.org/{record['id']}"),
+                      edition=record["edition"], language=lang,
+                      published=datetime.fromisoformat(record["date"]))
+    text, mentions, start = article.text, [], len(title) + 2
+    for key, label in labels:
+        begin = text.index(label, start)
+        mentions.append(LinkedMention(
+            Mention(begin, begin + len(label), label, entities[key].type), key))
+        start = begin + len(label)
+    return article, mentions
+
+
+def _event(record: Mapping) -> Event:
+    return Event(record["key"], record["type"], datetime.fromisoformat(record["date"]),
+                 place=record.get("place"), actors=list(record.get("actors", [])),
+                 articles=list(record.get("articles", [])), label=record.get("label", record["key"]))
 
 
 SAMPLE_ENTITIES = [
