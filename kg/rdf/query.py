@@ -10,9 +10,9 @@ from pathlib import Path
 from pyoxigraph import QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples, RdfFormat
 
 from kg.rdf.store import GraphStore, to_python
-from kg.rdf.vocab import PREFIXES
+from kg.rdf.vocab import ONTOLOGIES_DIR, PREFIXES
 
-QUERIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontologies" / "queries"
+QUERIES_DIR = ONTOLOGIES_DIR / "queries"
 
 RESULT_FORMATS = {
     "csv": QueryResultsFormat.CSV,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import rdflib
 
 from kg.rdf.store import GraphStore
+from kg.rdf.vocab import ONTOLOGIES_DIR
 
-SHAPES = Path(__file__).resolve().parent.parent.parent / "ontologies" / "shapes.ttl"
+SHAPES = ONTOLOGIES_DIR / "shapes.ttl"
 
 
 def to_rdflib(store: GraphStore) -> rdflib.Graph:

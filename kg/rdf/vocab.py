@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from pathlib import Path
 from urllib.parse import quote
 
 from pyoxigraph import NamedNode
+
+#: ``ontologies/`` of the repository: mkg.ttl, events.ttl, shapes.ttl and queries/*.rq
+ONTOLOGIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontologies"
 
 MKG = "https://w3id.org/mkg/ontology#"
 MKGR = "https://w3id.org/mkg/resource/"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
 
 from tqdm import tqdm
 
@@ -27,11 +26,11 @@ from kg.rdf.vocab import (
     EVENTS_GRAPH,
     LINKS_GRAPH,
     MKGR,
+    ONTOLOGIES_DIR,
     ONTOLOGY_GRAPH,
     article_graph_iri,
 )
 
-ONTOLOGY_DIR = Path(__file__).resolve().parent.parent.parent / "ontologies"
 EDITIONS_GRAPH = f"{MKGR}graph/editions"
 
 
@@ -106,7 +105,7 @@ def load_ontology(store: GraphStore) -> None:
     from pyoxigraph import RdfFormat, parse
 
     triples = []
-    for path in sorted(ONTOLOGY_DIR.glob("*.ttl")):
+    for path in sorted(ONTOLOGIES_DIR.glob("*.ttl")):
         if path.name == "shapes.ttl":
             continue
         triples += [(t.subject, t.predicate, t.object) for t in parse(path=str(path), format=RdfFormat.TURTLE)]
