@@ -43,33 +43,19 @@ CHUNK_CHARS = 100_000
 """Longest piece of text handed to a finder at once."""
 
 
-def _crf(lang: str) -> Callable[[], MentionFinder]:
+def _trained(lang: str) -> Callable[[], MentionFinder]:
+    """The model shipped in ``models/<lang>``, of whatever kind its ``meta.json`` names."""
     def make() -> MentionFinder:
-        from kg.nlp.statistical.crf import CRFFinder
+        from kg.nlp.statistical.tagger import load_finder
 
-        return CRFFinder(MODELS / lang)
-    return make
-
-
-def _crf_with_fallback(primary: str, fallback: str) -> Callable[[], MentionFinder]:
-    """A CRF that needs an optional resource (e.g. a spaCy package), else a plainer one."""
-    def make() -> MentionFinder:
-        from kg.nlp.statistical.crf import CRFFinder
-
-        finder = CRFFinder(MODELS / primary)
-        try:
-            finder(".")  # forces lazy resources (spaCy) to load
-            return finder
-        except (RuntimeError, OSError, ImportError) as exc:
-            log.warning("NER model %s unusable (%s); using %s", primary, exc, fallback)
-            return CRFFinder(MODELS / fallback)
+        return load_finder(MODELS / lang)
     return make
 
 
 MODEL_FACTORIES: dict[str, Callable[[], MentionFinder]] = {
-    "en": _crf("en"),
-    "es": _crf("es"),
-    "ar": _crf("ar"),
+    "en": _trained("en"),
+    "es": _trained("es"),
+    "ar": _trained("ar"),
 }
 """How to build each language's statistical finder (a registry, not an if-chain)."""
 

@@ -12,12 +12,8 @@ from pathlib import Path
 
 import pycrfsuite
 
-from kg.nlp.conll import iob_to_spans
-from kg.nlp.mention import Mention
 from kg.nlp.statistical.features import EXTRACTORS, FeatureExtractor, Gazetteer, load_clusters
-from kg.nlp.statistical.tokenize import Token, sentences, tokenize
-
-EMIT_TYPES = frozenset({"PER", "ORG", "LOC", "EVENT"})
+from kg.nlp.statistical.tagger import TaggerFinder
 
 
 def build_extractor(meta: dict, model_dir: Path | None = None) -> FeatureExtractor:
@@ -32,16 +28,15 @@ def build_extractor(meta: dict, model_dir: Path | None = None) -> FeatureExtract
     return EXTRACTORS[kind](gaz, meta.get("extra", ()), clusters)
 
 
-class CRFFinder:
+class CRFFinder(TaggerFinder):
     """Finds PER/ORG/LOC/EVENT mentions with a trained CRF (MISC predictions are dropped)."""
 
     def __init__(self, model_dir: str | Path) -> None:
         self.model_dir = Path(model_dir)
         self.meta = json.loads((self.model_dir / "meta.json").read_text(encoding="utf-8"))
-        self.lang: str = self.meta.get("lang", "xx")
+        self.lang = self.meta.get("lang", "xx")
         self.extract = build_extractor(self.meta, self.model_dir)
-        self.kb_features: bool = bool(self.meta.get("kb_features", False))
-        """The gazetteer holds the KB's names: the pipeline then lets this model's types win."""
+        self.kb_features = bool(self.meta.get("kb_features", False))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(self.model_dir / "model.crfsuite"))
 
@@ -51,34 +46,9 @@ class CRFFinder:
             return []
         return list(self.tagger.tag(self.extract(tokens)))
 
-    def _sentence_mentions(self, text: str, sent: list[Token]) -> list[Mention]:
-        tags = self.tag([t.text for t in sent])
-        out = []
-        for s, e, typ in iob_to_spans(tags):
-            if typ not in EMIT_TYPES:
-                continue
-            # confidence: the marginal of the first tag (cheap, after tag())
-            conf = self.tagger.marginal(tags[s], s)
-            start, end = sent[s].start, sent[e - 1].end
-            cut = self.extract.trim(sent[s].text)
-            if 0 < cut < end - start:
-                start += cut
-            out.append(Mention(start, end, text[start:end], typ, None, round(conf, 4), "model"))
-        return out
+    def confidence(self, tags: list[str], index: int) -> float:
+        """The CRF marginal of ``tags[index]`` (cheap, after :meth:`tag`)."""
+        return self.tagger.marginal(tags[index], index)
 
-    def find_in_tokens(self, text: str, tokens: list[Token]) -> list[Mention]:
-        """Mentions in one pre-tokenised sentence of ``text`` (e.g. gold CoNLL tokens): the
-        tokens are tagged as given, without re-tokenising or sentence splitting."""
-        if not tokens:
-            return []
-        return self._sentence_mentions(text, tokens)
-
-    def __call__(self, text: str) -> list[Mention]:
-        """Mentions in ``text``; offsets are ``str`` indices into ``text``."""
-        if not text or not text.strip():
-            return []
-        toks = tokenize(text)
-        out: list[Mention] = []
-        for sent in sentences(text, toks):
-            out.extend(self._sentence_mentions(text, sent))
-        return out
+    def trim(self, token: str) -> int:
+        return self.extract.trim(token)

@@ -1,8 +1,11 @@
 """Retrain a shipped NER model: ``python -m kg.nlp.train {en,es,ar} --data ../shared/data``.
 
-Writes ``kg/nlp/models/<lang>/`` (``model.crfsuite``, ``meta.json``, ``gazetteer.tsv``) and,
-for Arabic, the held-out CoNLL file (``build/ner/ar_heldout.conll``) that is never trained on.
-Training is single-threaded (python-crfsuite L-BFGS) and takes a few minutes per language.
+Writes ``kg/nlp/models/<lang>/`` (``meta.json``, ``gazetteer.tsv`` and the weights:
+``model.crfsuite`` for a CRF, ``weights.npz`` + ``vocab.json`` for a BiLSTM-CRF) and, for
+Arabic, the held-out CoNLL file (``build/ner/ar_heldout.conll``) that is never trained on.
+A CRF trains single-threaded (python-crfsuite L-BFGS) in a few minutes; the experimental
+BiLSTM-CRF (``es-bilstm``) needs PyTorch (``pip install -e .[train]``) and takes about a minute
+per epoch on one core.
 """
 
 from __future__ import annotations
@@ -39,6 +42,8 @@ class Recipe:
     """Build distributional word clusters from the unlabeled articles (see ``clusters.py``)."""
     dev: str | None = None
     """The measuring file, relative to the data folder (Arabic: the held-out file we write)."""
+    kind: str = "crf"
+    """The model kind (a key of :data:`TRAINERS`); ``params`` are its hyperparameters."""
 
 
 def _ar_train(data: Path) -> list[Sentence]:
@@ -55,6 +60,8 @@ RECIPES: dict[str, Recipe] = {
     "es": Recipe("es", "generic", corpora.spanish_train, gazetteers.spanish,
                  params={"c1": 0.01, "c2": 0.1, "max_iterations": 150},
                  dev="ner/es/conll2002_esp.testa"),
+    "es-bilstm": Recipe("es", "neural", corpora.spanish_train, gazetteers.spanish, params={},
+                        dev="ner/es/conll2002_esp.testa", kind="bilstm-crf"),
     "es-anetac": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
                         dev="ner/es/conll2002_esp.testa"),
     "es-spacy": Recipe("es", "spacy", corpora.spanish_train, gazetteers.anetac_latin,
@@ -70,6 +77,64 @@ RECIPES: dict[str, Recipe] = {
 }
 
 
+def _train_crf(recipe: Recipe, sents: list[Sentence], data: Path, out: Path, work: Path,
+               log: Callable[[str], None], meta: dict) -> dict:
+    t0 = time.time()
+    if recipe.clusters:
+        from kg.nlp.train import clusters
+
+        cl = clusters.build(clusters.token_streams(data, recipe.lang, sents))
+        clusters.write(cl, out / "clusters.tsv")
+        log(f"clusters: {len(cl)} words in {time.time() - t0:.0f}s")
+    extract = build_extractor(meta, out)
+    trainer = pycrfsuite.Trainer(verbose=False)
+    trainer.set_params({**recipe.params, "feature.possible_transitions": True})
+    for s in sents:
+        trainer.append(extract(s.tokens), s.tags)
+    log(f"features for {len(sents)} sentences in {time.time() - t0:.0f}s")
+    tmp = out / "model.crfsuite.tmp"
+    trainer.train(str(tmp))
+    tmp.replace(out / "model.crfsuite")
+    return {"train_sentences": len(sents), "train_tokens": sum(len(s.tokens) for s in sents)}
+
+
+EPOCH_DEV_SHARE = 0.1
+"""Share of the training sentences a BiLSTM-CRF holds out to choose its epoch."""
+
+
+def _train_bilstm(recipe: Recipe, sents: list[Sentence], data: Path, out: Path, work: Path,
+                  log: Callable[[str], None], meta: dict) -> dict:
+    from kg.nlp.evaluate import evaluate_conll
+    from kg.nlp.statistical.features import Gazetteer
+    from kg.nlp.statistical.neural import BiLstmCrfFinder
+    from kg.nlp.train.neural import train_bilstm
+
+    k = int(len(sents) * (1 - EPOCH_DEV_SHARE))
+    dev = work / f"{recipe.lang}_epoch_dev.conll"
+    corpora.write_conll(sents[k:], dev)
+    log(f"choosing the epoch on the last {len(sents) - k} training sentences -> {dev}")
+    gaz_path = out / "gazetteer.tsv"
+    gaz = Gazetteer.load(gaz_path, arabic=recipe.lang == "ar") if gaz_path.exists() else None
+    _write_meta(out, meta)  # the finder that scores each epoch reads it
+
+    def score(dev_file: Path, model_dir: Path) -> float:
+        finder = BiLstmCrfFinder(model_dir)
+        return evaluate_conll(dev_file, recipe.lang, finder=finder).micro.f1
+
+    figures = train_bilstm(sents[:k], dev, recipe.lang, out, gaz, recipe.params, log, score)
+    return {"train_sentences": k, "train_tokens": sum(len(s.tokens) for s in sents[:k]),
+            "epoch_dev_sentences": len(sents) - k, **figures}
+
+
+TRAINERS: dict[str, Callable[..., dict]] = {"crf": _train_crf, "bilstm-crf": _train_bilstm}
+"""How each model kind trains: ``(recipe, sentences, data, out, work, log, meta) -> figures``."""
+
+
+def _write_meta(out: Path, meta: dict) -> None:
+    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
+                                   encoding="utf-8")
+
+
 def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str], None],
           holdout: float = 0.0) -> dict:
     """Train ``recipe`` on the gold under ``data`` into ``out``; return the meta written.
@@ -79,7 +144,9 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
     ``work/<lang>_train_holdout.conll``."""
     t0 = time.time()
     out.mkdir(parents=True, exist_ok=True)
-    for stale in ("model.crfsuite", "gazetteer.tsv", "clusters.tsv"):
+    work.mkdir(parents=True, exist_ok=True)
+    for stale in ("model.crfsuite", "weights.npz", "vocab.json", "gazetteer.tsv",
+                  "clusters.tsv"):
         (out / stale).unlink(missing_ok=True)
     if recipe.lang == "ar":
         _, held = corpora.arabic_split(data)
@@ -98,33 +165,15 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
         log(f"holding out the last {len(sents) - k} training sentences -> "
             f"{work / f'{recipe.lang}_train_holdout.conll'}")
         sents = sents[:k]
-    if recipe.clusters:
-        from kg.nlp.train import clusters
-
-        cl = clusters.build(clusters.token_streams(data, recipe.lang, sents))
-        clusters.write(cl, out / "clusters.tsv")
-        log(f"clusters: {len(cl)} words in {time.time() - t0:.0f}s")
-    meta = {"lang": recipe.lang, "kind": "crf", "features": recipe.features,
+    meta = {"lang": recipe.lang, "kind": recipe.kind, "features": recipe.features,
             "extra": list(recipe.extra), "params": recipe.params}
     if recipe.gazetteer is not None:
         meta["gazetteer"] = recipe.gazetteer.__name__
         meta["kb_features"] = gazetteers.has_kb_names(out / "gazetteer.tsv")
-    extract = build_extractor(meta, out)
-    trainer = pycrfsuite.Trainer(verbose=False)
-    trainer.set_params({**recipe.params, "feature.possible_transitions": True})
-    n_tok = 0
-    for s in sents:
-        trainer.append(extract(s.tokens), s.tags)
-        n_tok += len(s.tokens)
-    log(f"features for {len(sents)} sentences / {n_tok} tokens in {time.time() - t0:.0f}s")
-    tmp = out / "model.crfsuite.tmp"
-    trainer.train(str(tmp))
-    tmp.replace(out / "model.crfsuite")
-    meta.update({"train_sentences": len(sents), "train_tokens": n_tok,
-                 "train_seconds": round(time.time() - t0, 1),
+    meta.update(TRAINERS[recipe.kind](recipe, sents, data, out, work, log, meta))
+    meta.update({"train_seconds": round(time.time() - t0, 1),
                  "trained": time.strftime("%Y-%m-%d")})
-    (out / "meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n",
-                                   encoding="utf-8")
+    _write_meta(out, meta)
     log(f"trained in {time.time() - t0:.0f}s -> {out}")
     return meta
 
@@ -136,7 +185,7 @@ def record_eval(out: Path, report: dict, dev: str) -> None:
     meta["eval"] = {"file": dev, "gold_tokens": report.get("gold_tokens", True),
                     "micro": report["micro"],
                     "types": {t: r["f1"] for t, r in report["types"].items()}}
-    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    _write_meta(out, meta)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -177,7 +226,7 @@ def main(argv: list[str] | None = None) -> int:
     train(recipe, args.data, out, args.work, log, holdout=args.holdout)
     if not args.no_eval:
         from kg.nlp.evaluate import evaluate_conll
-        from kg.nlp.statistical.crf import CRFFinder
+        from kg.nlp.statistical.tagger import load_finder
 
         if args.holdout:
             dev = args.work / f"{recipe.lang}_train_holdout.conll"
@@ -185,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             dev = args.data / recipe.dev if recipe.dev else args.work / "ar_heldout.conll"
             name = str(recipe.dev or "build/ner/ar_heldout.conll")
-        report = evaluate_conll(dev, recipe.lang, finder=CRFFinder(out))
+        report = evaluate_conll(dev, recipe.lang, finder=load_finder(out))
         print(report.format_table())
         record_eval(out, report.as_dict(), name)
     return 0
