@@ -170,6 +170,8 @@ def train(recipe: Recipe, data: Path, out: Path, work: Path, log: Callable[[str]
         sents = sents[:k]
     meta = {"lang": recipe.lang, "kind": recipe.kind, "features": recipe.features,
             "extra": list(recipe.extra), "params": recipe.params}
+    if recipe.clusters:
+        meta["clusters"] = recipe.clusters
     if recipe.gazetteer is not None:
         meta["gazetteer"] = recipe.gazetteer.__name__
         meta["kb_features"] = gazetteers.has_kb_names(out / "gazetteer.tsv")

@@ -135,7 +135,11 @@ def from_spacy_vectors(package: str, counts: Counter, k_coarse: int = 256,
     import spacy
     from sklearn.cluster import KMeans
 
-    vectors = spacy.load(package).vocab.vectors
+    try:
+        vectors = spacy.load(package).vocab.vectors
+    except OSError as exc:  # the package is a training-only dependency
+        raise SystemExit(f"word clusters need the spaCy package {package}: "
+                         "pip install -e .[train]") from exc
     strings = vectors.strings
     data = np.asarray(vectors.data, dtype=np.float32)
     data /= np.maximum(np.linalg.norm(data, axis=1, keepdims=True), 1e-6)
