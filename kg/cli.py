@@ -70,11 +70,8 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 def cmd_analyze(args: argparse.Namespace) -> None:
     from kg.analysis import run_analysis
-    from kg.rdf.store import GraphStore
 
-    if not (Path(args.store) / "oxigraph").is_dir():
-        raise UserError(f"no store at {args.store} (run `kg build` first)")
-    store = GraphStore(args.store)
+    store = _open_store(args.store, read_only=False)  # analysis writes its metrics back
     report = run_analysis(store, Path(args.output))
     store.flush()
     print(report.summary())
@@ -117,11 +114,12 @@ def cmd_validate(args: argparse.Namespace) -> None:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-def _open_store(path: str):
+def _open_store(path: str, read_only: bool = True):
+    """An existing store (never creates one: a mistyped path is an error, not an empty graph)."""
     from kg.rdf.store import GraphStore
 
     try:
-        return GraphStore(path, read_only=True)
+        return GraphStore(path, read_only=read_only, create=False)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
 

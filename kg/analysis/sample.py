@@ -26,7 +26,7 @@ from kg.rdf.triples import (
     entity_triples,
     event_triples,
 )
-from kg.rdf.vocab import ENTITIES_GRAPH, EVENTS_GRAPH, MKGR, article_graph_iri
+from kg.rdf.vocab import EDITIONS_GRAPH, ENTITIES_GRAPH, EVENTS_GRAPH, article_graph_iri
 
 __all__ = ["store_from_records", "sample_store", "SAMPLE_ENTITIES", "SAMPLE_ARTICLES"]
 
@@ -54,7 +54,7 @@ def store_from_records(
     store = store or GraphStore(None)
     records = {e["key"]: _entity(e) for e in entities}
     store.replace_graph(ENTITIES_GRAPH, [t for e in records.values() for t in entity_triples(e)])
-    store.replace_graph(f"{MKGR}graph/editions", [
+    store.replace_graph(EDITIONS_GRAPH, [
         t for edition, (name, lang) in (editions or {}).items()
         for t in edition_triples(edition, lang, name)])
     for a in articles:

@@ -42,14 +42,15 @@ class GraphStore:
     ``path=None`` keeps everything in memory (tests); a folder path persists it (RocksDB).
     """
 
-    def __init__(self, path: str | Path | None = DEFAULT_STORE, read_only: bool = False) -> None:
+    def __init__(self, path: str | Path | None = DEFAULT_STORE, read_only: bool = False,
+                 create: bool = True) -> None:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
         if self.path is None:
             self._store = ox.Store()
+        elif (read_only or not create) and not self.quad_dir.exists():
+            raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
         elif read_only:
-            if not self.quad_dir.exists():
-                raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
             self._store = ox.Store.read_only(str(self.quad_dir))
         else:
             self.path.mkdir(parents=True, exist_ok=True)

@@ -106,6 +106,7 @@ def event_iri(key: str) -> str:
 
 
 ENTITIES_GRAPH = f"{MKGR}graph/entities"
+EDITIONS_GRAPH = f"{MKGR}graph/editions"
 EVENTS_GRAPH = f"{MKGR}graph/events"
 LINKS_GRAPH = f"{MKGR}graph/links"
 ANALYSIS_GRAPH = f"{MKGR}graph/analysis"

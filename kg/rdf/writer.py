@@ -22,6 +22,7 @@ from kg.rdf.triples import (
     story_link_triples,
 )
 from kg.rdf.vocab import (
+    EDITIONS_GRAPH,
     ENTITIES_GRAPH,
     EVENTS_GRAPH,
     LINKS_GRAPH,
@@ -30,8 +31,6 @@ from kg.rdf.vocab import (
     ONTOLOGY_GRAPH,
     article_graph_iri,
 )
-
-EDITIONS_GRAPH = f"{MKGR}graph/editions"
 
 
 @dataclass

@@ -19,9 +19,7 @@ from kg.nlp.statistical.tagger import TaggerFinder
 def build_extractor(meta: dict, model_dir: Path | None = None) -> FeatureExtractor:
     """The feature extractor a model was trained with, as described by its ``meta.json``."""
     kind = meta.get("features", "generic")
-    gaz = None
-    if model_dir is not None and (model_dir / "gazetteer.tsv").exists():
-        gaz = Gazetteer.load(model_dir / "gazetteer.tsv", arabic=kind == "arabic")
+    gaz = Gazetteer.of_model(model_dir, arabic=kind == "arabic") if model_dir else None
     clusters = None
     if model_dir is not None and (model_dir / "clusters.tsv").exists():
         clusters = load_clusters(model_dir / "clusters.tsv")

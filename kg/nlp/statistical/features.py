@@ -73,6 +73,12 @@ class Gazetteer:
                     entries.setdefault(tuple(phrase.split(" ")), set()).add(typ)
         return cls(entries, arabic)
 
+    @classmethod
+    def of_model(cls, model_dir: Path, arabic: bool = False) -> Gazetteer | None:
+        """The ``gazetteer.tsv`` of a model directory, or None when the model has none."""
+        path = model_dir / "gazetteer.tsv"
+        return cls.load(path, arabic) if path.exists() else None
+
     def norm(self, token: str) -> str:
         """The normalised form a token is looked up by."""
         return _ar_normalize(token) if self.arabic else token.lower()

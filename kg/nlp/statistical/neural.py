@@ -168,7 +168,9 @@ def _lstm(xw: np.ndarray, w_hh: np.ndarray, reverse: bool) -> np.ndarray:
     return out
 
 
-def _logsumexp(x: np.ndarray, axis: int) -> np.ndarray:
+def logsumexp(x: np.ndarray, axis: int | None = None) -> np.ndarray:
+    """``log(sum(exp(x)))`` without overflow. scipy has one, but its per-call overhead shows in
+    this per-token loop, and importing it pulls in its array-API checks."""
     m = x.max(axis=axis, keepdims=True)
     return (m + np.log(np.exp(x - m).sum(axis=axis, keepdims=True))).squeeze(axis)
 
@@ -197,11 +199,11 @@ def marginals(emissions: np.ndarray, trans: np.ndarray, start: np.ndarray,
     beta = np.zeros((n, k), dtype=np.float64)
     alpha[0] = start + emissions[0]
     for t in range(1, n):
-        alpha[t] = _logsumexp(alpha[t - 1][:, None] + trans, 0) + emissions[t]
+        alpha[t] = logsumexp(alpha[t - 1][:, None] + trans, axis=0) + emissions[t]
     beta[n - 1] = end
     for t in range(n - 2, -1, -1):
-        beta[t] = _logsumexp(trans + (emissions[t + 1] + beta[t + 1])[None, :], 1)
-    z = _logsumexp(alpha[n - 1] + end, 0)
+        beta[t] = logsumexp(trans + (emissions[t + 1] + beta[t + 1])[None, :], axis=1)
+    z = logsumexp(alpha[n - 1] + end)
     return np.exp(alpha + beta - z)
 
 
@@ -215,16 +217,16 @@ class BiLstmCrfFinder(TaggerFinder):
         self.meta = json.loads((self.model_dir / "meta.json").read_text(encoding="utf-8"))
         self.lang = self.meta.get("lang", "xx")
         self.kb_features = bool(self.meta.get("kb_features", False))
-        gaz_path = self.model_dir / "gazetteer.tsv"
-        gaz = Gazetteer.load(gaz_path, arabic=self.lang == "ar") if gaz_path.exists() else None
+        gaz = Gazetteer.of_model(self.model_dir, arabic=self.lang == "ar")
         vocab = json.loads((self.model_dir / "vocab.json").read_text(encoding="utf-8"))
         self.tags: list[str] = vocab["tags"]
         self.encoder = InputEncoder(vocab["words"], vocab["chars"], vocab["gaz_features"], gaz)
         with np.load(self.model_dir / "weights.npz", allow_pickle=False) as z:
             self.w = {k: z[k].astype(np.float32) for k in z.files}
+        self._crf = (self.w["crf.trans"], self.w["crf.start"], self.w["crf.end"])
         self.pieces = piece_vectors()  # loaded now, so model load time is honest
         self._projected: dict[str, np.ndarray] = {}
-        self._last: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._last_emissions: np.ndarray | None = None
         self._marginals: np.ndarray | None = None
 
     def _subword(self, tokens: list[str]) -> np.ndarray:
@@ -273,16 +275,14 @@ class BiLstmCrfFinder(TaggerFinder):
         """IOB2 tags for one pre-tokenised sentence."""
         if not tokens:
             return []
-        em = self.emissions(tokens)
-        crf = (self.w["crf.trans"], self.w["crf.start"], self.w["crf.end"])
-        self._last = (em, *crf)
+        self._last_emissions = self.emissions(tokens)
         self._marginals = None
-        return [self.tags[i] for i in viterbi(em, *crf)]
+        return [self.tags[i] for i in viterbi(self._last_emissions, *self._crf)]
 
     def confidence(self, tags: list[str], index: int) -> float:
         """Marginal probability of ``tags[index]`` (forward-backward over the last sentence)."""
-        if self._last is None:
+        if self._last_emissions is None:
             return 1.0
         if self._marginals is None:
-            self._marginals = marginals(*self._last)
+            self._marginals = marginals(self._last_emissions, *self._crf)
         return float(self._marginals[index, self.tags.index(tags[index])])

@@ -116,15 +116,14 @@ def _train_bilstm(recipe: Recipe, sents: list[Sentence], data: Path, out: Path, 
     dev = work / f"{recipe.lang}_epoch_dev.conll"
     corpora.write_conll(sents[k:], dev)
     log(f"choosing the epoch on the last {len(sents) - k} training sentences -> {dev}")
-    gaz_path = out / "gazetteer.tsv"
-    gaz = Gazetteer.load(gaz_path, arabic=recipe.lang == "ar") if gaz_path.exists() else None
+    gaz = Gazetteer.of_model(out, arabic=recipe.lang == "ar")
     _write_meta(out, meta)  # the finder that scores each epoch reads it
 
     def score(dev_file: Path, model_dir: Path) -> float:
         finder = BiLstmCrfFinder(model_dir)
         return evaluate_conll(dev_file, recipe.lang, finder=finder).micro.f1
 
-    figures = train_bilstm(sents[:k], dev, recipe.lang, out, gaz, recipe.params, log, score)
+    figures = train_bilstm(sents[:k], dev, out, gaz, recipe.params, log, score)
     return {"train_sentences": k, "train_tokens": sum(len(s.tokens) for s in sents[:k]),
             "epoch_dev_sentences": len(sents) - k, **figures}
 

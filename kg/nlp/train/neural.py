@@ -197,7 +197,33 @@ def check_export(model, out: Path, sents: list[Sentence], encoder: InputEncoder,
     return worst
 
 
-def train_bilstm(sents: list[Sentence], dev: Path, lang: str, out: Path,
+def _train_epoch(model, opt, ema: dict, items: list[dict], hp: dict, rng: random.Random,
+                 log: Callable[[str], None]) -> float:
+    """One pass over ``items`` in length-bucketed, shuffled batches; updates the weight average
+    ``ema`` after each step and returns the mean loss."""
+    torch = _torch()
+    model.train()
+    order = sorted(range(len(items)), key=lambda i: (len(items[i]["words"]), rng.random()))
+    batches = [order[i:i + hp["batch"]] for i in range(0, len(order), hp["batch"])]
+    rng.shuffle(batches)
+    total = 0.0
+    for n_batch, idx in enumerate(batches, 1):
+        if n_batch % 100 == 0:
+            log(f"batch {n_batch}/{len(batches)}")
+        b = _batch([items[i] for i in idx], torch, True, hp["word_dropout"], rng)
+        loss = model.nll(model.emissions(b), b["tags"], b["mask"])
+        opt.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        with torch.no_grad():
+            for k, v in model.state_dict().items():
+                ema[k].mul_(hp["ema"]).add_(v, alpha=1 - hp["ema"])
+        total += float(loss.detach())
+    return total / len(batches)
+
+
+def train_bilstm(sents: list[Sentence], dev: Path, out: Path,
                  gazetteer: Gazetteer | None, hp: dict, log: Callable[[str], None],
                  score: Callable[[Path, Path], float]) -> dict:
     """Train on ``sents``; after each epoch export to ``out`` and ``score(dev, out)`` it; keep
@@ -223,24 +249,10 @@ def train_bilstm(sents: list[Sentence], dev: Path, lang: str, out: Path,
     best, best_epoch, history = -1.0, 0, []
     best_state = None
     for epoch in range(1, hp["epochs"] + 1):
-        model.train()
-        order = sorted(range(len(items)), key=lambda i: (len(items[i]["words"]), rng.random()))
-        batches = [order[i:i + hp["batch"]] for i in range(0, len(order), hp["batch"])]
-        rng.shuffle(batches)
-        total = 0.0
-        for n_batch, idx in enumerate(batches, 1):
-            if n_batch % 100 == 0:
-                log(f"epoch {epoch}: batch {n_batch}/{len(batches)} ({time.time() - t0:.0f}s)")
-            b = _batch([items[i] for i in idx], torch, True, hp["word_dropout"], rng)
-            loss = model.nll(model.emissions(b), b["tags"], b["mask"])
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
-            opt.step()
-            with torch.no_grad():
-                for k, v in model.state_dict().items():
-                    ema[k].mul_(hp["ema"]).add_(v, alpha=1 - hp["ema"])
-            total += float(loss.detach())
+        def progress(msg: str, epoch: int = epoch) -> None:
+            log(f"epoch {epoch}: {msg} ({time.time() - t0:.0f}s)")
+
+        loss = _train_epoch(model, opt, ema, items, hp, rng, progress)
         sched.step()
         raw = {k: v.clone() for k, v in model.state_dict().items()}
         model.load_state_dict(ema)
@@ -248,8 +260,7 @@ def train_bilstm(sents: list[Sentence], dev: Path, lang: str, out: Path,
         export(model, out)
         f1 = score(dev, out)
         history.append(round(f1, 4))
-        log(f"epoch {epoch}: loss {total / len(batches):.3f}, dev F1 {f1:.4f} "
-            f"({time.time() - t0:.0f}s)")
+        progress(f"loss {loss:.3f}, dev F1 {f1:.4f}")
         if f1 > best:
             best, best_epoch = f1, epoch
             best_state = {k: v.clone() for k, v in ema.items()}
@@ -257,5 +268,4 @@ def train_bilstm(sents: list[Sentence], dev: Path, lang: str, out: Path,
     model.load_state_dict(best_state)
     export(model, out)
     check_export(model, out, sents[:16], encoder, vocab, counts)
-    return {"hyperparameters": hp, "best_epoch": best_epoch, "dev_f1_by_epoch": history,
-            "train_seconds": round(time.time() - t0, 1)}
+    return {"hyperparameters": hp, "best_epoch": best_epoch, "dev_f1_by_epoch": history}
