@@ -99,7 +99,7 @@ def _fallback_finder():
 
 
 def _arabic_gazetteer() -> dict[str, str]:
-    from kg.link.names import normalize_arabic
+    from kg.text.keys import normalize_arabic
 
     gaz: dict[str, str] = {}
     lex = DATA / "lexicon" / "anergazet_ar"
@@ -126,7 +126,7 @@ def _gazetteer_mentions(text: str, gaz: dict[str, str]) -> list[Mention]:
     import re
 
     from kg.link.lexicon import arabic_token_forms
-    from kg.link.names import normalize_arabic
+    from kg.text.keys import normalize_arabic
 
     first = set(gaz["__first__"].split("|"))
     toks = [(m.start(), m.end(), normalize_arabic(m.group())) for m in re.finditer(r"[\u0600-\u06ff]+", text)]

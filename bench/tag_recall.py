@@ -11,7 +11,7 @@ Which tags name a PER/ORG/LOC (the denominator), two ways, both reported:
 * ``kb+model``: additionally, tags the KB does not know but that the full pipeline
   (:func:`kg.nlp.pipeline.find_mentions`), run on the tag string alone, labels as one PER/ORG/LOC
   span covering the tag. Such a tag is recovered if a mention in the text has the same
-  :func:`~kg.nlp.arabic.normalize_key`, or resolves to the same KB entity.
+  :func:`~kg.text.arabic.normalize_key`, or resolves to the same KB entity.
 
 Tags neither way types (topics like "العدوان الإسرائيلي على غزة", programme names, "عاجل") are
 left out and the most frequent are listed, so the reader can judge that choice.
@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.kb import KnowledgeBase  # noqa: E402
-from kg.nlp.arabic import (  # noqa: E402
+from kg.text.arabic import (  # noqa: E402
     normalize_arabic,
     normalize_key,
     normalize_token,

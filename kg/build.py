@@ -32,7 +32,7 @@ log = logging.getLogger(__name__)
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: what extraction depends on: when any of it changes, cached mentions are recomputed
 EXTRACTION_INPUTS = ("nlp/models/{lang}", "kb/data", "nlp/pipeline.py", "nlp/kb_matcher.py",
-                     "nlp/statistical", "nlp/arabic.py")
+                     "nlp/statistical", "text")
 
 
 @functools.cache

@@ -10,8 +10,8 @@ import doctest
 
 import pytest
 
-import kg.nlp.arabic as arabic
-from kg.nlp.arabic import (
+import kg.text.arabic as arabic
+from kg.text.arabic import (
     fold_latin,
     normalize_arabic,
     normalize_key,
@@ -28,11 +28,20 @@ def test_doctests() -> None:
 
 
 @pytest.mark.parametrize(("raw", "norm"), [
-    ("إسرائيل", "اسرائيل"), ("أميركا", "اميركا"), ("آية", "ايه"), ("ٱلله", "الله"),
+    ("إسرائيل", "اسراييل"), ("إسرائيلُ", "اسراييل"), ("مؤتمر", "موتمر"), ("أميركا", "اميركا"), ("آية", "ايه"), ("ٱلله", "الله"),
     ("مصطفى", "مصطفي"), ("غزّة", "غزه"), ("فلسطيـــن", "فلسطين"), ("تُقلق", "تقلق"),
 ])
 def test_normalize_arabic(raw: str, norm: str) -> None:
     assert normalize_arabic(raw) == norm
+
+
+def test_one_normaliser_for_kb_ner_and_linking() -> None:
+    """The KB key, the matcher's token key and linking's name key fold a word the same way."""
+    from kg.text.arabic import normalize_key, normalize_token
+    from kg.text.keys import name_key
+
+    word = "إسرائيلُ"
+    assert normalize_token(word) == normalize_key(word, "ar") == name_key(word, "ar", "LOC") == "اسراييل"
 
 
 def test_offset_map_round_trips_on_real_sentence() -> None:

@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any
 from kg.events.event import Event
 from kg.events.timex import resolve_date
 from kg.events.types import EVENT_TYPES, find_triggers
-from kg.link.names import normalize_arabic
+from kg.text.keys import normalize_arabic
 
 if TYPE_CHECKING:
     from kg.article import Article

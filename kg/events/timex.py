@@ -21,7 +21,7 @@ import re
 from datetime import date, timedelta
 from functools import lru_cache
 
-from kg.link.names import normalize_arabic
+from kg.text.keys import normalize_arabic
 
 #: weekday words -> Python weekday (Monday = 0)
 WEEKDAYS: dict[str, dict[str, int]] = {

@@ -2,7 +2,7 @@
 
 The concepts are declared with labels in ``ontologies/events.ttl``; this registry is what the
 extractor matches. A trigger is a regular expression over the sentence (Arabic sentences are
-normalised first, see :func:`kg.link.names.normalize_arabic`); the ``\\w*`` tails let one stem
+normalised first, see :func:`kg.text.keys.normalize_arabic`); the ``\\w*`` tails let one stem
 cover inflections ("strike", "strikes", "struck" is listed apart).
 
 >>> EVENT_TYPES["Attack"].iri
@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.link.names import normalize_arabic
+from kg.text.keys import normalize_arabic
 
 MKG = "https://w3id.org/mkg/ontology#"
 

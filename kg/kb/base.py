@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kg.nlp.arabic import normalize_key
+from kg.text.arabic import normalize_key
 
 DATA = Path(__file__).resolve().parent / "data"
 LANGS = ("en", "ar", "es")
@@ -85,7 +85,7 @@ def _split(cell: str) -> list[str]:
 
 
 class KnowledgeBase:
-    """Entities by id and by normalised label (:func:`kg.nlp.arabic.normalize_key`).
+    """Entities by id and by normalised label (:func:`kg.text.arabic.normalize_key`).
 
     Use :meth:`load` (cached) rather than the constructor.
     """

@@ -28,7 +28,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kg.nlp.arabic import fold_latin, is_arabic, normalize_arabic, normalize_token
+from kg.text.arabic import fold_latin, is_arabic, normalize_arabic, normalize_token
 
 DATA = Path(__file__).resolve().parent / "data"
 SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"

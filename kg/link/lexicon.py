@@ -19,7 +19,7 @@ from collections import defaultdict
 from functools import lru_cache
 from pathlib import Path
 
-from kg.link.names import fold_latin, normalize_arabic
+from kg.text.keys import fold_latin, normalize_arabic
 
 DATA = Path(__file__).resolve().parent / "data" / "anetac_ar_en.tsv.gz"
 SOURCE = "ANETAC (MohamedHadjAmeur/ANETAC @ 7984b91, EN-AR_Named-entities.txt)"

@@ -21,7 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.kb import KBEntity, KnowledgeBase
-from kg.nlp.arabic import is_arabic, normalize_token, strip_clitics, tokenize
+from kg.text.arabic import is_arabic, normalize_token, strip_clitics, tokenize
 from kg.nlp.mention import Mention
 
 # Between the words of one name: spaces, hyphens, apostrophes, an abbreviation dot, and the scare

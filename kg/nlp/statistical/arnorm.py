@@ -1,6 +1,6 @@
 """A private, minimal Arabic normaliser used for NER *features* only (never for offsets).
 
-Used when :mod:`kg.nlp.arabic` is not available; it unifies alef variants (أ إ آ ٱ -> ا),
+Used when :mod:`kg.text.arabic` is not available; it unifies alef variants (أ إ آ ٱ -> ا),
 ى -> ي, ة -> ه, ؤ -> و, ئ -> ي, strips diacritics, tatweel and direction marks, and strips the
 proclitics و ف (conjunctions), ب ك ل (prepositions) and the article ال / لل.
 """

@@ -16,7 +16,7 @@ from kg.nlp.statistical import arnorm
 
 # Features always use the private normaliser in :mod:`kg.nlp.statistical.arnorm`: a trained
 # model needs features computed identically at training and at run time, so it must not follow
-# a shared normaliser (``kg.nlp.arabic``) that may change independently of the shipped weights.
+# a shared normaliser (``kg.text.arabic``) that may change independently of the shipped weights.
 _ar_normalize: Callable[[str], str] = arnorm.normalize
 
 _DIGITS = re.compile(r"\d")

@@ -4,7 +4,7 @@ Everything here produces *matching keys*; reported offsets always index the orig
 :func:`normalize_with_offsets` gives the bridge back from a normalised string to the original.
 
 >>> normalize_arabic("إسرائيلُ")
-'اسرائيل'
+'اسراييل'
 >>> strip_clitics("ولبنان")[1]
 (1, 'لبنان')
 >>> normalize_key("الرئيس الأميركي دونالد ترامب", "ar")
@@ -44,7 +44,8 @@ _DROP = frozenset(
     + [chr(c) for c in range(0x06D6, 0x06EE)]
     + ["\u200c", "\u200d", "\u200e", "\u200f"]
 )
-#: One-to-one letter foldings (alef forms, alef maqsura, taa marbuta, Persian look-alikes).
+#: One-to-one letter foldings (alef forms, hamza seats, alef maqsura, taa marbuta, Persian
+#: look-alikes): one character in, one out, so offsets survive (:func:`normalize_with_offsets`).
 _FOLD = {
     "\u0623": "\u0627",  # أ
     "\u0625": "\u0627",  # إ
@@ -52,6 +53,8 @@ _FOLD = {
     "\u0671": "\u0627",  # ٱ
     "\u0649": "\u064a",  # ى -> ي
     "\u0629": "\u0647",  # ة -> ه
+    "\u0624": "\u0648",  # ؤ -> و
+    "\u0626": "\u064a",  # ئ -> ي
     "\u06cc": "\u064a",  # Persian yeh -> ي
     "\u06a9": "\u0643",  # keheh -> ك
 }
@@ -97,7 +100,8 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
 
 
 def normalize_arabic(text: str) -> str:
-    """Matching form of Arabic text: alef forms -> ا, ى -> ي, ة -> ه, no harakat or tatweel.
+    """Matching form of Arabic text: alef forms -> ا, ؤ -> و, ئ -> ي, ى -> ي, ة -> ه, no harakat
+    or tatweel. The one Arabic normaliser of the project (KB, NER matching, linking, events).
 
     Never use the result for offsets (see :func:`normalize_with_offsets`).
 

@@ -1,8 +1,8 @@
 """Name keys for matching: case/accent folding, Arabic normalisation, honorifics, consonant skeletons.
 
-Everything here is pure and deterministic. These keys are linking's own (they fold a little more
-than :mod:`kg.nlp.arabic`: hamza carriers, titles, nationality adjectives before person names), so
-that entity keys do not change when another stage tunes its normalisation.
+Everything here is pure and deterministic. Letters are folded by :mod:`kg.text.arabic` (the one
+normaliser); on top, these keys are type-aware: titles and nationality adjectives are dropped only
+before person names, and the consonant skeleton blocks cross-script candidates.
 
 >>> name_key("President Donald Trump", "en")
 'donald trump'
@@ -17,16 +17,17 @@ True
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 
-_ARABIC_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
-_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+from kg.text.arabic import fold_latin, is_arabic, normalize_arabic
+
+__all__ = ["PERSON_TITLES", "fold_latin", "is_arabic", "key_slug", "latin_token_core", "name_key",
+           "normalize_arabic", "skeleton"]
 _NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
 _SPACE = re.compile(r"\s+")
 
 #: Titles and honorifics dropped from the front of a name (after folding), per language.
-HONORIFICS: dict[str, frozenset[str]] = {  # not royal titles or "Sheikh": "King Hussein",
+PERSON_TITLES: dict[str, frozenset[str]] = {  # not royal titles or "Sheikh": "King Hussein",
     # "Sheikh Hamad" name a given name, not a surname
     "en": frozenset("""mr mrs ms miss dr prof sir president vice prime minister pm
         sayyed sayyid sayed general gen lieutenant lt colonel col
@@ -56,38 +57,7 @@ _LATIN_ARTICLES = frozenset("al el ad ar as at az an ash ath".split())
 _LATIN_ARTICLE = re.compile(r"^(?:al|el|ad|ar|as|at|az|an|ash|ath)[-‐](?=\w)")
 
 
-def fold_latin(text: str) -> str:
-    """Case-fold and strip accents.
-
-    >>> fold_latin("Bogotá Pérez")
-    'bogota perez'
-    """
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in folded if not unicodedata.combining(c))
-
-
-def normalize_arabic(text: str) -> str:
-    """Fold Arabic spelling variants: diacritics, tatweel, alef/ya/ta-marbuta forms.
-
-    >>> normalize_arabic("إسرائيلَ")
-    'اسراييل'
-    """
-    text = _ARABIC_DIACRITICS.sub("", unicodedata.normalize("NFKC", text))
-    return (text.replace("أ", "ا").replace("إ", "ا").replace("آ", "ا").replace("ٱ", "ا")
-            .replace("ى", "ي").replace("ة", "ه").replace("ؤ", "و").replace("ئ", "ي")
-            .replace("ـ", ""))
-
-
-_AR_HONORIFICS = frozenset(normalize_arabic(w) for w in HONORIFICS["ar"])
-
-
-def is_arabic(text: str) -> bool:
-    """True when the text contains Arabic letters.
-
-    >>> is_arabic("ترامب"), is_arabic("Trump")
-    (True, False)
-    """
-    return bool(_ARABIC_LETTER.search(text))
+_AR_HONORIFICS = frozenset(normalize_arabic(w) for w in PERSON_TITLES["ar"])
 
 
 def _tokens(text: str) -> list[str]:
@@ -118,7 +88,7 @@ def name_key(label: str, lang: str | None = None, etype: str | None = "PER") -> 
     else:
         text = fold_latin(label).replace("’", "'").replace("'s", "")
         text = re.sub(r"(?<=\w)[-‐](?=\w)", "-", text)
-        honor = HONORIFICS["en"] | HONORIFICS["es"]
+        honor = PERSON_TITLES["en"] | PERSON_TITLES["es"]
     toks = _tokens(text.replace("-", " - ")) if not arabic else _tokens(text)
     toks = [t for t in toks if t != "-"]
     if etype != "PER":
