@@ -24,7 +24,6 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
-from itertools import combinations
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -38,6 +38,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from kg.kb import KnowledgeBase  # noqa: E402
+from kg.nlp.kb_matcher import KBMatcher  # noqa: E402
 from kg.text.arabic import (  # noqa: E402
     normalize_arabic,
     normalize_key,
@@ -45,7 +46,6 @@ from kg.text.arabic import (  # noqa: E402
     strip_article,
     tokenize,
 )
-from kg.nlp.kb_matcher import KBMatcher  # noqa: E402
 
 DEFAULT = ROOT.parent / "shared" / "data" / "ar" / "almayadeen_ar_2024_04.json"
 TYPES = {"PER", "ORG", "LOC"}

@@ -24,7 +24,10 @@ AR_SENTENCE = 'جبهة خامسة تُقلق "إسرائيل"، في هذه ا�
 
 
 def test_doctests() -> None:
+    import kg.text.keys
+
     assert doctest.testmod(arabic).failed == 0
+    assert doctest.testmod(kg.text.keys).failed == 0
 
 
 @pytest.mark.parametrize(("raw", "norm"), [

@@ -8,10 +8,10 @@ from datetime import datetime
 
 from kg.article import Article
 from kg.link.entity import Entity
-from kg.text.keys import name_key, skeleton
 from kg.link.resolve import resolve_entities
 from kg.link.stories import StoryLink
 from kg.nlp.mention import Mention
+from kg.text.keys import name_key, skeleton
 
 
 class FakeKB:

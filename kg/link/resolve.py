@@ -34,8 +34,8 @@ from typing import TYPE_CHECKING, Any
 from kg.link.entity import Entity, Merge
 from kg.link.kbadapter import KBView
 from kg.link.lexicon import arabic_token_forms
-from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 from kg.link.unionfind import UnionFind
+from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 
 if TYPE_CHECKING:
     from kg.article import Article

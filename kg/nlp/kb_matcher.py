@@ -21,8 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.kb import KBEntity, KnowledgeBase
-from kg.text.arabic import is_arabic, normalize_token, strip_clitics, tokenize
 from kg.nlp.mention import Mention
+from kg.text.arabic import is_arabic, normalize_token, strip_clitics, tokenize
 
 # Between the words of one name: spaces, hyphens, apostrophes, an abbreviation dot, and the scare
 # quotes Al Mayadeen puts inside names ("الجيش" الإسرائيلي, جيش "الاحتلال").
