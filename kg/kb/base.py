@@ -211,7 +211,7 @@ def source_files(data_dir: Path) -> list[Path]:
     """Files whose state determines the loaded knowledge base (for caches)."""
     here = Path(__file__).resolve().parent
     return [data_dir / "places.tsv", data_dir / "curated.tsv", here / "base.py",
-            here.parent / "nlp" / "arabic.py"]
+            here.parent / "text" / "arabic.py"]
 
 
 @lru_cache(maxsize=4)
