@@ -67,6 +67,21 @@ SELECT (COUNT(?m) AS ?all) (COUNT(?q) AS ?linked) WHERE {
 }"""
 
 
+STORY_QUERY = """
+SELECT ?ua ?ub WHERE { ?a mkg:sameStoryAs ?b ; schema:url ?ua . ?b schema:url ?ub . FILTER(STR(?ua) < STR(?ub)) }"""
+
+
+def story_links(store: GraphStore, docs: int) -> dict:
+    """Same-story links between language versions: recall of the 3 pairs per document, precision."""
+    right = wrong = 0
+    for row in store.select(STORY_QUERY):
+        same = str(row["ua"]).rpartition("?lang=")[0] == str(row["ub"]).rpartition("?lang=")[0]
+        right += same
+        wrong += not same
+    return {"links": right + wrong, "recall": round(right / (3 * docs), 3) if docs else 0.0,
+            "precision": round(right / (right + wrong), 3) if right + wrong else 0.0}
+
+
 def entity_sets(store: GraphStore) -> dict[tuple[str, str], set[str]]:
     """(document url, language) -> entity IRIs mentioned by that language version."""
     sets: dict[tuple[str, str], set[str]] = defaultdict(set)
@@ -106,6 +121,7 @@ def measure(store: GraphStore, urls: list[str], show: int = 0) -> dict:
         "language_local_nodes": round(len(local) / len(nodes), 3) if nodes else 0.0,
         "mentions": int(row["all"]),
         "mentions_with_qid": round(int(row["linked"]) / int(row["all"]), 3) if int(row["all"]) else 0.0,
+        "story_links": story_links(store, len(urls)),
     }
     if show:
         result["worst"] = []
