@@ -90,11 +90,15 @@ class BuildReport:
 
 
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
-          jobs: int = 1, progress: bool = True, translate: bool = True) -> BuildReport:
+          jobs: int = 1, progress: bool = True, translate: bool = True,
+          offline: bool = False) -> BuildReport:
     """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
 
     ``translate`` lets linking ask deep-translator about names nothing else could place (only
     with a network; answers are cached in the store folder, see :mod:`kg.link.translate`).
+    Names no offline knowledge base knows are looked up on Wikidata (cached in the store folder,
+    see :mod:`kg.link.reconcile`). ``offline`` (or ``MKG_OFFLINE=1``) sends no request at all;
+    cached answers are still used.
     """
     from kg.sources import read_inputs
 
@@ -109,7 +113,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     with _timed(report, "extract"):
         _extract(docs, jobs, progress)
     with _timed(report, "link+write"):
-        stats = write_graph(store, docs, progress=progress, translate=translate)
+        stats = write_graph(store, docs, progress=progress, translate=translate, offline=offline)
         save_documents(store_dir, docs)
         report.rejects_file = _write_rejects(store_dir, report.rejections)
         store.flush()

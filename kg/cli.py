@@ -28,7 +28,7 @@ def cmd_build(args: argparse.Namespace) -> None:
     from kg.build import build
 
     report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
-                   progress=not args.quiet, translate=not args.no_translate)
+                   progress=not args.quiet, translate=not args.no_translate, offline=args.offline)
     print(report.summary())
     if len(report.rejections) <= MAX_REJECTS_SHOWN:
         for rejection in report.rejections:
@@ -185,6 +185,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
     p.add_argument("--no-translate", action="store_true",
                    help="never ask the online translator (cached answers are still used)")
+    p.add_argument("--offline", action="store_true",
+                   help="no network at all: no Wikidata lookups, no translation requests; cached "
+                        "answers are still used (also MKG_OFFLINE=1)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
 
     p = parsers["extract"]

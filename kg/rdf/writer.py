@@ -41,13 +41,17 @@ class WriteStats:
 
 
 def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = False,
-                translate: bool = True) -> WriteStats:
+                translate: bool = True, offline: bool = False) -> WriteStats:
     """Resolve entities, link stories, merge events, and (re)write every graph of the store.
 
-    Translations (``translate``) and story embeddings are cached in the store folder, so a
-    rebuild gives the same graph offline.
+    Translations (``translate``), Wikidata reconciliations and story embeddings are cached in the
+    store folder, so a rebuild gives the same graph offline. ``offline`` (or ``MKG_OFFLINE=1``)
+    sends no request at all and uses cached answers only.
     """
+    import inspect
+
     from kg.events.extract import extract_events
+    from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
     from kg.link.stories import link_stories
     from kg.link.translate import TranslationCache
@@ -55,14 +59,17 @@ def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = F
     work_dir = store.path
     translator = None
     if translate and work_dir is not None:
-        translator = TranslationCache(store_dir=work_dir)
+        translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
+    linking: dict[str, object] = {"translator": translator}
+    if "reconciler" in inspect.signature(resolve_entities).parameters:
+        linking["reconciler"] = Reconciler(work_dir, offline=offline)
     ordered = [docs[k] for k in sorted(docs)]
     pairs = [(d.article, d.mentions) for d in ordered]
-    resolution = resolve_entities(pairs, translator=translator)
+    resolution = resolve_entities(pairs, **linking)
     links = link_stories([d.article for d in ordered], resolution, cache_dir=work_dir,
                          translator=translator)
     if links:
-        resolution = resolve_entities(pairs, story_links=links, translator=translator)
+        resolution = resolve_entities(pairs, story_links=links, **linking)
     events = extract_events(pairs, resolution, links)
 
     wanted = {article_graph_iri(d.article.id) for d in ordered}
