@@ -17,6 +17,7 @@ import gzip
 import sys
 from collections import defaultdict
 from functools import lru_cache
+from itertools import product
 from pathlib import Path
 
 from kg.text.keys import fold_latin, normalize_arabic
@@ -70,6 +71,26 @@ def arabic_token_forms(token: str) -> tuple[str, ...]:
     if forms is None and tok.startswith("ال") and len(tok) > 3:
         forms = table.get(tok[2:])
     return forms or ()
+
+
+@lru_cache(maxsize=200_000)
+def romanise(key: str) -> tuple[str, ...]:
+    """Latin renderings of an Arabic name key: the romaniser's top 3 plus ANETAC token forms.
+
+    >>> "trump" in romanise("ترامب")
+    True
+    """
+    out: list[str] = []
+    try:
+        import arabic_name_romanizer as anr
+
+        out = [fold_latin(c.text) for c in anr.transliterate(key, top_k=3)]
+    except Exception:  # noqa: BLE001 - the romaniser is evidence, not a requirement
+        out = []
+    forms = [arabic_token_forms(t) or () for t in key.split()]
+    if forms and all(forms):
+        out.extend(" ".join(c) for c in product(*[f[:2] for f in forms]))
+    return tuple(dict.fromkeys(o for o in out if o))
 
 
 if __name__ == "__main__":  # pragma: no cover - maintenance script

@@ -12,8 +12,9 @@ different knowledge-base ids):
    names without an id, blocked by a cross-script consonant skeleton and verified by fuzzy
    similarity (rapidfuzz) to the Latin label of the same type; ``fuzzy`` for Latin spelling
    variants ("Zelenski"/"Zelensky").
-5. ``same-story``: in two linked reports of one story, an Arabic and a Latin name of the same
-   type with a compatible skeleton are taken as one entity even on weaker similarity.
+5. ``same-story``: the names of two linked reports of one story are aligned one to one
+   (:mod:`kg.link.align`: spelling, transliteration, a glossary of generic words); an aligned
+   pair is one entity, across types only when the names agree almost exactly.
 6. ``translation``: optional cached machine translation of frequent names nothing else placed.
 7. ``surname``: a short person name ("Trump", "نتنياهو") joins the full name it ends, when that
    is unambiguous in the corpus; per article, when unambiguous in the article.
@@ -31,9 +32,10 @@ from dataclasses import dataclass, field
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
+from kg.link.align import align
 from kg.link.entity import Entity, Merge
 from kg.link.kbadapter import KBView
-from kg.link.lexicon import arabic_token_forms
+from kg.link.lexicon import arabic_token_forms, romanise
 from kg.link.unionfind import UnionFind
 from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 
@@ -425,7 +427,7 @@ class _Resolver:
             return None
         if not loose and (len(key.split()) == 1 or len(sk) < 4):
             return None  # one word, or very few consonants, by sound alone: only in linked stories
-        romans = _romanise(key)
+        romans = romanise(key)
         if not romans:
             return None
         from rapidfuzz import fuzz
@@ -450,25 +452,39 @@ class _Resolver:
 
     # ---- 4. linked stories
     def merge_story_links(self, links: Sequence[StoryLink]) -> None:
-        """Arabic and Latin names of one type in two reports of the same story."""
+        """Names of two reports of the same story, aligned one to one (:func:`kg.link.align.align`).
+
+        Two words for one thing in linked reports are one entity; a one-word name aligned to a
+        longer one ("Vidal" / "Aleix Vidal") means that name only in its own article, since the
+        one-word node gathers every "Vidal" of its language.
+        """
         for link in sorted(links, key=lambda s: (s.a_id, s.b_id)):
             if link.confidence < 0.5:
                 continue
-            nodes = set(self.article_nodes.get(link.a_id, ())) | set(self.article_nodes.get(link.b_id, ()))
-            arabic = sorted(n for n in nodes if is_arabic(n[1]) and n[0] != "EVENT")
-            local: dict[tuple[str, str], list[Node]] = defaultdict(list)
-            for n in sorted(nodes):
-                if not is_arabic(n[1]) and n[0] != "EVENT":
-                    local[(n[0], skeleton(bare(n[1]), None, n[0]))].append(n)
-            if not arabic or not local:
-                continue
-            for node in arabic:
-                if self.root_kb.get(self.uf.find(node)):
-                    continue
-                match = self._romanised_match(node, local, loose=True)
-                if match:
-                    conf = round(EVIDENCE_CONFIDENCE["same-story"] * link.confidence, 3)
-                    self._union(node, match[0], "same-story", max(conf, match[2]))
+            left, right = self._story_side(link.a_id), self._story_side(link.b_id)
+            shared = {self.uf.find(n) for n in left.values()} & {self.uf.find(n) for n in right.values()}
+            left = {k: n for k, n in left.items() if self.uf.find(n) not in shared}
+            right = {k: n for k, n in right.items() if self.uf.find(n) not in shared}
+            items_l = [(k, bare(n[1])) for k, n in left.items()]
+            items_r = [(k, bare(n[1])) for k, n in right.items()]
+            for lk, rk, score in align(items_l, items_r):
+                a, b = left[lk], right[rk]
+                ta, tb = len(_tokens_of(a[1])), len(_tokens_of(b[1]))
+                conf = round(EVIDENCE_CONFIDENCE["same-story"] * link.confidence * score, 3)
+                if ta == 1 and tb > 1:
+                    self.overrides.setdefault((link.a_id, a), b)
+                elif tb == 1 and ta > 1:
+                    self.overrides.setdefault((link.b_id, b), a)
+                else:
+                    self._union(a, b, "same-story", conf, same_type=False)
+
+    def _story_side(self, article_id: str) -> dict[str, Node]:
+        """An article's nodes (no events) as ``"TYPE:key"`` ids for alignment, typed by their set."""
+        out = {}
+        for node in sorted(self.article_nodes.get(article_id, ())):
+            if node[0] != "EVENT":
+                out[f"{self.root_type[self.uf.find(node)]}:{node[1]}"] = node
+        return out
 
     # ---- 5. translation of what is left
     def merge_translations(self, limit: int = 300) -> None:
@@ -743,7 +759,7 @@ def _token_sound_score(arabic_key: str, latin_key: str) -> float:
     worst = 1.0
     for ar, lat in zip(ar_toks, lat_toks, strict=True):
         ar_core = ar[2:] if ar.startswith("ال") and len(ar) > 3 else ar
-        renders = set(_romanise(ar_core)) | set(arabic_token_forms(ar_core))
+        renders = set(romanise(ar_core)) | set(arabic_token_forms(ar_core))
         best = max((fuzz.ratio(r.replace(" ", ""), lat) for r in renders), default=100.0) / 100
         worst = min(worst, best)
     return worst
@@ -785,28 +801,6 @@ def _label_score(surface: str, lang: str, etype: str, count: int) -> float:
     titled = key != name_key(surface, lang, "ORG")
     full = etype == "PER" and len(key.split()) > 1
     return count * (2.0 if full else 1.0) * (0.4 if titled else 1.0)
-
-
-_ROMAN_CACHE: dict[str, tuple[str, ...]] = {}
-
-
-def _romanise(key: str) -> tuple[str, ...]:
-    """Latin renderings of an Arabic name: the romaniser's top 3 plus ANETAC token forms."""
-    if key in _ROMAN_CACHE:
-        return _ROMAN_CACHE[key]
-    out: list[str] = []
-    try:
-        import arabic_name_romanizer as anr
-
-        out = [fold_latin(c.text) for c in anr.transliterate(key, top_k=3)]
-    except Exception:  # noqa: BLE001 - the romaniser is evidence, not a requirement
-        out = []
-    forms = [arabic_token_forms(t) or () for t in key.split()]
-    if forms and all(forms):
-        out.extend(" ".join(c) for c in product(*[f[:2] for f in forms]))
-    result = tuple(dict.fromkeys(o for o in out if o))
-    _ROMAN_CACHE[key] = result
-    return result
 
 
 def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
