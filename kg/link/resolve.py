@@ -37,6 +37,7 @@ from kg.link.entity import Entity, Merge
 from kg.link.kbadapter import KBView
 from kg.link.lexicon import arabic_token_forms, romanise
 from kg.link.unionfind import UnionFind
+from kg.text.arabic import drop_proclitic, normalize_arabic
 from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 
 if TYPE_CHECKING:
@@ -56,6 +57,10 @@ EVIDENCE_CONFIDENCE = {
     "lexicon": 0.92, "romanisation": 0.85, "fuzzy": 0.88, "same-story": 0.8,
     "translation": 0.8, "surname": 0.9, "surname-in-article": 0.9,
 }
+
+#: A set without a KB id joins a KB entity through one story pair only with at most this many
+#: mentions.
+STORY_KB_MAX_MENTIONS = 6
 
 #: Names that are translated rather than transliterated (keys as :func:`name_key` makes them).
 #: Countries and big organisations are the knowledge base's job; this covers what often slips.
@@ -264,8 +269,8 @@ class _Resolver:
                 lang = _lang_of(article, m.surface)
                 if lang != "ar" and not any(c.isupper() for c in m.surface):
                     continue  # "la meta", "alza de": not a name in a cased language
-                kb_id = m.entity or self.kb.lookup(m.surface, lang)
-                key = node_key(m.surface, lang, m.type, kb_id)
+                surface, kb_id = self._surface_and_id(m, lang)
+                key = node_key(surface, lang, m.type, kb_id)
                 if not key or len(bare(key)) < 2:
                     continue
                 node = (m.type, key)
@@ -277,6 +282,20 @@ class _Resolver:
                     st.kb[kb_id] += 1
                 self.mention_node[(aid, m.start, m.end)] = node
                 self.article_nodes[aid].add(node)
+
+    def _surface_and_id(self, m: Mention, lang: str) -> tuple[str, str | None]:
+        """The name a mention's key is made from, and its KB id; an Arabic proclitic the finder
+        left on the name ("للولايات المتحدة") goes when the KB confirms it or it is ``لل``."""
+        kb_id = m.entity or self.kb.lookup(m.surface, lang)
+        if lang != "ar" or kb_id:
+            return m.surface, kb_id
+        bare_name = drop_proclitic(m.surface)
+        if bare_name == m.surface:
+            return m.surface, None
+        kb_id = self.kb.lookup(bare_name, lang)
+        if kb_id or normalize_arabic(m.surface).lstrip("وف").startswith("لل"):
+            return bare_name, kb_id
+        return m.surface, None
 
     def gather_tags(self, articles: Iterable[Article]) -> None:
         """Editorial tags: typed by the KB, else by the type the same key has as a mention."""
@@ -336,7 +355,8 @@ class _Resolver:
                 self._union(nodes[0], other, "kb-id", 1.0, same_type=False)
 
     def merge_type_votes(self) -> None:
-        """A key seen under several types: rare types (< 1/3 of its mentions) join the main one."""
+        """A key seen under several types: rare types (< 1/3 of its mentions), or types given to
+        the same name inside one article ("Apple" ORG and PER in one report), join the main one."""
         by_key: dict[str, list[Node]] = defaultdict(list)
         for node in sorted(self.stats):
             by_key[node[1]].append(node)
@@ -346,7 +366,10 @@ class _Resolver:
             total = sum(self.stats[n].count for n in nodes)
             main = max(nodes, key=lambda n: (self.stats[n].count, n))
             for node in nodes:
-                if node != main and self.stats[node].count * 3 < total and node[0] != "EVENT":
+                if node == main or node[0] == "EVENT":
+                    continue
+                if self.stats[node].count * 3 < total or \
+                        self.stats[node].articles & self.stats[main].articles:
                     self._union(main, node, "type-vote", EVIDENCE_CONFIDENCE["type-vote"],
                                 same_type=False)
 
@@ -475,8 +498,18 @@ class _Resolver:
                     self.overrides.setdefault((link.a_id, a), b)
                 elif tb == 1 and ta > 1:
                     self.overrides.setdefault((link.b_id, b), a)
-                else:
+                elif self._may_join_by_story(a, b):
                     self._union(a, b, "same-story", conf, same_type=False)
+
+    def _may_join_by_story(self, a: Node, b: Node) -> bool:
+        """A story pair may lend a KB id to a set without one only when that set is narrow:
+        a name used in many articles ("Supreme Court") is not one thing everywhere."""
+        ra, rb = self.uf.find(a), self.uf.find(b)
+        ka, kb_ = self.root_kb.get(ra), self.root_kb.get(rb)
+        if bool(ka) == bool(kb_):
+            return True
+        plain = rb if ka else ra
+        return self._count_root(plain) <= STORY_KB_MAX_MENTIONS
 
     def _story_side(self, article_id: str) -> dict[str, Node]:
         """An article's nodes (no events) as ``"TYPE:key"`` ids for alignment, typed by their set."""

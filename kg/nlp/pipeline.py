@@ -7,9 +7,12 @@ KB matcher (:mod:`kg.nlp.kb_matcher`, when importable) are loaded lazily, once p
 Fusion rules (:func:`fuse`):
 
 * overlapping candidates: the longer span wins; on equal length the KB mention wins when the
-  types agree or the model is unsure (confidence < 0.9), otherwise the model's typing wins;
+  types agree, the model is unsure (confidence < 0.9) or the KB is sure (a typed KB hit
+  overrides the tagger's type: "Reino Unido" is a place), otherwise the model's typing wins;
 * a model span identical to a KB span of the same type takes the KB's ``entity`` id
   (``source="kb"``); other model-only spans keep ``entity=None`` (linking fills it later);
+* model spans that are pieces of one confident KB name ("EE" and "UU" of "EE. UU.") are
+  replaced by that name, for every language;
 * KB-only spans (no overlapping model span) are kept when the KB is sure of them (confidence
   >= :data:`KB_ONLY_MIN_CONFIDENCE`); measured on the gold data they are mostly annotation-
   convention disagreements or common words that are also place names, so weaker ones are dropped.
@@ -94,11 +97,14 @@ def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> 
     """
     if not kb:
         return sorted(model, key=lambda m: (m.start, m.end))
+    model = _join_fragments(model, kb)
     exact = {(m.start, m.end, m.type): m for m in kb}
+    # a confident KB name on exactly the model's span types it (a storm, a cape, "Reino Unido")
+    typed = {(m.start, m.end): m for m in kb if m.confidence >= KB_ONLY_MIN_CONFIDENCE}
     if model_first:
         out = []
         for m in model:
-            k = exact.get((m.start, m.end, m.type))
+            k = exact.get((m.start, m.end, m.type)) or typed.get((m.start, m.end))
             out.append(replace(k, confidence=max(k.confidence, m.confidence)) if k else m)
         out.extend(k for k in kb if k.confidence >= KB_ONLY_MIN_CONFIDENCE
                    and not any(_overlaps(k, m) for m in model))
@@ -111,7 +117,8 @@ def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> 
         else:
             rivals = [k for k in kb if k.start == m.start and k.end == m.end]
             pri = 1 if (not rivals or any(k.type == m.type for k in rivals)
-                        or m.confidence < 0.9) else -1
+                        or m.confidence < 0.9
+                        or any(k.confidence >= KB_ONLY_MIN_CONFIDENCE for k in rivals)) else -1
         return (-length, pri, m.start)
 
     kb = [k for k in kb if k.confidence >= KB_ONLY_MIN_CONFIDENCE
@@ -126,6 +133,18 @@ def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> 
                 m = replace(k, confidence=max(k.confidence, m.confidence))
         chosen.append(m)
     return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def _join_fragments(model: list[Mention], kb: list[Mention]) -> list[Mention]:
+    """Model spans that are pieces of one KB name ("EE" and "UU" of "EE. UU.") become that name."""
+    out = list(model)
+    for k in kb:
+        if k.confidence < KB_ONLY_MIN_CONFIDENCE:
+            continue
+        inside = [m for m in out if _overlaps(m, k)]
+        if len(inside) >= 2 and all(k.start <= m.start and m.end <= k.end for m in inside):
+            out = [m for m in out if m not in inside] + [k]
+    return out
 
 
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?؟]\s"), re.compile(r"\s"))

@@ -30,6 +30,7 @@ __all__ = [
     "normalize_key",
     "normalize_token",
     "normalize_with_offsets",
+    "drop_proclitic",
     "strip_article",
     "strip_clitics",
     "tokenize",
@@ -215,6 +216,28 @@ def strip_clitics(token: str, min_stem: int = 2) -> list[tuple[int, str]]:
             add(len(pre) + 2)
     out.sort(key=lambda x: x[0])
     return out
+
+
+_CLITIC_ARTICLE = re.compile("^(?:[وف]?ب?ال|[وف]?لل)(?=[\u0621-\u064a]{3})")
+
+
+def drop_proclitic(label: str) -> str:
+    """A name whose first word carries a proclitic before the article, without the proclitic.
+
+    The article stays (``لل`` is ل + the article with its alef elided, so it becomes ``ال``);
+    at least three letters must remain. Foreign names can look the same ("فالنسيا" is Valencia,
+    not ف + النسيا), so callers trust the result only when something else confirms it (a
+    knowledge-base hit) or when the word begins with ``لل``, which no name does.
+
+    >>> drop_proclitic("للولايات المتحدة"), drop_proclitic("والعراق"), drop_proclitic("بالأمم المتحدة")
+    ('الولايات المتحدة', 'العراق', 'الأمم المتحدة')
+    >>> drop_proclitic("لبنان"), drop_proclitic("والتر"), drop_proclitic("الولايات المتحدة")
+    ('لبنان', 'والتر', 'الولايات المتحدة')
+    """
+    m = _CLITIC_ARTICLE.match(label)
+    if not m or m.group() == "ال":
+        return label
+    return "ال" + label[m.end():]
 
 
 def strip_article(norm: str) -> str:
