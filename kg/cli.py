@@ -113,6 +113,23 @@ def cmd_validate(args: argparse.Namespace) -> None:
         raise UserError("the graph does not conform to ontologies/shapes.ttl")
 
 
+def cmd_kb(args: argparse.Namespace) -> None:
+    from kg.kb.wikidata import DumpError, import_dump, read_classes
+
+    try:
+        classes = read_classes(args.classes) if args.classes else None
+    except (OSError, ValueError) as exc:
+        raise UserError(str(exc)) from None
+    try:
+        report = import_dump(args.dump, args.output, min_sitelinks=args.min_sitelinks,
+                             classes=classes, progress=not args.quiet, jobs=args.jobs)
+    except DumpError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"{args.output or 'index folder'}: {exc.strerror or exc}") from None
+    print(report.summary())
+
+
 # ---- helpers ---------------------------------------------------------------------------------
 def _open_store(path: str, read_only: bool = True):
     """An existing store (never creates one: a mistyped path is an error, not an empty graph)."""
@@ -164,6 +181,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
     "serve": (cmd_serve, "a read-only SPARQL 1.1 Protocol endpoint at /sparql"),
     "eval": (cmd_eval, "precision, recall and F1 of NER on a CoNLL/IOB file"),
     "validate": (cmd_validate, "check the store against the SHACL shapes"),
+    "kb": (cmd_kb, "the knowledge base: `kg kb import DUMP` builds the Wikidata index"),
 }
 
 
@@ -233,6 +251,23 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = parsers["validate"]
     _store_arg(p)
+
+    p = parsers["kb"]
+    kb_sub = p.add_subparsers(dest="kb_command", required=True, metavar="ACTION")
+    help_ = ("stream a Wikidata JSON dump (.json, .json.gz, .json.bz2 or JSONL) into the "
+             "on-disk index the build uses")
+    p = kb_sub.add_parser("import", help=help_, description=help_)
+    p.add_argument("dump", metavar="DUMP", help="latest-all.json.gz, .bz2, .json or .jsonl")
+    p.add_argument("-o", "--output", metavar="DIR",
+                   help="index folder (default: $MKG_KB_DIR or ~/.local/share/mkg/kb)")
+    p.add_argument("--min-sitelinks", type=int, default=2, metavar="N",
+                   help="keep entities with at least N sitelinks (default 2)")
+    p.add_argument("--classes", metavar="FILE",
+                   help="extra 'QID TYPE' lines (TYPE: PER, ORG, LOC, EVENT or - to drop) "
+                        "for the P31 class table")
+    p.add_argument("--jobs", type=int, default=1, metavar="N",
+                   help="parse in N worker processes (default 1)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     return parser
 
 

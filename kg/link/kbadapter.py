@@ -5,6 +5,14 @@ for a label, the entity type of an id, and per-language labels and identifiers o
 adapter asks for them through whatever the KB offers (``lookup(label, lang)`` returning an id, an
 entry object or a list of either; ``get(id)`` / ``entries[id]``), and answers ``None`` when the KB
 is absent, so linking still works on a bare checkout.
+
+When the shipped KB has no entry for a label, the on-disk Wikidata index written by
+``kg kb import`` (:class:`kg.kb.index.WikidataIndex`, at ``$MKG_KB_DIR`` or
+``~/.local/share/mkg/kb``; ``MKG_KB_DIR=off`` turns it off) is asked next. Its answer is
+``wd:Q<n>``, or the shipped entity's own id when the shipped KB carries the same QID, so one
+real-world entity stays one node. Index answers are conservative: with several candidates the
+top one must have at least :data:`DOMINANCE` times the runner-up's sitelinks, and a mention
+type, when given, must match.
 """
 
 from __future__ import annotations
@@ -22,6 +30,10 @@ PREFIX_TYPE = {"country": "LOC", "city": "LOC", "geo": "LOC", "place": "LOC", "r
 TYPE_WORDS = {"per": "PER", "person": "PER", "loc": "LOC", "place": "LOC", "gpe": "LOC",
               "country": "LOC", "city": "LOC", "org": "ORG", "organization": "ORG",
               "organisation": "ORG", "event": "EVENT", "misc": None}
+#: An index answer among several candidates needs this many times the runner-up's sitelinks.
+DOMINANCE = 3.0
+#: The index is not asked for labels shorter than this (two-letter acronyms such as "PT", "HK").
+MIN_INDEX_LABEL = 3
 
 
 @dataclass
@@ -68,11 +80,13 @@ def _attr(entry: Any, *names: str) -> Any:
 class KBView:
     """Cached label -> id lookups and id -> :class:`KBInfo` over any knowledge-base object."""
 
-    def __init__(self, kb: Any | None) -> None:
+    def __init__(self, kb: Any | None, index: Any | None = None) -> None:
         self.kb = kb
-        self._ids: dict[tuple[str, str], str | None] = {}
+        self.index = index  # a kg.kb.index.WikidataIndex (lookup/get), or None
+        self._ids: dict[tuple[str, str, str], str | None] = {}
         self._entries: dict[str, Any] = {}
         self._info: dict[str, KBInfo] = {}
+        self._by_qid: dict[str, str] | None = None
 
     @classmethod
     def default(cls) -> KBView:
@@ -89,31 +103,119 @@ class KBView:
                 for name in ("default", "load", "builtin"):
                     factory = getattr(kb_class, name, None)
                     if callable(factory):
-                        return cls(factory())
-                return cls(kb_class())
+                        return cls(factory(), default_index())
+                return cls(kb_class(), default_index())
         except Exception as exc:  # noqa: BLE001 - linking must work without a KB
             log.info("knowledge base unavailable for linking: %s", exc)
-        return cls(None)
+        return cls(None, default_index())
 
-    def lookup(self, label: str, lang: str | None) -> str | None:
-        """The KB id for a label in a language, or ``None``."""
-        if self.kb is None or not label:
+    def lookup(self, label: str, lang: str | None, etype: str | None = None) -> str | None:
+        """The KB id for a label in a language, or ``None``.
+
+        ``etype`` (PER, ORG, LOC, EVENT), when known, filters the Wikidata index's candidates.
+        """
+        if (self.kb is None and self.index is None) or not label:
             return None
-        cache_key = (label, lang or "")
+        cache_key = (label, lang or "", etype or "")
         if cache_key in self._ids:
             return self._ids[cache_key]
         kb_id = None
-        try:
-            found = self.kb.lookup(label, lang)
-            if isinstance(found, list | tuple):
-                found = found[0] if len(found) == 1 else None
-            kb_id = _entry_id(found)
-            if kb_id and found is not None and not isinstance(found, str):
-                self._entries.setdefault(kb_id, found)
-        except Exception:  # noqa: BLE001 - a KB hiccup must not stop linking
-            kb_id = None
+        answered = False  # the shipped KB knows the label (even if ambiguously)
+        if self.kb is not None:
+            try:
+                found = self.kb.lookup(label, lang)
+                if isinstance(found, list | tuple):
+                    answered = bool(found)
+                    found = found[0] if len(found) == 1 else None
+                else:
+                    answered = found is not None
+                kb_id = _entry_id(found)
+                if kb_id and found is not None and not isinstance(found, str):
+                    self._entries.setdefault(kb_id, found)
+            except Exception:  # noqa: BLE001 - a KB hiccup must not stop linking
+                kb_id = None
+        if kb_id is None and not answered and self.index is not None \
+                and len(label.strip()) >= MIN_INDEX_LABEL:
+            kb_id = self._index_lookup(label, lang or "en", etype)
         self._ids[cache_key] = kb_id
         return kb_id
+
+    def _index_lookup(self, label: str, lang: str, etype: str | None) -> str | None:
+        try:
+            found = list(self.index.lookup(label, lang))
+        except Exception as exc:  # noqa: BLE001 - an index hiccup must not stop linking
+            log.info("Wikidata index lookup failed: %s", exc)
+            return None
+        if etype:
+            found = [e for e in found if getattr(e, "type", None) in (etype, None)]
+        if not found:
+            return None
+        top = found[0]
+        if len(found) > 1:
+            top_links = getattr(top, "sitelinks", 0) or 0
+            second = getattr(found[1], "sitelinks", 0) or 0
+            if top_links < DOMINANCE * max(second, 1):
+                return None
+        qid = getattr(top, "wikidata", None)
+        shipped = (self._shipped_id(qid) if qid else None) or self._shipped_by_labels(top)
+        if shipped:
+            return shipped
+        kb_id = _entry_id(top)
+        if kb_id:
+            self._entries.setdefault(kb_id, top)
+        return kb_id
+
+    def _shipped_id(self, qid: str) -> str | None:
+        """The shipped KB's id of the entity carrying this Wikidata QID, if any."""
+        if self._by_qid is None:
+            self._by_qid = {}
+            try:
+                for entity in self.kb if self.kb is not None else ():
+                    q = _attr(entity, "wikidata", "qid")
+                    eid = _entry_id(entity)
+                    if isinstance(q, str) and eid:
+                        self._by_qid.setdefault(q, eid)
+            except TypeError:  # a KB object that cannot be iterated
+                pass
+        return self._by_qid.get(qid)
+
+    def _shipped_by_labels(self, entry: Any) -> str | None:
+        """The shipped entity an index entry names, when the shipped KB has no QID for it.
+
+        Many shipped places carry no QID (a ``country:PT`` row without one would let the
+        index's Portugal, Q45, become a second node). The entry's preferred labels are looked up in the
+        shipped KB: when at least two languages each find exactly one entity, all the same,
+        of the same type and with no other QID, that entity is the answer.
+        """
+        if self.kb is None:
+            return None
+        labels = _attr(entry, "labels")
+        votes: set[str] = set()
+        n = 0
+        for lang, label in (labels.items() if isinstance(labels, dict) else ()):
+            try:
+                found = self.kb.lookup(label, lang)
+            except Exception:  # noqa: BLE001
+                return None
+            found = list(found) if isinstance(found, list | tuple) else [found] if found else []
+            if len(found) != 1:
+                continue
+            eid = _entry_id(found[0])
+            if eid:
+                votes.add(eid)
+                n += 1
+        if len(votes) != 1 or n < 2:
+            return None
+        eid = votes.pop()
+        shipped = self._entry(eid)
+        if shipped is None:
+            return None
+        own_qid = _attr(shipped, "wikidata", "qid")
+        if own_qid and own_qid != _attr(entry, "wikidata", "qid"):
+            return None
+        if _type_of(_attr(shipped, "type"), eid) != _attr(entry, "type"):
+            return None
+        return eid
 
     def _entry(self, kb_id: str) -> Any:
         if kb_id in self._entries:
@@ -133,6 +235,11 @@ class KBView:
                 table = getattr(self.kb, "entries", None)
                 if isinstance(table, dict):
                     entry = table.get(kb_id)
+        if entry is None and self.index is not None and kb_id.startswith("wd:"):
+            try:
+                entry = self.index.get(kb_id)
+            except Exception:  # noqa: BLE001
+                entry = None
         self._entries[kb_id] = entry
         return entry
 
@@ -159,3 +266,14 @@ class KBView:
                 info.lon, info.lat = float(lon), float(lat)
         self._info[kb_id] = info
         return info
+
+
+def default_index() -> Any | None:
+    """The Wikidata index at ``$MKG_KB_DIR`` (or the default folder), or ``None``."""
+    try:
+        from kg.kb.index import WikidataIndex
+
+        return WikidataIndex.open()
+    except Exception as exc:  # noqa: BLE001 - linking must work without an index
+        log.info("Wikidata index unavailable for linking: %s", exc)
+        return None
