@@ -141,6 +141,20 @@ def test_sitelinks_floor_and_class_file(tmp_path: Path) -> None:
         read_classes(classes)
 
 
+@pytest.mark.parametrize("path", [GZ, SAMPLE], ids=["fixture", "sample"])
+def test_prefilter_changes_nothing(path: Path, tmp_path: Path) -> None:
+    if not path.is_file():
+        pytest.skip("../shared/data/kb is not present")
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as fh:
+        recs = [parse_entity(parse_line(ln), min_sitelinks=2) for ln in fh if parse_line(ln)]
+    kept = sorted(r.qid for r in recs if r)
+    report = import_dump(path, tmp_path)
+    assert report.kept_total == len(kept) and report.read == len(recs)
+    index = WikidataIndex.open(tmp_path)
+    assert [q for q in kept if index.get(f"Q{q}")] == kept
+
+
 def test_worker_processes_give_the_same_index(tmp_path: Path, idx: WikidataIndex) -> None:
     report = import_dump(GZ, tmp_path, jobs=2, batch=2)
     assert (report.read, dict(report.kept)) == (7, {"LOC": 3, "PER": 2, "ORG": 1})

@@ -12,7 +12,10 @@ only P31 is a class missing from the table is dropped: the table is deliberately
 extensible with :func:`read_classes` (``kg kb import --classes FILE``). When an entity's P31
 values map to several types, the first of :data:`TYPE_ORDER` wins (PER, LOC, ORG, EVENT).
 A popularity floor (``min_sitelinks``, number of Wikipedia/Wikimedia sitelinks) drops the long
-tail.
+tail. Most of a dump is neither (scholarly articles, taxa, ...): :func:`could_keep` skips a line
+none of whose item ids is a kept class before it is parsed at all, so such lines are counted as
+dropped by class even if they are broken inside; a line that is not one ``{...}`` object is
+always parsed and counted as corrupt.
 
 **What is kept of an entity**: QID, type, sitelinks count, labels and aliases in en/ar/es (a
 regional variant such as ``en-gb``/``en-us``/``es-419`` stands in only when the plain language
@@ -585,12 +588,45 @@ def _init_worker(classes: Mapping[str, str], min_sitelinks: int) -> None:
     _WORKER_TABLE = (classes, min_sitelinks)
 
 
+#: Every item id in a line: ``"id":"Q5"`` (values, and statement ids) or ``"numeric-id":5``.
+_IDS = re.compile(rb'"(?:id":"Q|numeric-id":)(\d+)')
+
+
+def could_keep(line: bytes, keep: frozenset[bytes]) -> bool:
+    """Whether a dump line may hold an entity of a kept class (``keep``: class numbers as bytes).
+
+    A cheap test before JSON parsing, so the bulk of a dump (scholarly articles, taxa, ...) is
+    never parsed: a line none of whose item ids is a kept class cannot have one as P31. Only a
+    line that looks like one whole object (``{...}``) is judged; anything else goes on to the
+    parser, which counts it as corrupt if it is.
+
+    >>> keep = frozenset([b"5"])
+    >>> could_keep(b'{"id":"Q1","claims":{"P31":[{"mainsnak":{"datavalue":{"value":{"id":"Q5"}}}}]}},', keep)
+    True
+    >>> could_keep(b'{"id":"Q1","claims":{"P31":[{"mainsnak":{"datavalue":{"value":{"id":"Q523"}}}}]}},', keep)
+    False
+    >>> could_keep(b'{"id":"Q1","labels":{"en":', keep)
+    True
+    """
+    text = line.strip()
+    if text.endswith(b","):
+        text = text[:-1]
+    if not (text.startswith(b"{") and text.endswith(b"}")):
+        return True
+    return any(m in keep for m in _IDS.findall(text))
+
+
 def _process(lines: list[tuple[int, bytes]], classes: Mapping[str, str] | None = None,
              min_sitelinks: int | None = None) -> _Chunk:
     if classes is None or min_sitelinks is None:
         classes, min_sitelinks = _WORKER_TABLE
+    keep = frozenset(q[1:].encode() for q in classes)
     out = _Chunk()
     for n, line in lines:
+        if not could_keep(line, keep):
+            out.read += 1
+            out.skipped["class"] += 1
+            continue
         try:
             obj = parse_line(line)
         except ValueError:
