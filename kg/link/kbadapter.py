@@ -165,6 +165,19 @@ class KBView:
             self._entries.setdefault(kb_id, top)
         return kb_id
 
+    def adopt(self, found: Any) -> str:
+        """The id under which an entity found outside the KB (a Wikidata reconciliation with
+        ``qid``, ``type``, ``labels``, ``lat``/``lon``) joins the graph: the shipped entity's id
+        when the shipped KB knows it, else ``wd:Q<n>``; :meth:`info` answers for it afterwards."""
+        shipped = self._shipped_id(found.qid) or self._shipped_by_labels(found)
+        if shipped:
+            return shipped
+        kb_id = f"wd:{found.qid}"
+        if self._entry(kb_id) is None:
+            self._entries[kb_id] = found
+            self._info.pop(kb_id, None)
+        return kb_id
+
     def _shipped_id(self, qid: str) -> str | None:
         """The shipped KB's id of the entity carrying this Wikidata QID, if any."""
         if self._by_qid is None:

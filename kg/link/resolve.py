@@ -36,12 +36,14 @@ from kg.link.align import align
 from kg.link.entity import Entity, Merge
 from kg.link.kbadapter import KBView
 from kg.link.lexicon import arabic_token_forms, romanise
+from kg.link.reconcile import reconcile_names
 from kg.link.unionfind import UnionFind
 from kg.text.arabic import drop_proclitic, normalize_arabic
 from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 
 if TYPE_CHECKING:
     from kg.article import Article
+    from kg.link.reconcile import Reconciler
     from kg.link.stories import StoryLink
     from kg.link.translate import TranslationCache
     from kg.nlp.mention import Mention
@@ -286,13 +288,13 @@ class _Resolver:
     def _surface_and_id(self, m: Mention, lang: str) -> tuple[str, str | None]:
         """The name a mention's key is made from, and its KB id; an Arabic proclitic the finder
         left on the name ("للولايات المتحدة") goes when the KB confirms it or it is ``لل``."""
-        kb_id = m.entity or self.kb.lookup(m.surface, lang)
+        kb_id = m.entity or self.kb.lookup(m.surface, lang, m.type)
         if lang != "ar" or kb_id:
             return m.surface, kb_id
         bare_name = drop_proclitic(m.surface)
         if bare_name == m.surface:
             return m.surface, None
-        kb_id = self.kb.lookup(bare_name, lang)
+        kb_id = self.kb.lookup(bare_name, lang, m.type)
         if kb_id or normalize_arabic(m.surface).lstrip("وف").startswith("لل"):
             return bare_name, kb_id
         return m.surface, None
@@ -343,6 +345,33 @@ class _Resolver:
                 kb_type = self.kb.info(kb_id).type
                 if kb_type in TYPES:
                     self.root_type[node] = kb_type
+
+    def reconcile(self, reconciler: Reconciler | None) -> None:
+        """Names no offline KB placed, asked of Wikidata (cached; nothing happens offline)."""
+        if reconciler is None:
+            return
+        asked: list[tuple[Node, tuple[str, str, str, list[str]]]] = []
+        for node in sorted(self.stats):
+            st = self.stats[node]
+            if node[0] == "EVENT" or self.root_kb.get(node) or len(bare(node[1])) < 3 or not st.surfaces:
+                continue
+            (surface, lang), _ = max(st.surfaces.items(), key=lambda kv: (kv[1], kv[0]))
+            asked.append((node, (surface, lang, node[0], self._context(node))))
+        found = reconcile_names([name for _, name in asked], reconciler)
+        for node, (surface, lang, etype, _context) in asked:
+            answer = found.get((surface, lang, etype))
+            if answer is not None:
+                self.root_kb[node] = self.kb.adopt(answer)
+                self.root_type[node] = answer.type
+
+    def _context(self, node: Node, limit: int = 12) -> list[str]:
+        """Labels of the entities most often named beside ``node`` (for reconciliation)."""
+        near: Counter = Counter()
+        for aid in sorted(self.stats[node].articles)[:20]:
+            for other in self.article_nodes.get(aid, ()):
+                if other != node and self.stats[other].surfaces:
+                    near[self.stats[other].surfaces.most_common(1)[0][0][0]] += 1
+        return [label for label, _ in near.most_common(limit)]
 
     def merge_kb(self) -> None:
         by_id: dict[str, list[Node]] = defaultdict(list)
@@ -838,12 +867,15 @@ def _label_score(surface: str, lang: str, etype: str, count: int) -> float:
 
 def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
                      story_links: Sequence[StoryLink] | None = None, *,
-                     kb: Any | None = None, translator: TranslationCache | None = None) -> Resolution:
+                     kb: Any | None = None, translator: TranslationCache | None = None,
+                     reconciler: Reconciler | None = None) -> Resolution:
     """Resolve every mention of every article to one entity per real-world thing.
 
     ``kb`` is a knowledge base (anything with ``lookup(label, lang)``); by default the project's
     one when :mod:`kg.kb` provides it. ``translator`` (a :class:`~kg.link.translate.TranslationCache`)
     is asked about frequent Arabic names nothing else placed; without it nothing is translated.
+    ``reconciler`` (a :class:`~kg.link.reconcile.Reconciler`) asks Wikidata about names no
+    offline knowledge base placed (answers cached in the store folder; none when offline).
     The result is the same for any order of ``docs``.
 
     >>> from kg.article import Article
@@ -862,6 +894,7 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     r.gather(docs)
     r.gather_tags([a for a, _ in docs])
     r.init_sets()
+    r.reconcile(reconciler)
     r.merge_kb()
     r.merge_type_votes()
     r.merge_known_translations()

@@ -48,9 +48,8 @@ def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = F
     store folder, so a rebuild gives the same graph offline. ``offline`` (or ``MKG_OFFLINE=1``)
     sends no request at all and uses cached answers only.
     """
-    import inspect
-
     from kg.events.extract import extract_events
+    from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
     from kg.link.stories import link_stories
@@ -60,15 +59,18 @@ def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = F
     translator = None
     if translate and work_dir is not None:
         translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
-    linking: dict[str, object] = {"translator": translator}
-    if "reconciler" in inspect.signature(resolve_entities).parameters:
-        linking["reconciler"] = Reconciler(work_dir, offline=offline)
+    linking: dict[str, object] = {"translator": translator,
+                                  "reconciler": Reconciler(work_dir, offline=offline)}
     ordered = [docs[k] for k in sorted(docs)]
     pairs = [(d.article, d.mentions) for d in ordered]
     resolution = resolve_entities(pairs, **linking)
     links = link_stories([d.article for d in ordered], resolution, cache_dir=work_dir,
                          translator=translator)
+    mentions = {d.article.id: list(d.mentions) for d in ordered}
     if links:
+        for aid, found in project_mentions(pairs, links, resolution).items():
+            mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
+        pairs = [(d.article, mentions[d.article.id]) for d in ordered]
         resolution = resolve_entities(pairs, story_links=links, **linking)
     events = extract_events(pairs, resolution, links)
 
@@ -77,7 +79,8 @@ def write_graph(store: GraphStore, docs: dict[str, Document], progress: bool = F
         if graph.startswith(f"{MKGR}graph/article/") and graph not in wanted:
             store.drop_graph(graph)
     for doc in tqdm(ordered, desc="writing", unit=" article", disable=not progress):
-        linked = [LinkedMention(m, resolution.mention_entity(doc.article.id, m)) for m in doc.mentions]
+        linked = [LinkedMention(m, resolution.mention_entity(doc.article.id, m))
+                  for m in mentions[doc.article.id]]
         triples = article_triples(doc.article, linked, resolution.tag_entities(doc.article))
         store.replace_graph(article_graph_iri(doc.article.id), triples)
 

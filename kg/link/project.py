@@ -1,0 +1,121 @@
+"""Names one report of a story has and the finder missed in the other report, found there.
+
+The Arabic model misses names the English and Spanish ones find (and the other way round). When
+two articles are linked as the same story (:mod:`kg.link.stories`), an entity of one that the
+other does not mention is looked for in the other's text: a window of its words whose name
+similarity (:func:`kg.link.align.name_similarity`: spelling, transliteration, glossary) to one
+of the entity's names is high. A hit becomes a mention with ``source="projected"``, carrying the
+entity's KB id when it has one, so the next resolution pass makes it the same node.
+
+Precision first: the window must start with a capital in English/Spanish, must not overlap a
+mention the finder found, and must reach :data:`MIN_SIMILARITY`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
+
+from kg.link.align import concept_of, name_similarity
+from kg.nlp.mention import Mention
+from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, tokenize
+from kg.text.keys import name_key
+
+if TYPE_CHECKING:
+    from kg.article import Article
+    from kg.link.resolve import Resolution
+    from kg.link.stories import StoryLink
+
+#: Least name similarity for a projected mention (an exact spelling scores 1.0).
+MIN_SIMILARITY = 0.9
+#: Confidence given to projected mentions (below the finders' own).
+PROJECTED_CONFIDENCE = 0.6
+TYPES = ("PER", "ORG", "LOC")
+
+
+def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: Iterable[StoryLink],
+                     resolution: Resolution) -> dict[str, list[Mention]]:
+    """Mentions to add per article id, found through its same-story partners.
+
+    >>> from kg.article import Article
+    >>> from kg.link.resolve import resolve_entities
+    >>> from kg.link.stories import StoryLink
+    >>> en = Article(id="en", title="Nadal beats Raonic in Melbourne", body="", language="en")
+    >>> es = Article(id="es", title="Nadal vence a Raonic en Melbourne", body="", language="es")
+    >>> docs = [(en, [Mention(0, 5, "Nadal", "PER"), Mention(12, 18, "Raonic", "PER")]),
+    ...         (es, [Mention(0, 5, "Nadal", "PER")])]
+    >>> res = resolve_entities(docs, kb=False)
+    >>> project_mentions(docs, [StoryLink("en", "es", 0.9, "test")], res)["es"]
+    [Mention(start=14, end=20, surface='Raonic', type='PER', entity=None, confidence=0.6, source='projected')]
+    """
+    by_id = {a.id: (a, list(ms)) for a, ms in docs}
+    names = _entity_names(docs, resolution)
+    out: dict[str, list[Mention]] = defaultdict(list)
+    for link in sorted(links, key=lambda s: (s.a_id, s.b_id)):
+        if link.confidence < 0.5 or link.a_id not in by_id or link.b_id not in by_id:
+            continue
+        for src, dst in ((link.a_id, link.b_id), (link.b_id, link.a_id)):
+            article, mentions = by_id[dst]
+            have = set(resolution.entities_of(dst))
+            taken = [(m.start, m.end) for m in (*mentions, *out[dst])]
+            for key in resolution.entities_of(src):
+                if key in have or key not in names:
+                    continue
+                found = _find(article.text, article.language or "", names[key], taken)
+                if found:
+                    start, end, etype = found
+                    kb_id = key if ":" in key and key.split(":", 1)[0] not in (*TYPES, "EVENT") else None
+                    out[dst].append(Mention(start, end, article.text[start:end], etype, kb_id,
+                                            PROJECTED_CONFIDENCE, "projected"))
+                    taken.append((start, end))
+                    have.add(key)
+    return {aid: sorted(ms, key=lambda m: (m.start, m.end)) for aid, ms in sorted(out.items())}
+
+
+def _entity_names(docs, resolution) -> dict[str, tuple[str, list[tuple[str, bool]]]]:
+    """Entity key -> (type, [(name key, is Arabic)]) from the mentions that resolved to it."""
+    names: dict[str, tuple[str, set[tuple[str, bool]]]] = {}
+    for article, mentions in docs:
+        for m in mentions:
+            key = resolution.mention_entity(article.id, m)
+            if key is None or m.type not in TYPES:
+                continue
+            entity = resolution.entities.get(key)
+            etype = entity.type if entity else m.type
+            if etype not in TYPES:
+                continue
+            surface = drop_proclitic(m.surface) if is_arabic(m.surface) else m.surface
+            nk = name_key(surface, None, etype)
+            if len(nk.replace(" ", "")) >= 4:
+                names.setdefault(key, (etype, set()))[1].add((nk, is_arabic(nk)))
+    return {k: (t, sorted(v)) for k, (t, v) in names.items()}
+
+
+def _find(text: str, lang: str, entity: tuple[str, list[tuple[str, bool]]],
+          taken: list[tuple[int, int]]) -> tuple[int, int, str] | None:
+    """The best window of ``text`` naming the entity, as (start, end, type), or None."""
+    etype, keys = entity
+    arabic_text = lang == "ar"
+    spans = list(tokenize(text))
+    best: tuple[float, int, int] | None = None
+    for nk, _ar in keys:
+        width = len(nk.split())
+        for size in sorted({width, width + 1, max(1, width - 1)}):
+            for i in range(len(spans) - size + 1):
+                s, e = spans[i][0], spans[i + size - 1][1]
+                if any(s < b and a < e for a, b in taken):
+                    continue
+                if not arabic_text and not text[s:s + 1].isupper():
+                    continue
+                if concept_of(normalize_token(text[s:spans[i][1]])) and size == 1:
+                    continue  # a generic word alone ("University") names nothing
+                starts = [s + p for p, _stem in strip_clitics(text[s:spans[i][1]])] if arabic_text else [s]
+                for start in starts:
+                    wk = name_key(text[start:e], lang, etype)
+                    if not wk:
+                        continue
+                    score = name_similarity(nk, wk)
+                    if score >= MIN_SIMILARITY and (best is None or (score, start - e) > (best[0], best[1] - best[2])):
+                        best = (score, start, e)
+    return (best[1], best[2], etype) if best else None
