@@ -203,9 +203,11 @@ def word_similarity(a: str, b: str) -> float:
 def _cross_script(arabic: str, latin: str) -> float:
     from rapidfuzz import fuzz
 
-    renders = set(romanise(arabic)) | set(arabic_token_forms(arabic))
-    spelled = max((fuzz.ratio(r.replace(" ", ""), latin) for r in renders), default=0.0) / 100
     sa, sl = sound_key(arabic), sound_key(latin)
+    renders = set(arabic_token_forms(arabic))
+    if sa and sl and fuzz.ratio(sa, sl) >= 50:  # the neural romaniser is slow: only when it may help
+        renders |= set(romanise(arabic))
+    spelled = max((fuzz.ratio(r.replace(" ", ""), latin) for r in renders), default=0.0) / 100
     if len(sa) < 2 or sa[0] != sl[:1] or abs(len(sa) - len(sl)) > 1:
         return spelled
     sounded = fuzz.ratio(sa, sl) / 100 * 0.95

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from kg.link.align import concept_of, name_similarity
+from kg.link.align import concept_of, name_similarity, sound_key, split_name
 from kg.nlp.mention import Mention
 from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, tokenize
 from kg.text.keys import name_key
@@ -92,18 +93,34 @@ def _entity_names(docs, resolution) -> dict[str, tuple[str, list[tuple[str, bool
     return {k: (t, sorted(v)) for k, (t, v) in names.items()}
 
 
+@lru_cache(maxsize=64)
+def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
+    spans = list(tokenize(text))
+    return spans, [sound_key(normalize_token(text[s:e])) for s, e in spans]
+
+
+def _sounds_near(a: str, b: str) -> bool:
+    from rapidfuzz import fuzz
+
+    return bool(a and b) and fuzz.ratio(a, b) >= 60
+
+
 def _find(text: str, lang: str, entity: tuple[str, list[tuple[str, bool]]],
           taken: list[tuple[int, int]]) -> tuple[int, int, str] | None:
     """The best window of ``text`` naming the entity, as (start, end, type), or None."""
     etype, keys = entity
     arabic_text = lang == "ar"
-    spans = list(tokenize(text))
+    spans, sounds = _tokens(text)
     best: tuple[float, int, int] | None = None
     for nk, _ar in keys:
         width = len(nk.split())
+        name_sounds = [sound_key(w) for w in split_name(nk)[1]]
         for size in sorted({width, width + 1, max(1, width - 1)}):
             for i in range(len(spans) - size + 1):
                 s, e = spans[i][0], spans[i + size - 1][1]
+                if name_sounds and not any(_sounds_near(a, b) for a in name_sounds
+                                           for b in sounds[i:i + size]):
+                    continue  # cheap gate before the transliteration models
                 if any(s < b and a < e for a, b in taken):
                     continue
                 if not arabic_text and not text[s:s + 1].isupper():
