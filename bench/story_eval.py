@@ -8,9 +8,16 @@ read and judged by hand; the judgements are in ``bench/data/story_labels.tsv``
 
     python bench/story_eval.py --sample 90 > /tmp/story_sample.tsv   # draw pairs to label
     python bench/story_eval.py                                        # P/R of each method
+    python bench/story_eval.py --judged                               # precision of every link
 
 Precision and recall are measured on the labelled pairs (the sample over-represents likely
 pairs, so recall is an estimate "among labelled positives").
+
+``--judged`` lists every link the current configuration makes on the whole corpus, with its
+judgement from ``bench/data/story_links_judged.tsv`` (label 1 = the same happening, 0 = same
+topic only), prints the precision over them and flags links nobody has judged yet (judge them and
+add them to the file: a figure counts only when every link is judged). It also prints the recall
+over the judged same-happening pairs and over the same-story pairs of ``story_labels.tsv``.
 """
 
 from __future__ import annotations
@@ -31,6 +38,7 @@ from kg.link.resolve import resolve_entities  # noqa: E402
 from kg.link.stories import Candidate, EmbeddingCache, candidate_pairs, select_links  # noqa: E402
 
 LABELS = ROOT / "bench" / "data" / "story_labels.tsv"
+JUDGED = ROOT / "bench" / "data" / "story_links_judged.tsv"
 
 
 def read_labels(path: Path = LABELS) -> dict[tuple[str, str], int]:
@@ -42,6 +50,38 @@ def read_labels(path: Path = LABELS) -> dict[tuple[str, str], int]:
             cols = line.split("\t")
             out[(cols[0], cols[1])] = int(cols[2])
     return out
+
+
+def judged_report(articles: list, cands: list[Candidate], path: Path = JUDGED) -> int:
+    """Every link of the current configuration with its judgement; precision; unjudged links."""
+    by_id = {a.id: a for a in articles}
+    judged = read_labels(path)
+    lenient = read_labels()
+    links = select_links(cands)
+    linked = {(s.a_id, s.b_id) for s in links}
+    right = wrong = 0
+    missing = []
+    for link in links:
+        gold = judged.get((link.a_id, link.b_id))
+        mark = {1: "ok ", 0: "BAD", None: "?? "}[gold]
+        right += gold == 1
+        wrong += gold == 0
+        if gold is None:
+            missing.append(link)
+        a, b = by_id[link.a_id], by_id[link.b_id]
+        print(f"{mark} {link.a_id}\t{link.b_id}\t{a.published:%Y-%m-%d} {a.title[:60]!r} | "
+              f"{b.published:%Y-%m-%d} {b.title[:60]!r}\t{link.evidence}")
+    n = right + wrong
+    print(f"\nlinks: {len(links)}; judged {n}: {right} same happening, {wrong} not; "
+          f"precision {right / n if n else 0:.2f}" + (f"; {len(missing)} NOT JUDGED YET" if missing else ""))
+    for name, gold in (("judged same-happening pairs", judged), ("story_labels.tsv same-story pairs", lenient)):
+        pos = {k for k, v in gold.items() if v == 1}
+        print(f"recall over the {len(pos)} {name}: {len(pos & linked) / len(pos) if pos else 0:.2f} "
+              f"({len(pos & linked)})")
+    labelled = [k for k in linked if k in lenient]
+    print(f"precision over the story_labels.tsv pairs linked: "
+          f"{sum(lenient[k] for k in labelled) / len(labelled) if labelled else 0:.2f} ({len(labelled)} linked)")
+    return 1 if missing else 0
 
 
 def methods() -> dict[str, callable]:
@@ -74,6 +114,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sample", type=int, default=0, help="print N pairs to label and exit")
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--finder", default="auto")
+    ap.add_argument("--judged", action="store_true",
+                    help="every link of the current configuration with its hand judgement")
     args = ap.parse_args(argv)
     if not DATA.is_dir():
         print(f"real data absent at {DATA}", file=sys.stderr)
@@ -89,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     t2 = time.time()
     print(f"# {len(articles)} articles; resolution {t1 - t0:.1f}s; {len(cands)} candidate pairs "
           f"scored in {t2 - t1:.1f}s (embeddings cached in {CACHE})", file=sys.stderr)
+    if args.judged:
+        return judged_report(articles, cands)
     if args.sample:
         rng = random.Random(args.seed)
         ranked = sorted(cands, key=lambda c: -c.score)

