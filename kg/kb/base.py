@@ -22,7 +22,9 @@ DATA = Path(__file__).resolve().parent / "data"
 LANGS = ("en", "ar", "es")
 
 #: Base priors by kind; cities add log10(population)/10; curated names add CURATED_BOOST.
-KIND_PRIOR = {"curated": 3.0, "country": 2.5, "region": 2.0, "state": 1.6, "city": 1.0}
+#: A politician (``person``, from EveryPolitician) never outranks a curated entity or a place.
+KIND_PRIOR = {"curated": 3.0, "country": 2.5, "region": 2.0, "ocean": 2.0, "sea": 1.8,
+              "state": 1.6, "person": 1.2, "city": 1.0}
 CURATED_BOOST = 1.0
 
 
@@ -210,8 +212,8 @@ def _merge_curated(entities: dict[str, KBEntity], path: Path) -> None:
 def source_files(data_dir: Path) -> list[Path]:
     """Files whose state determines the loaded knowledge base (for caches)."""
     here = Path(__file__).resolve().parent
-    return [data_dir / "places.tsv", data_dir / "curated.tsv", here / "base.py",
-            here.parent / "text" / "arabic.py"]
+    return [data_dir / "places.tsv", data_dir / "people.tsv", data_dir / "curated.tsv",
+            here / "base.py", here.parent / "text" / "arabic.py"]
 
 
 @lru_cache(maxsize=4)
@@ -224,6 +226,8 @@ def _load(data_dir: str) -> KnowledgeBase:
 
 def _build(d: Path) -> KnowledgeBase:
     places = {e.id: e for e in _read_places(d / "places.tsv")}
+    if (d / "people.tsv").exists():  # politicians (EveryPolitician), same format
+        places.update((e.id, e) for e in _read_places(d / "people.tsv"))
     blocked_labels = {(e.id, lg): e.labels[lg] for e in places.values() for lg in e.blocked}
     _merge_curated(places, d / "curated.tsv")
     # A blocked GeoNames label replaced by a curated one must not come back as an alias.

