@@ -299,7 +299,7 @@ def content_similarity(a: _Candidate, b: _Candidate) -> float:
 
 
 #: Key prefixes of knowledge-base places precise enough to identify an event (with type and day).
-SPECIFIC_PLACE_PREFIXES = ("geo:", "kb:")
+SPECIFIC_PLACE_PREFIXES = ("geo:", "kb:", "wd:", "wof:", "dr5hn:")
 
 
 def _broad_places(cands: Sequence[_Candidate]) -> set[str]:
