@@ -153,13 +153,17 @@ def pipeline_token(word: str, start: int):  # noqa: ANN201 - a Token
 
 
 def test_fuse_model_first() -> None:
-    """Models trained with the KB's names as features (es) keep their own spans and types."""
-    model = [Mention(0, 6, "Madrid", "ORG", None, 0.6, "model")]
+    """Models trained with the KB's names as features (es) keep their own spans; a confident KB
+    hit on exactly the model's span types it (issue 9: a typed KB hit overrides the tagger)."""
+    model = [Mention(0, 6, "Madrid", "ORG", None, 0.6, "model"),
+             Mention(30, 36, "Sevilla", "ORG", None, 0.6, "model")]
     kb = [Mention(0, 6, "Madrid", "LOC", "kb:madrid", 0.97, "kb"),
           Mention(10, 15, "Boric", "PER", "kb:boric", 0.97, "kb"),
-          Mention(20, 25, "Chile", "LOC", "kb:chile", 0.5, "kb")]
+          Mention(20, 25, "Chile", "LOC", "kb:chile", 0.5, "kb"),
+          Mention(30, 36, "Sevilla", "LOC", "kb:sevilla", 0.85, "kb")]
     out = pipeline.fuse(model, kb, model_first=True)
-    assert [(m.start, m.type, m.source) for m in out] == [(0, "ORG", "model"), (10, "PER", "kb")]
+    assert [(m.start, m.type, m.source) for m in out] == [
+        (0, "LOC", "kb"), (10, "PER", "kb"), (30, "ORG", "model")]
     agree = pipeline.fuse([replace(model[0], type="LOC")], kb, model_first=True)
     assert agree[0].entity == "kb:madrid" and agree[0].confidence == 0.97
     assert pipeline.model_finder("es").kb_features
