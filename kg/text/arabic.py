@@ -256,12 +256,12 @@ HONORIFICS: dict[str, frozenset[str]] = {
     "en": frozenset(
         """mr mrs ms miss dr prof sir president vice prime minister pm sheikh shaikh sayyed
         sayyid sayed king queen prince emir general gen lt col colonel major commander chief
-        secretary senator sen rep governor mayor ambassador pope rabbi imam ayatollah former
+        secretary senator sen rep governor mayor ambassador rabbi imam ayatollah former
         late foreign defense defence spokesman leader lord""".split()
     ),
     "es": frozenset(
         """sr sra srta don dona dr dra presidente presidenta ministro ministra primer primera
-        canciller general jefe jefa rey reina principe papa senador senadora diputado diputada
+        canciller general jefe jefa rey reina principe senador senadora diputado diputada
         alcalde alcaldesa gobernador gobernadora embajador embajadora jeque exministro
         expresidente expresidenta lider vocero portavoz""".split()
     ),
