@@ -11,6 +11,13 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_DATA = (ROOT / ".." / "shared" / "data").resolve()
 
 
+@pytest.fixture(autouse=True)
+def _no_user_wikidata_index(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A Wikidata index the user imported (``kg kb import``) must not change test answers;
+    the import tests point ``MKG_KB_DIR`` at their own index."""
+    monkeypatch.setenv("MKG_KB_DIR", "off")
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data`` (the real corpus); tests that need it skip on a fresh clone."""
