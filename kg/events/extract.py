@@ -54,6 +54,8 @@ class _Candidate:
     trigger: str = ""
     sentence: str = ""
     position: int = 0
+    #: role -> ranked ``(entity key, surface)``: "actor", "target", "place"
+    roles: dict = field(default_factory=dict)
 
     @property
     def ident(self) -> tuple[str, str, str, str]:
@@ -114,6 +116,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             # a state or place named before the trigger, other than the place, acts ("Israel struck")
             cand.actors.update(k for m, k in places if m.start < pos and k != place)
             cand.entities.update(k for _, k in keyed)
+            cand.roles = {"actor": [(k, m.surface) for m, k in keyed if m.type in ("PER", "ORG")],
+                          "place": [(k, m.surface) for m, k in places if k == place][:1]}
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
                 continue  # "a statement said": nobody identifiable speaks, not an event
             if cand.ident in out:

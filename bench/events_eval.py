@@ -1,0 +1,430 @@
+"""Event extraction measured against the development event gold (``../shared/data/events``).
+
+Each gold sentence (UniversalPetrarch) or sentence of a document (WikiEvents, RAMS: the sentence
+with the annotated trigger) is built as one article, dated by its gold date when it has one;
+mentions come from :func:`kg.nlp.pipeline.find_mentions` and entities from
+:func:`kg.link.resolve.resolve_entities`, exactly as in ``kg build``; the types of the event
+candidates of that article (:func:`kg.events.extract.article_candidates`) are compared with the
+gold types mapped to the nine types of the scheme (the mapping of the data's README, "strict").
+
+Honest scoring:
+
+* predictions count only inside the label space each gold set can express (the Arabic and
+  Spanish sets know Attack and Protest only, with killings inside ASSAULT: a predicted Killing
+  there counts as Attack; a predicted Meeting there is neither right nor wrong);
+* RAMS annotates one event per window, so it gives recall only;
+* ``--loose`` adds the README's near-misses (ES MOBILIZE -> Protest, ...) to the gold;
+* slices: ``tune`` (sha1 of the record/document id mod 5 != 0) is what the triggers were tuned
+  on, ``check`` (mod 5 == 0) is held out for checking; ``all`` is both.
+
+Arguments: for each gold event whose type was predicted, the predicted *primary* actor, target
+and place (one each, :attr:`kg.events.extract._Candidate.roles`) against the gold argument text
+(a match is a shared content word or containment, after case and Arabic normalisation).
+
+    python bench/events_eval.py                  # all sets, slices tune/check/all
+    python bench/events_eval.py --slice check --show-errors 20 --set es
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import pickle
+import re
+import sys
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from kg.article import Article  # noqa: E402
+from kg.text.keys import normalize_arabic  # noqa: E402
+
+GOLD = (ROOT / ".." / "shared" / "data" / "events").resolve()
+CACHE = Path("/tmp/mkg_events_eval")
+
+#: the label space of each gold set, and the predictions it folds into another type
+SPACE = {
+    "ar": ({"Attack", "Protest"}, {"Killing": "Attack"}),
+    "es": ({"Attack", "Protest"}, {"Killing": "Attack"}),
+    "wikievents": ({"Attack", "Killing", "Protest", "Meeting", "Statement", "Arrest"}, {}),
+    "rams": ({"Attack", "Killing", "Protest", "Meeting", "Statement", "Agreement", "Election",
+              "Arrest", "Sanctions"}, {}),
+}
+ACTOR_ROLES = {"attacker", "killer", "demonstrator", "jailer", "communicator", "participant",
+               "preventer", "voter", "agent"}
+TARGET_ROLES = {"target", "victim", "detainee"}
+
+
+@dataclass
+class Unit:
+    """One gold sentence built as one article."""
+
+    uid: str
+    group: str  # what the slice is drawn by (record id, document id)
+    gset: str  # ar, es, wikievents, rams
+    lang: str
+    text: str
+    published: datetime | None
+    gold: set[str]  # strict types
+    loose: set[str] = field(default_factory=set)  # extra types accepted with --loose
+    args: list[tuple[str, str, str]] = field(default_factory=list)  # (type, actor|target|place, text)
+
+    @property
+    def slice(self) -> str:
+        return "check" if int(hashlib.sha1(self.group.encode()).hexdigest(), 16) % 5 == 0 else "tune"
+
+
+# --------------------------------------------------------------------------- gold mapping
+
+def cameo_type(code: str) -> str | None:
+    """The README's CAMEO mapping (only roots exist in the ES plover set).
+
+    >>> cameo_type("14"), cameo_type("18/19/20"), cameo_type("143_Conduct_strike_or_boycott"), cameo_type("12")
+    ('Protest', 'Attack', 'Protest', None)
+    """
+    code = code.split("_")[0]
+    if code == "18/19/20":
+        return "Attack"
+    if code.startswith("14"):
+        return "Protest"
+    if code.startswith("01"):
+        return "Statement"
+    if code in ("040", "042", "043", "044", "046"):
+        return "Meeting"
+    if code == "057":
+        return "Agreement"
+    if code == "163":
+        return "Sanctions"
+    if code == "173":
+        return "Arrest"
+    if code in ("1823", "186", "202"):
+        return "Killing"
+    if code in ("18", "180", "182", "183", "185", "19", "190", "193", "194", "195", "196", "200", "204"):
+        return "Attack"
+    return None
+
+
+def kairos_type(label: str) -> tuple[str | None, str | None]:
+    """(strict, loose) type of a WikiEvents KAIROS label.
+
+    >>> kairos_type("Conflict.Attack.DetonateExplode"), kairos_type("Life.Injure.Unspecified")
+    (('Attack', None), (None, 'Killing'))
+    """
+    if label.startswith("Conflict.Attack"):
+        return "Attack", None
+    if label.startswith("Life.Die"):
+        return "Killing", None
+    if label.startswith("Conflict.Demonstrate"):
+        return "Protest", None
+    if label == "Contact.Contact.Meet":
+        return "Meeting", None
+    if label == "Contact.RequestCommand.Meet":
+        return None, "Meeting"
+    if label == "Contact.Contact.Broadcast":
+        return "Statement", None
+    if label in ("Contact.RequestCommand.Broadcast", "Contact.ThreatenCoerce.Broadcast"):
+        return None, "Statement"
+    if label.startswith("Justice.ArrestJailDetain"):
+        return "Arrest", None
+    if label.startswith("Life.Injure"):  # not in the README's mapping; our Killing covers wounded
+        return None, "Killing"
+    return None, None
+
+
+def rams_type(label: str) -> tuple[str | None, str | None]:
+    """(strict, loose) type of a RAMS ``coarse.fine.mode`` label.
+
+    >>> rams_type("conflict.attack.airstrikemissilestrike"), rams_type("life.die.n/a")
+    (('Attack', None), (None, 'Killing'))
+    >>> rams_type("contact.discussion.meet"), rams_type("contact.prevarication.meet")
+    (('Meeting', None), (None, 'Meeting'))
+    """
+    coarse, fine, mode = (label.split(".") + ["", ""])[:3]
+    cf = f"{coarse}.{fine}"
+    if cf == "conflict.attack":
+        return "Attack", None
+    if label == "life.die.deathcausedbyviolentevents":
+        return "Killing", None
+    if label == "life.die.n/a":
+        return None, "Killing"
+    if cf == "conflict.demonstrate":
+        return "Protest", None
+    if cf in ("contact.discussion", "contact.negotiate") and mode == "meet":
+        return "Meeting", None
+    if coarse == "contact" and mode == "meet":
+        return None, "Meeting"
+    if cf in ("contact.publicstatementinperson", "contact.mediastatement"):
+        return "Statement", None
+    if coarse == "contact" and mode == "broadcast":
+        return None, "Statement"
+    if cf == "government.agreements" and fine != "violateagreement" and mode != "violateagreement":
+        return "Agreement", None
+    if cf in ("personnel.elect", "government.vote"):
+        return "Election", None
+    if cf == "justice.arrestjaildetain":
+        return "Arrest", None
+    if coarse == "transaction" and mode == "embargosanction":
+        return "Sanctions", None
+    return None, None
+
+
+def _role(name: str) -> str | None:
+    name = re.sub(r"^evt\d+arg\d+", "", name).casefold()
+    if name in ACTOR_ROLES:
+        return "actor"
+    if name in TARGET_ROLES:
+        return "target"
+    if name == "place":
+        return "place"
+    return None
+
+
+def _day(value: str | None) -> datetime | None:
+    if value and re.fullmatch(r"\d{8}", value):
+        return datetime(int(value[:4]), int(value[4:6]), int(value[6:]), 12, tzinfo=UTC)
+    return None
+
+
+def load_units(gold: Path = GOLD) -> list[Unit]:
+    """Every gold set as :class:`Unit` records."""
+    units: list[Unit] = []
+    for name, gset in (("upetrarch_ar_gsr_dev_half.jsonl", "ar"),
+                       ("upetrarch_es_protest_plover_dev.jsonl", "es"),
+                       ("upetrarch_es_protest_cameo_round4_dev.jsonl", "es")):
+        for line in (gold / name).read_text(encoding="utf-8").splitlines():
+            row = json.loads(line)
+            if row.get("evaluate") == "false":
+                continue
+            u = Unit(row["id"], row["id"], gset, row["lang"], row["text"], _day(row.get("date")), set())
+            for ev in row["events"]:
+                plover = (ev.get("plover") or "").upper()
+                if gset == "ar" or plover in ("ASSAULT", "PROTEST"):
+                    etype = {"ASSAULT": "Attack", "PROTEST": "Protest"}.get(plover)
+                else:
+                    etype = cameo_type(ev.get("eventcode") or "") if not plover else None
+                if plover == "MOBILIZE":
+                    u.loose.add("Protest")
+                if etype is None:
+                    continue
+                u.gold.add(etype)
+                if ev.get("sourcetext"):
+                    u.args.append((etype, "actor", ev["sourcetext"]))
+                if ev.get("targettext"):
+                    u.args.append((etype, "target", ev["targettext"]))
+            for loc in row.get("locations") or ():
+                if loc.get("loc_in_sentence") == "true" and loc.get("text") and u.gold:
+                    u.args.append((sorted(u.gold)[0], "place", loc["text"]))
+            units.append(u)
+    for line in (gold / "wikievents_dev.jsonl").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        ents = {e["id"]: e for e in doc["entity_mentions"]}
+        per_sent: dict[int, Unit] = {}
+        for i, (_toks, sent) in enumerate(doc["sentences"]):
+            per_sent[i] = Unit(f"{doc['doc_id']}#{i}", doc["doc_id"], "wikievents", "en", sent, None, set())
+        for ev in doc["event_mentions"]:
+            u = per_sent[ev["trigger"]["sent_idx"]]
+            strict, loose = kairos_type(ev["event_type"])
+            if loose:
+                u.loose.add(loose)
+            if not strict:
+                continue
+            u.gold.add(strict)
+            for arg in ev["arguments"]:
+                role = _role(arg["role"])
+                ent = ents.get(arg["entity_id"])
+                if role and ent and ent["sent_idx"] == ev["trigger"]["sent_idx"]:
+                    u.args.append((strict, role, arg["text"]))
+        units.extend(per_sent.values())
+    for line in (gold / "rams_dev.jsonlines").read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        bounds, pos = [], 0
+        for sent in doc["sentences"]:
+            bounds.append((pos, pos + len(sent)))
+            pos += len(sent)
+        start, _end, [[label, _p]] = doc["evt_triggers"][0]
+        si = next(i for i, (a, b) in enumerate(bounds) if a <= start < b)
+        lo, hi = bounds[si]
+        tokens = doc["sentences"][si]
+        strict, loose = rams_type(label)
+        u = Unit(doc["doc_key"], doc["doc_key"], "rams", "en", _detok(tokens), None,
+                 {strict} if strict else set(), {loose} if loose else set())
+        if strict:
+            flat = [t for s in doc["sentences"] for t in s]
+            for _trig, (a, b), role_name in doc["gold_evt_links"]:
+                role = _role(role_name)
+                if role and lo <= a and b < hi:
+                    u.args.append((strict, role, " ".join(flat[a:b + 1])))
+        units.append(u)
+    return units
+
+
+def _detok(tokens: list[str]) -> str:
+    text = " ".join(tokens)
+    text = re.sub(r" ([.,:;!?%)\]])", r"\1", text)
+    text = re.sub(r"([(\[$]) ", r"\1", text)
+    return re.sub(r" (n't|'s|'re|'ve|'ll|'d)\b", r"\1", text)
+
+
+# --------------------------------------------------------------------------- prediction
+
+def mentions_for(units: list[Unit]) -> dict[str, list]:
+    """Mentions of every unit (``kg.nlp.pipeline.find_mentions``), cached under /tmp."""
+    from kg.nlp.pipeline import find_mentions
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    path = CACHE / "mentions.pkl"
+    cache: dict[str, list] = pickle.loads(path.read_bytes()) if path.exists() else {}
+    changed = False
+    out = {}
+    for u in units:
+        k = hashlib.sha1(f"{u.lang}\0{u.text}".encode()).hexdigest()
+        if k not in cache:
+            cache[k] = find_mentions(u.text, u.lang)
+            changed = True
+        out[u.uid] = cache[k]
+    if changed:
+        path.write_bytes(pickle.dumps(cache))
+    return out
+
+
+def predict(units: list[Unit]) -> tuple[dict[str, list], float]:
+    """Candidates per unit (and the seconds event extraction took, NER and linking excluded)."""
+    from kg.events.extract import article_candidates
+    from kg.link.resolve import resolve_entities
+
+    ments = mentions_for(units)
+    # an undated gold set (WikiEvents, RAMS) gets a nominal date: an undated article has no events
+    nominal = datetime(2020, 1, 1, 12, tzinfo=UTC)
+    docs = [(Article(id=u.uid, title="", body=u.text, language=u.lang, published=u.published or nominal),
+             ments[u.uid]) for u in units]
+    res = resolve_entities(docs)
+    t0 = time.perf_counter()
+    out = {a.id: article_candidates(a, m, res) for a, m in docs}
+    return out, time.perf_counter() - t0
+
+
+# --------------------------------------------------------------------------- scoring
+
+def _words(text: str) -> set[str]:
+    text = normalize_arabic(text).casefold()
+    text = "".join(c for c in __import__("unicodedata").normalize("NFD", text)
+                   if __import__("unicodedata").category(c) != "Mn")
+    out = set()
+    for w in re.findall(r"\w+", text):
+        if len(w) >= 3 and w not in {"the", "los", "las", "del", "and"}:
+            out.add(w[2:] if w.startswith("ال") and len(w) > 4 else w)
+    return out
+
+
+def arg_match(gold: str, pred: str) -> bool:
+    """A predicted argument matches a gold one: containment or a shared content word.
+
+    >>> arg_match("gobierno de Israel", "Israel"), arg_match("الإسرائيلي", "اسرائيل")
+    (True, False)
+    """
+    g, p = _words(gold), _words(pred)
+    return bool(g & p) or (bool(p) and normalize_arabic(pred).casefold() in normalize_arabic(gold).casefold())
+
+
+def score(units: list[Unit], preds: dict[str, list], loose: bool = False) -> dict:
+    """Type P/R/F1 (micro over sentences and types), per-type recall, argument accuracy."""
+    tp = fp = fn = 0
+    per_type: dict[str, Counter] = defaultdict(Counter)
+    arg_ok: Counter = Counter()
+    arg_all: Counter = Counter()
+    errors: list[tuple[Unit, set, set]] = []
+    for u in units:
+        space, fold = SPACE[u.gset]
+        cands = preds.get(u.uid, [])
+        got = {fold.get(c.event_type, c.event_type) for c in cands} & space
+        gold = set(u.gold) | (u.loose if loose else set())
+        if u.gset == "rams":  # recall only: one annotated event per window
+            got &= gold
+        else:
+            # a loose near-miss is neither right nor wrong in strict scoring
+            got -= (u.loose - u.gold) if not loose else set()
+        tp += len(got & gold)
+        fp += len(got - gold)
+        fn += len(gold - got)
+        for t in gold:
+            per_type[t]["gold"] += 1
+            per_type[t]["found"] += t in got
+        if got != gold:
+            errors.append((u, gold, got))
+        for etype, role, text in u.args:
+            arg_all[role] += 1
+            if etype not in got:
+                continue
+            arg_all[role + "@found"] += 1
+            match = [c for c in cands if fold.get(c.event_type, c.event_type) == etype]
+            preds_role = [c.roles.get(role, [None])[0] for c in match if c.roles.get(role)]
+            if preds_role and arg_match(text, preds_role[0][1]):
+                arg_ok[role] += 1
+    p = tp / (tp + fp) if tp + fp else 0.0
+    r = tp / (tp + fn) if tp + fn else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"tp": tp, "fp": fp, "fn": fn, "p": p, "r": r, "f1": f, "per_type": per_type,
+            "arg_ok": arg_ok, "arg_all": arg_all, "errors": errors}
+
+
+def report(name: str, s: dict, precision: bool = True) -> str:
+    """One block of figures."""
+    lines = []
+    if precision:
+        lines.append(f"{name:<26} P {s['p']:.3f}  R {s['r']:.3f}  F1 {s['f1']:.3f}"
+                     f"   (tp {s['tp']}, fp {s['fp']}, fn {s['fn']})")
+    else:
+        lines.append(f"{name:<26} R {s['r']:.3f}   (recall only: found {s['tp']} of {s['tp'] + s['fn']})")
+    lines.append("    per-type recall: " + ", ".join(
+        f"{t} {c['found']}/{c['gold']}" for t, c in sorted(s["per_type"].items())))
+    roles = [r for r in ("actor", "target", "place") if s["arg_all"][r]]
+    if roles:
+        lines.append("    arguments (correct / gold args of found events; of all gold args): " + ", ".join(
+            f"{r} {s['arg_ok'][r]}/{s['arg_all'][r + '@found']}"
+            f" = {s['arg_ok'][r] / max(s['arg_all'][r + '@found'], 1):.2f}"
+            f" ({s['arg_ok'][r]}/{s['arg_all'][r]})" for r in roles))
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--slice", choices=["tune", "check", "all"], action="append")
+    ap.add_argument("--set", choices=["ar", "es", "wikievents", "rams"], action="append")
+    ap.add_argument("--loose", action="store_true", help="accept the README's near-miss labels too")
+    ap.add_argument("--show-errors", type=int, default=0, help="print N wrong sentences per set")
+    args = ap.parse_args(argv)
+    if not GOLD.is_dir():
+        print(f"event gold absent at {GOLD}", file=sys.stderr)
+        return 1
+    units = load_units()
+    if args.set:
+        units = [u for u in units if u.gset in args.set]
+    preds, secs = predict(units)
+    print(f"{len(units)} gold sentences; event extraction {secs:.2f}s"
+          f" ({1000 * secs / max(len(units), 1):.2f} ms/sentence)")
+    for sl in args.slice or ["tune", "check", "all"]:
+        chosen = [u for u in units if sl == "all" or u.slice == sl]
+        print(f"\n== slice {sl} ({len(chosen)} sentences){' loose' if args.loose else ''}")
+        for gset, label in (("ar", "ar (UPetrarch GSR)"), ("es", "es (UPetrarch protest)"),
+                            ("wikievents", "en (WikiEvents)"), ("rams", "en (RAMS)")):
+            part = [u for u in chosen if u.gset == gset]
+            if part:
+                print(report(f"{label} n={len(part)}", score(part, preds, args.loose), gset != "rams"))
+    if args.show_errors:
+        for gset in sorted({u.gset for u in units}):
+            errs = score([u for u in units if u.gset == gset and u.slice == "tune"], preds, args.loose)["errors"]
+            print(f"\n-- {gset}: {len(errs)} wrong (tune slice), first {args.show_errors}")
+            for u, gold, got in errs[:args.show_errors]:
+                trig = [(c.event_type, c.trigger) for c in preds.get(u.uid, [])]
+                print(f"  gold {sorted(gold)} got {sorted(got)} {trig} | {u.text[:220]}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
