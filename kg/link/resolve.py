@@ -288,7 +288,7 @@ class _Resolver:
     def _surface_and_id(self, m: Mention, lang: str) -> tuple[str, str | None]:
         """The name a mention's key is made from, and its KB id; an Arabic proclitic the finder
         left on the name ("للولايات المتحدة") goes when the KB confirms it or it is ``لل``."""
-        kb_id = m.entity or self.kb.lookup(m.surface, lang, m.type)
+        kb_id = m.entity or (None if _unsure_acronym(m.surface) else self.kb.lookup(m.surface, lang, m.type))
         if lang != "ar" or kb_id:
             return m.surface, kb_id
         bare_name = drop_proclitic(m.surface)
@@ -578,8 +578,8 @@ class _Resolver:
             toks = tuple(_tokens_of(node[1]))
             for (_surface, lang), n in self.stats[node].surfaces.items():
                 for k in range(1, min(len(toks), 3)):
-                    if toks[-k - 1] in _NAME_PARTICLES:
-                        continue  # "Abu Khaled" is not a Khaled, "bin Salman" not a Salman
+                    if toks[-k - 1] in _NAME_PARTICLES or toks[-k] in _NAME_PARTICLES:
+                        continue  # "Abu Khaled" is not a Khaled, nor "Assef Abu Mazen" an Abu Mazen
                     tails[(toks[-k:], lang)][self.uf.find(node)] += n
         for node in sorted(self.stats):
             if node[0] != "PER" or not self.stats[node].surfaces:
@@ -596,7 +596,8 @@ class _Resolver:
             total = sum(counts.values())
             top, top_n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             share = top_n / total
-            if share >= 0.8:
+            if share >= 0.8 and not (self.root_kb.get(root) and not self.root_kb.get(self.uf.find(top))):
+                # a full name the KB did not know is not the KB person whose surname it ends with
                 self._union(node, top, "surname", round(EVIDENCE_CONFIDENCE["surname"] * share, 3))
         # per article: an ambiguous surname means the full name the article itself uses
         for aid in sorted(self.article_nodes):
@@ -608,7 +609,8 @@ class _Resolver:
                 fulls = {self.uf.find(n) for n in nodes
                          if len(_tokens_of(n[1])) > len(toks)
                          and tuple(_tokens_of(n[1]))[-len(toks):] == toks
-                         and _tokens_of(n[1])[-len(toks) - 1] not in _NAME_PARTICLES}
+                         and _tokens_of(n[1])[-len(toks) - 1] not in _NAME_PARTICLES
+                         and toks[0] not in _NAME_PARTICLES}
                 fulls.discard(self.uf.find(node))
                 if len(fulls) == 1:
                     (full,) = fulls
@@ -715,6 +717,17 @@ _NAME_PARTICLES = frozenset("abu abou bin ben ibn umm ابو بن ابن ام".s
 _ARABIC_FUNCTION_WORDS = frozenset("""على علي من في الى الي عن مع ان او ثم قد لا ما هذا هذه ذلك تلك
     التي الذي الذين كان كانت بعد قبل حول ضد عند منذ خلال بين لدى حتى كل بعض غير""".split())
 _LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin ibn van von".split())
+
+
+def _unsure_acronym(surface: str) -> bool:
+    """A short Latin word not written in capitals is not looked up: "Ap." (aeropuerto) is not
+    AP, "Us" in "Contact Us" not the US.
+
+    >>> _unsure_acronym("Ap."), _unsure_acronym("AP"), _unsure_acronym("Us"), _unsure_acronym("Roma")
+    (True, False, True, False)
+    """
+    letters = [c for c in surface if c.isalpha()]
+    return 0 < len(letters) <= 3 and not is_arabic(surface) and not all(c.isupper() for c in letters)
 
 
 def _arabic_name_like(key: str) -> bool:
