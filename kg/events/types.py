@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kg.text.arabic import normalize_with_offsets
 from kg.text.keys import normalize_arabic
 
 MKG = "https://w3id.org/mkg/ontology#"
@@ -46,93 +47,167 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               _t(en=r"air ?strikes?; strikes?; struck; attack(?:s|ed)?; bomb(?:s|ed|ing|ings|ardment)?;"
                     r" shell(?:s|ed|ing)?; raids?; missiles? (?:hit|struck|fired); rockets? (?:hit|fired);"
                     r" drone strikes?; fired (?:rockets|missiles); targeted; shot down; invasion; invaded;"
-                    r" offensive",
-                 ar=r"غار(?:ه|ات); قصف\w*; استهداف; استهدف\w*; هجوم\w*; اعتداء\w*; ضرب(?:ه|ات); صواريخ;"
-                    r" صاروخ\w*; اجتياح; توغل\w*; قذائف; عمليه عسكريه",
-                 es=r"ataques?; atac(?:ó|aron|ado|ada); bombarde\w+; ofensiva; misiles?; cohetes?;"
-                    r" incursi(?:ón|ones)"),
+                    r" offensive; explosions?; blasts?; exploded; detonat\w+; shootings?; shot dead;"
+                    r" opened fire; gunmen; suicide bomb\w*; ambush(?:ed)?; assaults?; stormed",
+                 ar=r"غار(?:ه|ات); قصف\w*; [يت]قصف\w*; استهداف; استهدف\w*; [يت]ستهدف\w*; هجوم\w*;"
+                    r" هجمات\w*; هاجم\w*; [يت]هاجم\w*; مهاجم\w*; اعتداء\w*; اعتدي\w*; [يت]عتدي\w*;"
+                    r" ضرب(?:ه|ات); صواريخ; صاروخ\w*; اجتياح; توغل\w*; قذائف; قذيفه; عمليه عسكريه;"
+                    r" انفجار\w*; انفجر\w*; تفجير\w*; فجر(?:ت|وا)? (?:نفس\w*|سياره|عبوه|قنبله|حزام);"
+                    r" قنبل(?:ه|ات)\w*; عبو(?:ه|ات) ناسف\w*; مفخخ\w*; انتحاري\w*; اشتباك\w*; اشتبك\w*;"
+                    r" [يت]شتبك\w*; اقتحام\w*; اقتحم\w*; [يت]قتحم\w*; اطلاق (?:ال)?نار; اطلق\w* (?:ال)?نار;"
+                    r" رصاص\w*; كمين; معارك; عمليه انتحاريه",
+                 es=r"ataques?; atac(?:a|an|o|aron|aban|ado|ada|ados|adas|antes?)\b; bombarde\w+; bombas?;"
+                    r" ofensiva; misiles?; cohetes?; incursion(?:es)?; atentados?; explosion(?:es)?;"
+                    r" explot(?:a|an|o|aron|aba)\b; estall(?:a|o|aron|ido)\b; dispar(?:o|aron|aban|ando|os)\b;"
+                    r" tirote\w+; balaceras?; emboscadas?; enfrentamientos?; agresion(?:es)?; agred\w+;"
+                    r" apedre\w+; (?:lanz|arroj)\w+ (?:\w+ ){0,4}(?:piedras|huevos|botellas|bombas|molotov|pintura);"
+                    r" incendi(?:aron|aban|ado|ados|ada|adas)\b; granadas?; invadi\w+; invasion; asalt(?:o|aron|ado)\b"),
               "An armed attack, air strike, bombardment or raid."),
     EventType("Killing", {"en": "killing or casualties", "ar": "قتل أو إصابات", "es": "muertes o víctimas"},
               _t(en=r"killed; killing; kills?; dead; death toll; deaths?; died; wounded; injured;"
-                    r" casualties; massacre; martyred; assassinat\w+",
-                 ar=r"استشهاد; استشهد\w*; شهداء; شهيد\w*; مقتل; قتل\w*; قتلي; جرحي; اصاب(?:ه|ات)\w*;"
-                    r" مجزر(?:ه|ات); اغتيال; اغتال\w*; ضحايا",
-                 es=r"muert(?:o|os|a|as|e|es); mur(?:ió|ieron); asesinat\w+; asesin(?:ó|ado|ada|ados);"
-                    r" fallec\w+; heridos?; víctimas; masacre; homicidio"),
+                    r" casualties; massacre; martyred; assassinat\w+; homicides?; slain; slaying",
+                 ar=r"استشهاد; استشهد\w*; شهداء; شهيد\w*; مقتل; قتل\w*; [يت]قتل\w*; قتلي; جرحي; جريح;"
+                    r" اصاب(?:ه|ات)\w*; اصيب\w*; مجزر(?:ه|ات); اغتيال; اغتال\w*; ضحايا; مصرع; لقي\w* حتف\w*",
+                 es=r"muert(?:o|os|a|as|e|es)\b; mur(?:io|ieron)\b; asesinat\w+; asesin(?:o|ado|ada|ados|adas|aron)\b;"
+                    r" fallec\w+; heridos?; heridas?; victimas; masacre; homicidios?; mat(?:o|aron|ado|ados)\b;"
+                    r" perdieron la vida"),
               "People killed or wounded."),
     EventType("Protest", {"en": "protest", "ar": "احتجاج", "es": "protesta"},
-              _t(en=r"protests?; protesters?; protested; demonstrations?; demonstrators?; rall(?:y|ies);"
-                    r" march(?:ed|es)?; sit-in; strike action",
-                 ar=r"تظاهر\w*; مظاهر(?:ه|ات); احتجاج\w*; وقفه احتجاجيه; مسير(?:ه|ات); اعتصام\w*",
-                 es=r"protestas?; manifestaci(?:ón|ones); manifestantes?; march(?:a|as|aron); paro"),
+              _t(en=r"protests?; protesters?; protested; protesting; demonstrations?; demonstrators?; rall(?:y|ies);"
+                    r" (?-i:march(?:ed|es)?); sit-in; strike action; general strike; riots?; rioters",
+                 ar=r"تظاهر\w*; [يت]تظاهر\w*; متظاهر\w*; مظاهر(?:ه|ات); احتجاج\w*; احتج(?:وا|ت)?;"
+                    r" [يت]حتج\w*; محتج\w*; وقفه احتجاجيه; وقفات? تضامني\w*; اعتصام\w*; اعتصم\w*;"
+                    r" [يت]عتصم\w*; معتصم\w*; تجمهر\w*; اضراب\w*; مضرب\w*; عصيان مدني; شغب; هتاف\w*;"
+                    r" هتف\w*; [يت]هتف\w*; (?:ردد|رفع|حمل)\w* (?:ال)?(?:هتافات|شعارات|لافتات); لافتات;"
+                    r" احتشد\w*; [يت]حتشد\w*; حشود; انتفاض\w*; يوم غضب; جاب\w* (?:ال)?شوارع;"
+                    r" (?:نزل|خرج)\w* (?:\w+ ){0,3}(?:الي|في) (?:ال)?شوارع;"
+                    r" مسير(?:ه|ات) (?:احتجاجي\w*|سلمي\w*|شعبي\w*|حاشد\w*|جماهيري\w*|غاضب\w*|تضامني\w*|العوده|ليلي\w*);"
+                    r" تجمع\w* (?:نحو |قرابه |حوالي )?(?:\d+|مئات|الاف|عشرات|حشود|ال?متظاهر\w*|ال?محتج\w*|ال?مواطن\w*|الاهالي|السكان|الطلاب)",
+                 es=r"protest(?!ante)\w*; manifestacion(?:es)?; manifestantes?; se manifest\w+;"
+                    r" manifestar(?:on|an)? (?:en|contra|frente|ante|por|delante|este|el|la)\b;"
+                    r" march(?:a|as|aron|aban|ando|ar)\b; huelga\w*; huelguistas?;"
+                    r" paros? (?:nacional|general|civico|indefinido|de \w+|laboral|agrario|camionero)\w*;"
+                    r" concentracion(?:es)? (?:de (?:apoyo|protesta|repudio)|frente|ante|en)\b; se concentraron;"
+                    r" bloque\w* (?:\w+ ){0,3}(?:rutas|calles|carreteras|caminos|puentes?|accesos|transito|vias|arterias);"
+                    r" cortes? de ruta\w*; cacerolazos?; sentadas?; piquetes?; boicot\w*; disturbios; desfilaron"),
               "A demonstration, rally or protest."),
     EventType("Meeting", {"en": "meeting or visit", "ar": "لقاء أو زيارة", "es": "reunión o visita"},
               _t(en=r"met (?:with)?; meeting; meets; talks (?:with|in|between); visit(?:s|ed|ing)?;"
                     r" summit; hosted; received",
-                 ar=r"التقي; التقت; لقاء; اجتماع\w*; اجتمع\w*; زيار(?:ه|ات); زار; استقبل\w*; محادثات;"
+                 ar=r"التقي; التقت; لقاء; اجتماع(?:ات|ا|ه)?; اجتمع\w*; زيار(?:ه|ات); زار; استقبل\w*; محادثات;"
                     r" قمه",
-                 es=r"reuni(?:ón|ones|ó); se reuni\w+; visit(?:a|ó|aron)?; cumbre; recibió; encuentro"),
+                 es=r"reunion(?:es)?; reunio; se reuni\w+; visit(?:a|o|aron)?; cumbre; recibio; encuentro"),
               "A meeting, visit, summit or talks."),
     EventType("Statement", {"en": "statement", "ar": "تصريح أو بيان", "es": "declaración"},
               _t(en=r"statement; announced; declared; press conference; spokes(?:man|woman|person) said",
                  ar=r"بيان; اعلن\w*; صرح\w*; تصريح(?:ات)?; مؤتمر صحفي; كلمه متلفزه; خطاب",
-                 es=r"comunicado; declar(?:ó|aron|ación); anunci(?:ó|aron); conferencia de prensa"),
+                 es=r"comunicado; declar(?:o|aron|acion); anunci(?:o|aron); conferencia de prensa"),
               "An official statement, announcement or speech."),
     EventType("Agreement", {"en": "agreement or ceasefire", "ar": "اتفاق أو هدنة", "es": "acuerdo o alto el fuego"},
               _t(en=r"ceasefire; cease-fire; truce; agreement; deal; accord; pause in (?:the )?fighting;"
                     r" hostage deal; signed",
                  ar=r"اتفاق\w*; هدنه; وقف اطلاق النار; تهدئه; صفقه; وقع\w* اتفاق",
-                 es=r"acuerdos?; alto el fuego; tregua; pacto; firm(?:ó|aron)"),
+                 es=r"acuerdos?; alto el fuego; tregua; pacto; firm(?:o|aron)\b"),
               "An agreement, deal, truce or ceasefire."),
     EventType("Election", {"en": "election", "ar": "انتخابات", "es": "elección"},
               _t(en=r"elections?; electoral; vote[ds]?; voting; ballot; referendum; polls? (?:opened|closed)",
                  ar=r"انتخاب(?:ات)?\w*; اقتراع; استفتاء; تصويت",
-                 es=r"elecci(?:ón|ones); electoral; votaci(?:ón|ones); comicios; plebiscito; sufragio"),
+                 es=r"eleccion(?:es)?; electoral; votacion(?:es)?; comicios; plebiscito; sufragio"),
               "An election, vote or referendum."),
     EventType("Arrest", {"en": "arrest", "ar": "اعتقال", "es": "detención"},
               _t(en=r"arrest(?:ed|s)?; detained; detention; taken into custody; abducted; kidnapp\w+",
                  ar=r"اعتقال\w*; اعتقل\w*; احتجاز; احتجز\w*; اختطاف; اختطف\w*; توقيف",
-                 es=r"deten(?:ido|idos|ida|idas|ción|ciones); arrest(?:o|ado|ados); secuestr\w+; captur\w+"),
+                 es=r"deten(?:ido|idos|ida|idas|cion|ciones)\b; arrest(?:o|ado|ados)\b; secuestr\w+; captur\w+"),
               "An arrest, detention or abduction."),
     EventType("Sanctions", {"en": "sanctions", "ar": "عقوبات", "es": "sanciones"},
               _t(en=r"sanctions?; sanctioned; embargo; blacklist(?:ed)?",
                  ar=r"عقوبات; عقوبه; حظر; حصار",
-                 es=r"sanci(?:ón|ones); sancion(?:ó|ado|ados); embargo; bloqueo"),
+                 es=r"sancion(?:es)?; sancion(?:o|ado|ados)\b; embargo;"
+                    r" bloqueo (?:economico|comercial|naval|financiero)"),
               "Economic or political sanctions, embargoes, blockades."),
 )}
+
+#: Contexts where a trigger word names no happening (a title, a square, a sentence, drones):
+#: a trigger inside one of these spans is skipped.
+NOT_EVENTS: dict[str, str] = {
+    "en": r"sexual assault\w*; (?:the )?march (?:\d|of)",
+    "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
+          r" (?:ال)?تواصل (?:ال)?اجتماعي",
+    "es": r"sin embargo; pena de muerte; (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
+          r" (?:puesta )?en marcha; marcha atras",
+}
+
+#: Spanish accents folded one character for one (offsets stay valid); patterns are written folded.
+_FOLD_ES = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
+
+
+def _fold(text: str, lang: str) -> tuple[str, list[int] | None]:
+    """The matching form of a sentence and (Arabic) the index map back to the sentence."""
+    if lang == "ar":
+        norm, index = normalize_with_offsets(text)
+        return norm, index
+    if lang == "es":
+        return text.translate(_FOLD_ES), None
+    return text, None
+
+
+def _alternation(pats: tuple[str, ...], lang: str) -> str:
+    if lang == "ar":
+        pats = tuple(normalize_arabic(p) for p in pats)
+    elif lang == "es":
+        pats = tuple(p.translate(_FOLD_ES) for p in pats)
+    return "|".join(pats)
+
+
+def _compile(body: str, lang: str) -> re.Pattern[str]:
+    if lang == "ar":
+        # proclitics: a conjunction (و ف), a preposition (ب ل ك), the future س, the article (ال, or
+        # its ل after the preposition ل: "للاحتجاج")
+        return re.compile(rf"(?<![\w])(?:[وف])?(?:[بلك]|س)?(?:ال|ل)?({body})(?![\w])")
+    return re.compile(rf"\b({body})\b", re.IGNORECASE)
 
 
 @lru_cache(maxsize=8)
 def _patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
-    out = []
-    for name, etype in EVENT_TYPES.items():
-        pats = etype.triggers.get(lang, ())
-        if lang == "ar":
-            pats = tuple(normalize_arabic(p) for p in pats)
-            # Arabic: allow a one-letter proclitic (و ف ب ل) and the article on the trigger
-            body = "|".join(pats)
-            rx = re.compile(rf"(?<![\w])(?:[وفبل])?(?:ال)?({body})(?![\w])")
-        else:
-            body = "|".join(pats)
-            rx = re.compile(rf"\b({body})\b", re.IGNORECASE)
-        out.append((name, rx))
-    return out
+    return [(name, _compile(_alternation(etype.triggers.get(lang, ()), lang), lang))
+            for name, etype in EVENT_TYPES.items() if etype.triggers.get(lang)]
+
+
+@lru_cache(maxsize=8)
+def _not_events(lang: str) -> re.Pattern[str] | None:
+    pats = tuple(p.strip() for p in NOT_EVENTS.get(lang, "").split(";") if p.strip())
+    return _compile(_alternation(pats, lang), lang) if pats else None
 
 
 def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     """``(event type, trigger text, offset)`` for each type triggered in a sentence (first hit each).
 
+    The offset is an index into ``sentence``; a trigger inside a non-event context
+    (:data:`NOT_EVENTS`: "el presidente mártir", "sin embargo", drones) is skipped.
+
     >>> [t for t, _, _ in find_triggers("استشهد 5 فلسطينيين في غارة على رفح", "ar")]
     ['Attack', 'Killing']
     >>> [t for t, _, _ in find_triggers("Miles marcharon en una protesta en Santiago", "es")]
     ['Protest']
+    >>> find_triggers("وتظاهر المتظاهرون للاحتجاج على الحصار", "ar")[0][:2]
+    ('Protest', 'تظاهر')
+    >>> [t for t, _, _ in find_triggers("Sin embargo, la huelga continuó", "es")]
+    ['Protest']
     """
-    text = normalize_arabic(sentence) if lang == "ar" else sentence
+    lang = lang if lang in ("en", "ar", "es") else "en"
+    text, index = _fold(sentence, lang)
+    neg = _not_events(lang)
+    blocked = [m.span() for m in neg.finditer(text)] if neg else []
     hits = []
-    for name, rx in _patterns(lang if lang in ("en", "ar", "es") else "en"):
-        m = rx.search(text)
-        if m:
-            hits.append((name, m.group(1), m.start(1)))
+    for name, rx in _patterns(lang):
+        for m in rx.finditer(text):
+            s, e = m.span(1)
+            if any(a <= s and e <= b for a, b in blocked):
+                continue
+            if index is not None:
+                s, e = index[s], index[e]
+            hits.append((name, sentence[s:e], s))
+            break
     return hits
 
 
