@@ -56,7 +56,8 @@ def cmd_query(args: argparse.Namespace) -> None:
     elif not any(c.isspace() for c in text.strip()):
         text = _named_query(text)
     store = _open_store(args.store)
-    sys.stdout.write(format_result(run_query(store, text), args.format))
+    sys.stdout.write(format_result(run_query(store, text, allow_service=args.allow_service),
+                                   args.format))
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -91,9 +92,14 @@ def cmd_viz(args: argparse.Namespace) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from kg.rdf.serve import serve
+    from kg.rdf.serve import Limits, serve
 
-    serve(_open_store(args.store), host=args.host, port=args.port)
+    limits = Limits(timeout=args.timeout, max_concurrent=args.max_concurrent,
+                    max_body=args.max_body, max_result=args.max_result)
+    try:
+        serve(_open_store(args.store), host=args.host, port=args.port, limits=limits)
+    except OSError as exc:
+        raise UserError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}") from None
 
 
 def cmd_eval(args: argparse.Namespace) -> None:
@@ -157,6 +163,18 @@ def _named_query(name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
+def _positive(kind: type) -> Callable[[str], object]:
+    def parse(text: str) -> object:
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if value <= 0:
+            raise argparse.ArgumentTypeError(f"must be above 0: {text!r}")
+        return value
+    return parse
+
+
 def _date(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text)
@@ -216,6 +234,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("sparql", metavar="SPARQL-or-FILE", help="a query, a .rq file or a named query")
     _store_arg(p)
     p.add_argument("--format", default="table", choices=["table", "csv", "tsv", "json"])
+    p.add_argument("--allow-service", action="store_true",
+                   help="let the query call other SPARQL endpoints with SERVICE (refused otherwise)")
 
     p = parsers["export"]
     _store_arg(p)
@@ -240,6 +260,14 @@ def build_parser() -> argparse.ArgumentParser:
     _store_arg(p)
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--timeout", type=_positive(float), default=30.0, metavar="SECONDS",
+                   help="time limit of a query; its worker is stopped after it (default 30)")
+    p.add_argument("--max-concurrent", type=_positive(int), default=4, metavar="N",
+                   help="queries running at once, each in its own process (default 4)")
+    p.add_argument("--max-body", type=_positive(int), default=1_000_000, metavar="BYTES",
+                   help="largest request body (default 1000000)")
+    p.add_argument("--max-result", type=_positive(int), default=100_000_000, metavar="BYTES",
+                   help="largest result; a larger one is cut (default 100000000)")
 
     p = parsers["eval"]
     p.add_argument("task", choices=["ner"])

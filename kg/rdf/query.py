@@ -30,9 +30,12 @@ def named_query_path(name: str) -> Path | None:
     return path if path.is_file() else None
 
 
-def run_query(store: GraphStore, text: str) -> Result:
-    """Run ``text`` (SPARQL 1.1) over the union of the store's graphs."""
-    return store.query(text)
+def run_query(store: GraphStore, text: str, allow_service: bool = False) -> Result:
+    """Run ``text`` (SPARQL 1.1) over the union of the store's graphs.
+
+    ``SERVICE`` (a call to another endpoint) is refused unless ``allow_service``.
+    """
+    return store.query(text, allow_service=allow_service)
 
 
 def format_result(result: Result, fmt: str = "table") -> str:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Trip
 
 from kg.rdf.vocab import SPARQL_PREFIXES, n
 
-__all__ = ["GraphStore", "QueryError", "StoreError", "Literal", "n", "to_python"]
+__all__ = ["GraphStore", "QueryError", "StoreError", "Literal", "n", "service_error", "to_python"]
 
 DEFAULT_STORE = "kg-store"
 
@@ -128,11 +129,17 @@ class GraphStore:
                                                encoding="utf-8")
 
     # -- reading -----------------------------------------------------------------------------
-    def query(self, sparql: str) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+    def query(self, sparql: str, allow_service: bool = False
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
         """Run SPARQL 1.1 over the union of all graphs; the project prefixes are predeclared.
 
-        Raises :class:`QueryError` with the parser's message for an invalid query.
+        Raises :class:`QueryError` with the parser's message for an invalid query, and for a
+        query with ``SERVICE`` (which makes this process call another address) unless
+        ``allow_service``.
         """
+        problem = None if allow_service else service_error(sparql)
+        if problem:
+            raise QueryError(problem)
         text = sparql if _declares_prefixes(sparql) else SPARQL_PREFIXES + sparql
         try:
             return self._store.query(text, use_default_graph_as_union=True)
@@ -170,6 +177,28 @@ class GraphStore:
     def raw(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for the few callers that need it."""
         return self._store
+
+
+_SKIP = re.compile(r"""
+    \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"  |  '''(?:[^'\\]|\\.|'(?!''))*'''   # long strings
+  | "(?:[^"\\\n]|\\.)*"  |  '(?:[^'\\\n]|\\.)*'                          # strings
+  | <[^<>"{}|^`\\\x00-\x20]*>                                             # IRIs
+  | \#[^\n]*                                                              # comments
+""", re.VERBOSE | re.DOTALL)
+_SERVICE = re.compile(r"(?<![\w:?$.-])SERVICE(?![\w:-])", re.IGNORECASE)
+
+
+def service_error(sparql: str) -> str | None:
+    """Why a query may not run here: it uses ``SERVICE`` (a federated call to another address).
+
+    >>> service_error("SELECT * WHERE { SERVICE <http://10.0.0.1/sparql> { ?s ?p ?o } }")
+    'SERVICE is not allowed: this endpoint does not call other addresses'
+    >>> service_error('SELECT ?service WHERE { ?service ex:service "SERVICE" } # SERVICE') is None
+    True
+    """
+    if _SERVICE.search(_SKIP.sub(" ", sparql)):
+        return "SERVICE is not allowed: this endpoint does not call other addresses"
+    return None
 
 
 def _declares_prefixes(sparql: str) -> bool:
