@@ -19,3 +19,6 @@ class Event:
     label: str = ""
     trigger: str = ""
     confidence: float = 0.5
+    #: entity keys per role: "actor" (who does it: attacker, protester, speaker) and "target"
+    #: (who it is done to: target, victim, detainee); stored as ``mkg:hasAgent``/``mkg:hasTarget``
+    roles: dict[str, list[str]] = field(default_factory=dict)

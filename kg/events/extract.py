@@ -104,25 +104,26 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                 continue
             pos = s_start + offset
             places = [(m, k) for m, k in keyed if m.type == "LOC"]
-            after = [k for m, k in places if m.start >= pos]
-            before = [k for m, k in reversed(places) if m.start < pos]
-            place = (after or before or [None])[0]
+            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed)
+            place = roles["place"][0][0] if roles["place"] else None
             day = when or published
             if day is None:
                 continue
             cand = _Candidate(article.id, etype, day, when is not None, place, trigger=trigger,
-                              sentence=sent[:300], position=pos)
+                              sentence=sent[:300], position=pos, roles=roles)
             cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
             # a state or place named before the trigger, other than the place, acts ("Israel struck")
             cand.actors.update(k for m, k in places if m.start < pos and k != place)
+            cand.actors.update(k for k, _ in roles["actor"] + roles["target"])
             cand.entities.update(k for _, k in keyed)
-            cand.roles = {"actor": [(k, m.surface) for m, k in keyed if m.type in ("PER", "ORG")],
-                          "place": [(k, m.surface) for m, k in places if k == place][:1]}
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
                 continue  # "a statement said": nobody identifiable speaks, not an event
             if cand.ident in out:
                 host = out[cand.ident]
                 host.actors.update(cand.actors)
+                for role, found in cand.roles.items():
+                    host.roles.setdefault(role, [])
+                    host.roles[role] += [f for f in found if f not in host.roles[role]]
                 if sent[:300] not in host.sentence and len(host.sentence) < 600:
                     host.sentence += " " + sent[:300]
                 host.entities.update(cand.entities)
@@ -141,6 +142,115 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                 continue
         merged[ident] = cand
     return list(merged.values())
+
+
+#: Words right before a place that mark it as where something happened ("in Gaza", "في غزة").
+_LOCATIVE = {
+    "en": re.compile(r"\b(?:in|at|near|outside|inside|across|into)(?: the)?(?: [a-z]+ern)?\s*$", re.IGNORECASE),
+    "es": re.compile(r"\b(?:en|cerca de|frente a|junto a|a las afueras de)(?: la| el| los| las)?\s*$",
+                     re.IGNORECASE),
+    "ar": re.compile(r"(?:(?<!\w)(?:في|قرب|داخل|وسط|شمال|جنوب|شرق|غرب|شمالي|جنوبي|شرقي|غربي|بمدينه|مدينه|"
+                     r"بلده|منطقه|محيط|امام|عند)\s*|(?<!\w)[وف]?[ب])$"),
+}
+#: Words between a trigger and an entity that mark the entity as its target ("attack on X").
+_TARGET_MARK = {
+    "en": re.compile(r"^\W*(?:\w+\W+){0,3}?(?:on|against|at|targeting|of)\W+(?:the\W+)?$", re.IGNORECASE),
+    "es": re.compile(r"^\W*(?:\w+\W+){0,3}?(?:contra|a|al|sobre|de|del)\W+(?:la\W+|el\W+|los\W+|las\W+)?$",
+                     re.IGNORECASE),
+    "ar": re.compile(r"^\W*(?:\w+\W+){0,3}?(?:علي|ضد|علي يد)\W*$|^\W*(?:\w+\W+){0,2}?(?:ال)?$"),
+}
+#: Words between a trigger and an entity that mark the entity as its agent ("killed by X").
+_AGENT_MARK = {
+    "en": re.compile(r"^\W*(?:\w+\W+){0,3}?by\W+(?:the\W+)?$", re.IGNORECASE),
+    "es": re.compile(r"^\W*(?:\w+\W+){0,3}?por\W+(?:la\W+|el\W+|los\W+|las\W+)?$", re.IGNORECASE),
+    "ar": re.compile(r"^\W*(?:\w+\W+){0,3}?(?:من قبل|علي يد|بيد)\W*$"),
+}
+#: Types whose second participant is done something to (target, victim, detainee, the sanctioned).
+_HAS_TARGET = {"Attack", "Killing", "Arrest", "Sanctions", "Protest"}
+
+
+def _norm_gap(text: str, lang: str) -> str:
+    return normalize_arabic(text) if lang == "ar" else text
+
+
+def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
+                 keyed: Sequence[tuple[Mention, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Actor, target and place of one trigger, from the entities of its sentence by position and
+    the words between them: ``{"actor"|"target"|"place": [(entity key, surface), ...]}``.
+
+    Place: a place marked as a location ("in", "en", "في", "بـ"), nearest the trigger, else the
+    first place after the trigger, else the last before it. Actor: an entity after "by"/"por"/
+    "على يد"; else (Arabic verb first: the subject follows the verb) the first person,
+    organisation or state after an Arabic verb trigger; else the nearest person, organisation or
+    state before the trigger. Target (attacks, killings, arrests, sanctions, protests): the first
+    entity after the trigger that is marked ("on", "contra", "على") or, failing that, the first
+    entity after it that is not the place or the actor.
+
+    >>> from kg.nlp.mention import Mention
+    >>> s = "Israeli forces attacked Hamas positions in Rafah on Monday"
+    >>> ms = [Mention(0, 7, "Israeli", "LOC"), Mention(24, 29, "Hamas", "ORG"), Mention(43, 48, "Rafah", "LOC")]
+    >>> keys = ["country:IL", "kb:hamas", "geo:281133"]
+    >>> r = assign_roles(s, "en", "Attack", 15, 23, list(zip(ms, keys)))
+    >>> r["actor"][0][1], r["target"][0][1], r["place"][0][1]
+    ('Israeli', 'Hamas', 'Rafah')
+    """
+    ordered = sorted(keyed, key=lambda mk: mk[0].start)
+    before = [(m, k) for m, k in ordered if m.end <= t_start]
+    after = [(m, k) for m, k in ordered if m.start >= t_end]
+    loc_rx = _LOCATIVE.get(lang, _LOCATIVE["en"])
+
+    def locative(m: Mention) -> bool:
+        return bool(loc_rx.search(_norm_gap(text[max(0, m.start - 24):m.start], lang)))
+
+    def state(mk: tuple[Mention, str]) -> bool:
+        return mk[0].type in ("PER", "ORG") or mk[1].startswith(("country:", "kb:"))
+
+    def gap(m: Mention) -> str:
+        return _norm_gap(text[t_end:m.start], lang)
+
+    # Arabic verb first: the subject follows the verb ("قصفت إسرائيل غزة")
+    trigger_norm = _norm_gap(text[t_start:t_end], lang)
+    verb_first = lang == "ar" and not trigger_norm.startswith("ال")
+    subject = None
+    if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= 1:
+        subject = after[0]
+    places = [(m, k) for m, k in ordered if m.type == "LOC" and (m, k) is not subject]
+    on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
+
+    def hit_place(m: Mention) -> bool:  # "strikes on Jabalia": the place hit is where it happened
+        return etype == "Attack" and m.start >= t_end and bool(on_rx.search(gap(m)))
+
+    marked = sorted((mk for mk in places if locative(mk[0]) or hit_place(mk[0])),
+                    key=lambda mk: (mk[0].start < t_start, abs(mk[0].start - t_start)))
+    after_places = [mk for mk in after if mk[0].type == "LOC" and mk is not subject]
+    before_places = [mk for mk in reversed(before) if mk[0].type == "LOC"]
+    place_mk = (marked or after_places or before_places or [None])[0]
+    place_key = place_mk[1] if place_mk else None
+
+    def can_act(mk: tuple[Mention, str]) -> bool:
+        m, k = mk
+        return m.type in ("PER", "ORG") or (state(mk) and k != place_key and not locative(m))
+
+    agent_rx = _AGENT_MARK.get(lang, _AGENT_MARK["en"])
+    actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
+    if actor is None and subject is not None:
+        actor = subject
+    if actor is None:
+        actor = next((mk for mk in reversed(before) if can_act(mk)), None)
+    if actor is None and lang == "es":  # "protestaron los estudiantes de X"
+        near = [mk for mk in after if can_act(mk) and len(gap(mk[0]).split()) <= 3]
+        actor = near[0] if near else None
+    target = None
+    if etype in _HAS_TARGET:
+        tgt_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
+        rest = [mk for mk in after if mk is not actor and mk[1] != (actor[1] if actor else None)]
+        target = next((mk for mk in rest if tgt_rx.search(gap(mk[0]))
+                       and (mk[1] != place_key or mk[0].type != "LOC")), None)
+        if target is None:
+            target = next((mk for mk in rest if mk[1] != place_key and mk[0].type in ("PER", "ORG")), None)
+    return {"actor": [(actor[1], actor[0].surface)] if actor else [],
+            "target": [(target[1], target[0].surface)] if target else [],
+            "place": [(place_key, place_mk[0].surface)] if place_mk else []}
 
 
 def _entity_key(resolution: Any, article_id: str, mention: Mention) -> str | None:
@@ -353,6 +463,13 @@ def _event(members: list[_Candidate], resolution: Any) -> Event:
     for c in members:
         actors.update(set(c.actors))
     top_actors = [k for k, _ in sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+    roles: dict[str, list[str]] = {}
+    for role in ("actor", "target"):
+        votes: Counter = Counter()
+        for c in members:
+            votes.update({k for k, _ in c.roles.get(role, ()) if k and k != place})
+        if votes:
+            roles[role] = [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
     articles = sorted({c.article for c in members})
     anchor = members[0]
     digest = hashlib.sha1("|".join(articles).encode("utf-8")).hexdigest()[:8]
@@ -363,7 +480,7 @@ def _event(members: list[_Candidate], resolution: Any) -> Event:
     return Event(key=key, event_type=etype,
                  timestamp=datetime.combine(day, time(0, 0), tzinfo=UTC), place=place,
                  actors=top_actors, articles=articles, label=_label(etype, place, day, resolution),
-                 trigger=anchor.trigger, confidence=round(min(conf, 0.99), 3))
+                 trigger=anchor.trigger, confidence=round(min(conf, 0.99), 3), roles=roles)
 
 
 def _label(etype: str, place: str | None, day: date, resolution: Any) -> str:

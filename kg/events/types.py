@@ -134,7 +134,7 @@ NOT_EVENTS: dict[str, str] = {
     "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي",
     "es": r"sin embargo; pena de muerte; (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
-          r" (?:puesta )?en marcha; marcha atras",
+          r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+",
 }
 
 #: Spanish accents folded one character for one (offsets stay valid); patterns are written folded.

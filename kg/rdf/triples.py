@@ -173,7 +173,11 @@ def event_triples(event: Event) -> list[Triple]:
         out.append((node, n(SEM + "hasTimeStamp"), date_literal(event.timestamp)))
     if event.place:
         out.append((node, n(SEM + "hasPlace"), n(entity_iri(event.place))))
-    out += [(node, n(SEM + "hasActor"), n(entity_iri(k))) for k in sorted(set(event.actors))]
+    role_keys = {k for keys in event.roles.values() for k in keys}
+    out += [(node, n(SEM + "hasActor"), n(entity_iri(k))) for k in sorted(set(event.actors) | role_keys)]
+    # the role of an actor, where known: sub-properties of sem:hasActor (ontologies/mkg.ttl)
+    for role, prop in (("actor", "hasAgent"), ("target", "hasTarget")):
+        out += [(node, n(MKG + prop), n(entity_iri(k))) for k in event.roles.get(role, ())]
     out += [(node, n(PROV + "wasDerivedFrom"), n(article_iri(a))) for a in sorted(set(event.articles))]
     return out
 
