@@ -168,3 +168,114 @@ def test_no_transitive_chain_through_weak_links():
         groups = sorted(e.articles for e in extract_events(docs, res, links) if e.event_type == "Attack")
         assert ["a", "b", "c"] not in groups
         assert sum(len(g) for g in groups) == 3 and any(len(g) == 2 for g in groups)
+
+
+# --- issue 13: triggers in Arabic and Spanish, roles, the dev-gold scorer -------------------------
+# Sentences below are quoted from ../shared/data/events (dev gold, development use only):
+# upetrarch_ar_gsr_dev_half.jsonl (AR), upetrarch_es_protest_plover_dev.jsonl (ES).
+
+GOLD = ROOT.parent / "shared" / "data" / "events"
+
+
+def _types(sentence: str, lang: str) -> set[str]:
+    return {t for t, _, _ in find_triggers(sentence, lang)}
+
+
+def test_arabic_triggers_with_clitics_verbs_and_nouns():
+    # AR dev: 5b67...: protesters with the article and the conjunction, verb forms, "rally"
+    assert "Protest" in _types("وحمل المتظاهرون لافتات ورددوا الهتافات المناهضة لايران.", "ar")
+    assert "Protest" in _types("وقال ان المتظاهرين سيعتصمون أمام مجلس المحافظة لحين تنفيذ مطالبهم", "ar")
+    assert "Attack" in _types("والثلاثاء اصيب 37 شخصا بجروح حين انفجرت قنبلة في سوق في ولاية يالا المجاورة.", "ar")
+    # "the martyr president" and "Martyrs' Square" are names, not killings
+    sit_in = ("اعتصم عشرات المواطنين مساء أمس أمام ضريح الرئيس الشهيد رفيق الحريري في ساحة الشهداء في وسط "
+              "بيروت، مطالبين بتولي الرئيس سعد الحريري رئاسة الحكومة.")
+    assert _types(sit_in, "ar") == {"Protest"}
+    # drones (مسيّرة) are not marches
+    assert "Protest" not in _types("أسقطت الدفاعات الجوية طائرة مسيّرة فوق الجليل", "ar")
+
+
+def test_spanish_triggers_inflections_accents_and_non_events():
+    assert _types("LAGUNA DEL DESIERTO: EL SENADO CHILENO PROTESTO POR EL FALLO ARBITRAL", "es") == {"Protest"}
+    assert "Attack" in _types("UNA BOMBA EXPLOTA EN UNA SUCURSAL DE AMERICAN EXPRESS", "es")
+    strike = ("Entre tanto, una huelga indefinida nacional de 100.000 taxistas se volvía a sentir por tercer "
+              "día consecutivo")
+    assert "Protest" in _types(strike, "es")
+    # "sin embargo" is no embargo, "pena de muerte" no killing, "en marcha" no march
+    assert _types("Sin embargo, los gremios de empresarios amenazaron con recurrir al Poder Judicial", "es") == set()
+    assert "Killing" not in _types("El tribunal pidió la pena de muerte para el acusado", "es")
+    assert "Protest" not in _types("El plan ya está en marcha", "es")
+    # "protestantes" (the religion) is not a protest
+    assert "Protest" not in _types("Entre 2.000 y 3.000 protestantes de la Orden", "es")
+
+
+def test_roles_actor_target_place_by_position():
+    from kg.events.extract import assign_roles
+
+    # AR, verb first: the subject follows the verb
+    s = "قصفت إسرائيل قطاع غزة أمس"
+    ms = [(Mention(5, 12, "إسرائيل", "LOC"), "country:IL"), (Mention(13, 21, "قطاع غزة", "LOC"), "kb:gaza_strip")]
+    r = assign_roles(s, "ar", "Attack", 0, 4, ms)
+    assert r["actor"][0][0] == "country:IL" and r["place"][0][0] == "kb:gaza_strip"
+    # ES dev AFP_SPA: "encabezadas por X ... se manifestaron ... en Moscú para protestar contra ... la Otan"
+    s = ("Unas 250 personas, encabezadas por el ultranacionalista Vladimir Jirinovski, se manifestaron la "
+         "noche del miércoles al jueves delante de la Embajada de Estados Unidos en Moscú para protestar "
+         "contra los ataques de la Otan")
+    def m(text, typ, key):
+        i = s.index(text)
+        return Mention(i, i + len(text), text, typ), key
+    ms = [m("Vladimir Jirinovski", "PER", "PER:vladimir_jirinovski"), m("Moscú", "LOC", "geo:524901"),
+          m("Otan", "ORG", "kb:nato")]
+    t = s.index("se manifestaron")
+    r = assign_roles(s, "es", "Protest", t, t + len("se manifestaron"), ms)
+    assert r["actor"][0][0] == "PER:vladimir_jirinovski" and r["place"][0][0] == "geo:524901"
+    t = s.index("ataques")
+    r = assign_roles(s, "es", "Attack", t, t + len("ataques"), ms)
+    assert r["target"][0][0] == "kb:nato"
+
+
+def test_roles_become_rdf_sub_properties_of_has_actor():
+    from kg.events.event import Event
+    from kg.rdf.triples import event_triples
+
+    ev = Event("attack-x", "Attack", datetime(2023, 11, 1), place="kb:gaza_strip", actors=[],
+               articles=["a"], roles={"actor": ["country:IL"], "target": ["kb:hamas"]})
+    preds = {(p.value.rsplit("/", 1)[-1].rsplit("#", 1)[-1], o.value) for _, p, o in event_triples(ev)}
+    assert ("hasAgent", "https://w3id.org/mkg/resource/entity/country:IL") in preds
+    assert ("hasTarget", "https://w3id.org/mkg/resource/entity/kb:hamas") in preds
+    actors = {o for p, o in preds if p == "hasActor"}
+    assert len(actors) == 2  # every role filler is also a plain sem:hasActor
+    ttl = (ROOT / "ontologies" / "mkg.ttl").read_text(encoding="utf-8")
+    assert "mkg:hasAgent a owl:ObjectProperty ; rdfs:subPropertyOf sem:hasActor" in ttl
+
+
+def test_spanish_and_arabic_relative_days_of_gold_sentences():
+    # ES dev AFP_SPA_19950620: "fueron detenidos este martes" (article of Wednesday 1995-06-21)
+    assert resolve_date("Seis miembros de Greenpeace fueron detenidos este martes en la plaza Tiananmen",
+                        "es", date(1995, 6, 21)) == date(1995, 6, 20)
+    assert resolve_date("اعتصم عشرات المواطنين مساء أمس أمام ضريح", "ar", date(2008, 1, 5)) == date(2008, 1, 4)
+
+
+def test_dev_gold_scorer_label_space_and_figures():
+    import pytest
+
+    if not GOLD.is_dir():
+        pytest.skip("dev event gold absent")
+    import sys
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    import events_eval
+
+    units = [u for u in events_eval.load_units(GOLD) if u.gset == "ar" and u.slice == "check"]
+    assert len(units) == 74
+    preds, _ = events_eval.predict(units)
+    s = events_eval.score(units, preds)
+    assert s["f1"] >= 0.85  # held-out slice: 0.91 at commit time (0.80 before issue 13)
+
+    # a Meeting predicted on an Arabic (Attack/Protest-only) sentence is outside its label space
+    class C:
+        def __init__(self, t):
+            self.event_type, self.roles = t, {}
+
+    u = units[0]
+    assert events_eval.score([u], {u.uid: [C("Meeting")]})["fp"] == 0
+    assert events_eval.score([u], {u.uid: [C("Killing")]})["tp"] == ("Attack" in u.gold)

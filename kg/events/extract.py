@@ -214,7 +214,7 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     subject = None
     if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= 1:
         subject = after[0]
-    places = [(m, k) for m, k in ordered if m.type == "LOC" and (m, k) is not subject]
+    places = [(m, k) for m, k in ordered if m.type == "LOC" and (m, k) != subject]
     on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
 
     def hit_place(m: Mention) -> bool:  # "strikes on Jabalia": the place hit is where it happened
@@ -222,7 +222,7 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
 
     marked = sorted((mk for mk in places if locative(mk[0]) or hit_place(mk[0])),
                     key=lambda mk: (mk[0].start < t_start, abs(mk[0].start - t_start)))
-    after_places = [mk for mk in after if mk[0].type == "LOC" and mk is not subject]
+    after_places = [mk for mk in after if mk[0].type == "LOC" and mk != subject]
     before_places = [mk for mk in reversed(before) if mk[0].type == "LOC"]
     place_mk = (marked or after_places or before_places or [None])[0]
     place_key = place_mk[1] if place_mk else None
