@@ -9,8 +9,9 @@ from urllib.parse import quote
 
 from pyoxigraph import NamedNode
 
-#: ``ontologies/`` of the repository: mkg.ttl, events.ttl, shapes.ttl and queries/*.rq
-ONTOLOGIES_DIR = Path(__file__).resolve().parent.parent.parent / "ontologies"
+#: mkg.ttl, events.ttl, shapes.ttl and queries/*.rq, inside the package so a wheel install has
+#: them; the repository's top-level ``ontologies`` is a symbolic link to this folder
+ONTOLOGIES_DIR = Path(__file__).resolve().parent.parent / "ontologies"
 
 MKG = "https://w3id.org/mkg/ontology#"
 MKGR = "https://w3id.org/mkg/resource/"
