@@ -18,10 +18,10 @@ other. Its signals are
 A link means "the same happening" (the same event, statement or incident), not "the same topic".
 It needs each article among the other's ``per_article`` best candidates (mutual rank) and either
 
-* **parallel**: embedding similarity >= 0.58 with margin >= 1.12, published <= 1 day apart
-  (translations and close rewrites of one report), or
-* **participants**: score >= 0.60, published <= 1.5 days apart, and at least one shared
-  participant.
+* **parallel**: embedding similarity >= 0.58 with margin >= 1.12 and headline + lead cosine
+  >= 0.60, published <= 1 day apart (translations and close rewrites of one report), or
+* **participants**: score >= 0.60, margin >= 1.07, published <= 1.5 days apart, and at least one
+  shared participant.
 
 Similarity alone cannot tell two reports of one strike from two reports of the same war on nearby
 days; both paths were chosen on every link judged by hand on the real corpus
@@ -56,9 +56,14 @@ W_TITLE, W_LEAD, W_ENT = 0.5, 0.5, 0.3
 PIVOT, SLOPE = 0.62, 15.0
 #: parallel path: embedding similarity, margin, days apart
 PARALLEL_EMBEDDING, PARALLEL_MARGIN, PARALLEL_DAYS = 0.58, 1.12, 1.0
+#: parallel path: the headline + lead must agree too (a translation does; two days of one war's
+#: coverage with similar headlines do not)
+PARALLEL_LEAD = 0.60
 #: participants path: score, days apart; a participant is mentioned by < HOTSPOT_SHARE of the
 #: articles published within the window around either article
 PARTICIPANT_SCORE, PARTICIPANT_DAYS, HOTSPOT_SHARE = 0.60, 1.5, 0.05
+#: participants path: the pair must still stand out a little from each article's other candidates
+PARTICIPANT_MARGIN = 1.07
 #: the share is taken out of at least MIN_WINDOW articles (small collections)
 MIN_WINDOW = 50
 #: neighbours averaged by the margin; a missing neighbour counts as BACKGROUND similarity
@@ -225,13 +230,13 @@ class Candidate:
     def parallel(self) -> bool:
         """Translation-like: similar, standing out from both articles' other candidates, close in time."""
         return (self.embedding >= PARALLEL_EMBEDDING and self.margin >= PARALLEL_MARGIN
-                and self.days <= PARALLEL_DAYS)
+                and self.cosine >= PARALLEL_LEAD and self.days <= PARALLEL_DAYS)
 
     @property
     def same_participants(self) -> bool:
         """Similar, close in time, and sharing a participant that is not one of the days' hotspots."""
         return (self.score >= PARTICIPANT_SCORE and self.days <= PARTICIPANT_DAYS
-                and bool(self.participants))
+                and self.margin >= PARTICIPANT_MARGIN and bool(self.participants))
 
     @property
     def same_happening(self) -> bool:
