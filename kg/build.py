@@ -24,7 +24,7 @@ from tqdm import tqdm
 
 from kg.article import Article, Rejection
 from kg.docstore import Document, load_documents, save_documents
-from kg.rdf.store import GraphStore
+from kg.rdf.store import GraphStore, crash_point
 from kg.rdf.writer import write_graph
 
 log = logging.getLogger(__name__)
@@ -105,23 +105,29 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     started = time.perf_counter()
     store_dir = Path(store_dir)
     report = BuildReport()
-    store = GraphStore(store_dir)  # first, so a store locked by another process fails fast
+    # First, so a store another process writes fails fast. Staged: the graph is written into a
+    # new generation that readers see only once commit() switches to it, so a build killed at
+    # any point leaves the store as it was (and the next build gives what a clean one gives).
+    store = GraphStore(store_dir, staged=True)
     with _timed(report, "read"):
         docs = load_documents(store_dir)
         incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
         _merge_incoming(docs, incoming, report)
+        crash_point("read")
     with _timed(report, "extract"):
         _extract(docs, jobs, progress)
     with _timed(report, "link+write"):
         stats = write_graph(store, docs, progress=progress, translate=translate, offline=offline)
         save_documents(store_dir, docs)
+        crash_point("save-documents")
         report.rejects_file = _write_rejects(store_dir, report.rejections)
-        store.flush()
+        store.commit()
     report.articles = len(docs)
     report.by_language = Counter(d.article.language or "?" for d in docs.values())
     report.mentions = sum(len(d.mentions) for d in docs.values())
     report.entities, report.events, report.story_links = stats.entities, stats.events, stats.story_links
     report.triples = len(store)
+    store.close()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -138,10 +144,12 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
 def _write_rejects(store_dir: Path, rejections: list[Rejection]) -> Path:
     """Every rejection of this build as TSV (file, record, reason), so none is lost in a long list."""
     path = store_dir / "rejects.tsv"
-    with open(path, "w", encoding="utf-8") as fh:
+    tmp = store_dir / "rejects.tsv.tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
         fh.write("file\trecord\treason\n")
         for r in rejections:
             fh.write(f"{r.source_file}\t{r.record or ''}\t{r.reason}\n")
+    tmp.replace(path)
     return path
 
 
@@ -199,6 +207,7 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
             doc.mentions = mentions
             doc.extractor = extractor_version(doc.article.language or "other")
             bar.update()
+            crash_point("extract")
     finally:
         bar.close()
         if pool:

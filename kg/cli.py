@@ -72,9 +72,10 @@ def cmd_export(args: argparse.Namespace) -> None:
 def cmd_analyze(args: argparse.Namespace) -> None:
     from kg.analysis import run_analysis
 
-    store = _open_store(args.store, read_only=False)  # analysis writes its metrics back
+    # analysis writes its metrics back: into a staged copy that readers see once it is complete
+    store = _open_store(args.store, read_only=False, staged=True)
     report = run_analysis(store, Path(args.output))
-    store.flush()
+    store.commit()
     print(report.summary())
 
 
@@ -137,12 +138,12 @@ def cmd_kb(args: argparse.Namespace) -> None:
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-def _open_store(path: str, read_only: bool = True):
+def _open_store(path: str, read_only: bool = True, staged: bool = False):
     """An existing store (never creates one: a mistyped path is an error, not an empty graph)."""
     from kg.rdf.store import GraphStore
 
     try:
-        return GraphStore(path, read_only=read_only, create=False)
+        return GraphStore(path, read_only=read_only, create=False, staged=staged)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
 

@@ -10,9 +10,13 @@ True
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
 import re
+import shutil
+import signal
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -21,7 +25,8 @@ from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Trip
 
 from kg.rdf.vocab import SPARQL_PREFIXES, n
 
-__all__ = ["GraphStore", "QueryError", "StoreError", "Literal", "n", "service_error", "to_python"]
+__all__ = ["GraphStore", "QueryError", "StoreError", "Literal", "crash_point", "n", "service_error",
+           "to_python"]
 
 DEFAULT_STORE = "kg-store"
 
@@ -41,31 +46,125 @@ class GraphStore:
     """A quad store with one named graph per article.
 
     ``path=None`` keeps everything in memory (tests); a folder path persists it (RocksDB).
+
+    On disk the quads live in generations (``<store>/gen-NNNNNN/``), and ``<store>/current-quads``
+    names the one readers open. ``staged=True`` (what ``kg build`` uses) writes into a new
+    generation, a cheap hard-linked copy of the current one, and :meth:`commit` makes it current
+    with one atomic rename: a reader sees the graph before a build or after it, never a mixture,
+    and a build killed at any point leaves the store as it was. A writer (staged or not) holds
+    ``<store>/write.lock``, so two writers fail fast instead of interleaving. Stores written before
+    generations (quads in ``<store>/oxigraph``) are read as they are and upgraded by the next
+    staged write.
     """
 
     def __init__(self, path: str | Path | None = DEFAULT_STORE, read_only: bool = False,
-                 create: bool = True) -> None:
+                 create: bool = True, staged: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
+        self._lock = None
+        self._staged: str | None = None
         if self.path is None:
             self._store = ox.Store()
-        elif (read_only or not create) and not self.quad_dir.exists():
-            raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
+            self._generation = None
         elif read_only:
-            self._store = ox.Store.read_only(str(self.quad_dir))
+            self._open_read_only()
         else:
-            self.path.mkdir(parents=True, exist_ok=True)
+            self._open_writer(create, staged)
+
+    # -- generations -------------------------------------------------------------------------
+    def _current(self) -> str | None:
+        """The current generation's folder name ("." for a store from before generations)."""
+        try:
+            name = (self.path / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            name = ""
+        if name and (self.path / name / "oxigraph").is_dir():
+            return name
+        return "." if (self.path / "oxigraph").is_dir() else None
+
+    def _open_read_only(self) -> None:
+        for attempt in range(3):  # a build may switch generations while we open one
+            self._generation = self._current()
+            if self._generation is None:
+                raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
             try:
-                self._store = ox.Store(str(self.quad_dir))
-            except OSError as exc:
-                hint = " (in use by another kg process?)" if "lock" in str(exc).lower() else ""
-                raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+                self._store = ox.Store.read_only(str(self.quad_dir))
+                return
+            except OSError:
+                if attempt == 2 or self._current() == self._generation:
+                    raise
+
+    def refresh(self) -> bool:
+        """Read-only stores: move to the current generation if a build made a new one."""
+        if self.path is None or self._lock is not None or self._current() == self._generation:
+            return False
+        self._digests = None
+        self._open_read_only()
+        return True
+
+    def _open_writer(self, create: bool, staged: bool) -> None:
+        if not create and self._current() is None:
+            raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
+        self.path.mkdir(parents=True, exist_ok=True)
+        self._lock = _lock(self.path)
+        current = self._current()
+        self._collect(keep={current, _previous(self.path, current)})
+        if current is not None and not staged:
+            self._generation = current
+        else:
+            self._generation = _next_generation(self.path)
+            target = self.path / self._generation
+            target.mkdir()
+            if current is not None:
+                ox.Store.read_only(str(self.path / current / "oxigraph")).backup(
+                    str(target / "oxigraph"))
+                digests = _digest_path(self.path, current)
+                if digests.exists():
+                    shutil.copyfile(digests, target / DIGESTS_FILE)
+            if staged:
+                self._staged = current or ""
+        try:
+            self._store = ox.Store(str(self.quad_dir))
+        except OSError as exc:
+            hint = " (in use by another kg process?)" if "lock" in str(exc).lower() else ""
+            raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
+        if current is None and not staged:  # a new store, written in place
+            self.flush()
+            _publish(self.path, self._generation)
+
+    def commit(self) -> None:
+        """Make what was written the current graph (atomically); the store stays open."""
+        self.flush()
+        if self._staged is None:
+            return
+        _publish(self.path, self._generation)
+        crash_point("commit")
+        self._collect(keep={self._generation, self._staged})
+        self._staged = None
+
+    def _collect(self, keep: set[str | None]) -> None:
+        """Delete generations nobody reads any more: all but the current and the previous one
+        (a reader that opened it before the last build may still be on it), and any staged
+        generation a killed build left behind. Only a writer (holding the lock) calls this."""
+        for folder in self.path.glob("gen-*"):
+            if folder.name not in keep and folder.is_dir():
+                shutil.rmtree(folder, ignore_errors=True)
+        if "." not in keep and (self.path / "oxigraph").is_dir():
+            shutil.rmtree(self.path / "oxigraph", ignore_errors=True)
+            (self.path / DIGESTS_FILE).unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Release the store (and the writer lock); uncommitted staged writes are dropped."""
+        self._store = ox.Store()
+        if self._lock is not None:
+            self._lock.close()
+            self._lock = None
 
     @property
     def quad_dir(self) -> Path:
-        """Where the quads live inside the store folder (the folder also holds build caches)."""
+        """Where the quads of the open generation live (the folder also holds build caches)."""
         assert self.path is not None
-        return self.path / "oxigraph"
+        return self.path / (self._generation or ".") / "oxigraph"
 
     # -- writing -----------------------------------------------------------------------------
     def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> bool:
@@ -85,6 +184,7 @@ class GraphStore:
             self._store.remove_graph(g)
         self._store.extend(Quad(s, p, o, g) for s, p, o in triples)
         self.digests[graph] = digest
+        crash_point("write")
         return True
 
     @property
@@ -98,7 +198,7 @@ class GraphStore:
         return self._digests
 
     def _digest_file(self) -> Path | None:
-        return self.path / "graph_digests.json" if self.path is not None else None
+        return _digest_path(self.path, self._generation) if self.path is not None else None
 
     def replace_graphs(self, graphs: dict[str, list[TripleLike]]) -> None:
         """:meth:`replace_graph` for many graphs at once (bulk loader when the store is empty)."""
@@ -120,13 +220,13 @@ class GraphStore:
         self._store.update(SPARQL_PREFIXES + sparql_update)
 
     def flush(self) -> None:
-        """Persist: quads to disk, and the graph digests beside them."""
+        """Persist: quads to disk, and the graph digests beside them (a staged store is only
+        made current by :meth:`commit`)."""
         if self.path is not None:
             self._store.flush()
             self._store.optimize()
             if self._digests is not None:
-                self._digest_file().write_text(json.dumps(self._digests, sort_keys=True),
-                                               encoding="utf-8")
+                _write_atomic(self._digest_file(), json.dumps(self._digests, sort_keys=True))
 
     # -- reading -----------------------------------------------------------------------------
     def query(self, sparql: str, allow_service: bool = False
@@ -199,6 +299,73 @@ def service_error(sparql: str) -> str | None:
     if _SERVICE.search(_SKIP.sub(" ", sparql)):
         return "SERVICE is not allowed: this endpoint does not call other addresses"
     return None
+
+
+CURRENT_FILE = "current-quads"
+DIGESTS_FILE = "graph_digests.json"
+LOCK_FILE = "write.lock"
+
+
+def _digest_path(store: Path, generation: str | None) -> Path:
+    return store / (generation or ".") / DIGESTS_FILE
+
+
+def _next_generation(store: Path) -> str:
+    numbers = [int(p.name[4:]) for p in store.glob("gen-*") if p.name[4:].isdigit()]
+    return f"gen-{max(numbers, default=0) + 1:06d}"
+
+
+def _previous(store: Path, current: str | None) -> str | None:
+    """The generation made current before ``current`` (the highest one below it), if any."""
+    if current is None or current == ".":
+        return None
+    older = sorted(p.name for p in store.glob("gen-*") if p.name < current)
+    return older[-1] if older else ("." if (store / "oxigraph").is_dir() else None)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(text)
+        fh.flush()
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
+
+
+def _publish(store: Path, generation: str) -> None:
+    """Point readers at ``generation``: one rename, made durable before returning."""
+    _write_atomic(store / CURRENT_FILE, generation + "\n")
+    fd = os.open(store, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _lock(store: Path):
+    """The store's writer lock (released when the process ends, however it ends)."""
+    fh = open(store / LOCK_FILE, "a+b")  # noqa: SIM115 - held as long as the store is open
+    try:
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        fh.close()
+        raise StoreError(f"cannot open the store at {store} (in use by another kg process?): "
+                         "another process is writing it") from None
+    return fh
+
+
+def crash_point(name: str) -> None:
+    """Tests of crash safety: ``MKG_CRASH_AT=name`` (or ``name:N``, the N-th time) kills the
+    process here with SIGKILL, as ``kill -9`` would. Costs one dictionary look-up otherwise."""
+    wanted = os.environ.get("MKG_CRASH_AT")
+    if not wanted or wanted.split(":")[0] != name:
+        return
+    count = _CRASH_COUNTS[name] = _CRASH_COUNTS.get(name, 0) + 1
+    if count >= int(wanted.split(":")[1] if ":" in wanted else 1):
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
+_CRASH_COUNTS: dict[str, int] = {}
 
 
 def _declares_prefixes(sparql: str) -> bool:
