@@ -56,6 +56,8 @@ class _Candidate:
     position: int = 0
     #: role -> ranked ``(entity key, surface)``: "actor", "target", "place"
     roles: dict = field(default_factory=dict)
+    #: :func:`_content` once the candidate is final (computed on first use when clustering)
+    content: frozenset | None = field(default=None, compare=False, repr=False)
 
     @property
     def ident(self) -> tuple[str, str, str, str]:
@@ -405,7 +407,11 @@ def content_similarity(a: _Candidate, b: _Candidate) -> float:
     >>> round(content_similarity(x, y), 2)
     0.5
     """
-    ca, cb = _content(a), _content(b)
+    if a.content is None:
+        a.content = frozenset(_content(a))
+    if b.content is None:
+        b.content = frozenset(_content(b))
+    ca, cb = a.content, b.content
     if not ca or not cb:
         return 0.0
     weight = lambda items: sum(2 if t[0] in "en" else 1 for t in items)  # noqa: E731
