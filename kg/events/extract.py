@@ -180,8 +180,9 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     """Actor, target and place of one trigger, from the entities of its sentence by position and
     the words between them: ``{"actor"|"target"|"place": [(entity key, surface), ...]}``.
 
-    Place: a place marked as a location ("in", "en", "في", "بـ"), nearest the trigger, else the
-    first place after the trigger, else the last before it. Actor: an entity after "by"/"por"/
+    Place: the first place after the trigger marked as a location ("in", "en", "في", "بـ"; for an
+    attack also "on"/"على": the place hit), else the first place after it, else the nearest marked
+    place before it, else the nearest before it. Actor: an entity after "by"/"por"/
     "على يد"; else (Arabic verb first: the subject follows the verb) the first person,
     organisation or state after an Arabic verb trigger; else the nearest person, organisation or
     state before the trigger. Target (attacks, killings, arrests, sanctions, protests): the first
@@ -216,17 +217,16 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     subject = None
     if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= 1:
         subject = after[0]
-    places = [(m, k) for m, k in ordered if m.type == "LOC" and (m, k) != subject]
     on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
 
     def hit_place(m: Mention) -> bool:  # "strikes on Jabalia": the place hit is where it happened
         return etype == "Attack" and m.start >= t_end and bool(on_rx.search(gap(m)))
 
-    marked = sorted((mk for mk in places if locative(mk[0]) or hit_place(mk[0])),
-                    key=lambda mk: (mk[0].start < t_start, abs(mk[0].start - t_start)))
     after_places = [mk for mk in after if mk[0].type == "LOC" and mk != subject]
     before_places = [mk for mk in reversed(before) if mk[0].type == "LOC"]
-    place_mk = (marked or after_places or before_places or [None])[0]
+    marked_after = [mk for mk in after_places if locative(mk[0]) or hit_place(mk[0])]
+    marked_before = [mk for mk in before_places if locative(mk[0])]
+    place_mk = (marked_after or after_places or marked_before or before_places or [None])[0]
     place_key = place_mk[1] if place_mk else None
 
     def can_act(mk: tuple[Mention, str]) -> bool:
