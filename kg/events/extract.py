@@ -24,18 +24,20 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from kg.events.event import Event
 from kg.events.timex import resolve_date
 from kg.events.types import EVENT_TYPES, find_triggers
+from kg.nlp.mention import Mention
+from kg.text.arabic import normalize_with_offsets
 from kg.text.keys import normalize_arabic
 
 if TYPE_CHECKING:
     from kg.article import Article
     from kg.link.resolve import Resolution
     from kg.link.stories import StoryLink
-    from kg.nlp.mention import Mention
 
 _SENTENCE = re.compile(r"[^.!?؟\n]+(?:[.!?؟]+|\n|$)")
 #: Statements are everywhere ("said"); only so many per article become events.
@@ -100,13 +102,14 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
         inside = [m for m in spans if m.start >= s_start and m.end <= s_end]
         keyed = [(m, _entity_key(resolution, article.id, m)) for m in inside]
         keyed = [(m, k) for m, k in keyed if k]
+        groups = group_mentions(text, lang, s_start, s_end, keyed)
         when = resolve_date(sent, lang, published) if published else None
         for etype, trigger, offset in hits:
             if per_type[etype] >= MAX_PER_TYPE_AND_ARTICLE.get(etype, 99):
                 continue
             pos = s_start + offset
             places = [(m, k) for m, k in keyed if m.type == "LOC"]
-            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed)
+            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed + groups)
             place = roles["place"][0][0] if roles["place"] else None
             day = when or published
             if day is None:
@@ -116,7 +119,7 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
             # a state or place named before the trigger, other than the place, acts ("Israel struck")
             cand.actors.update(k for m, k in places if m.start < pos and k != place)
-            cand.actors.update(k for k, _ in roles["actor"] + roles["target"])
+            cand.actors.update(k for k, _ in roles["actor"] + roles["target"] if k != GROUP)
             cand.entities.update(k for _, k in keyed)
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
                 continue  # "a statement said": nobody identifiable speaks, not an event
@@ -144,6 +147,63 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                 continue
         merged[ident] = cand
     return list(merged.values())
+
+
+#: The key of a group actor named by a common noun ("protesters", "la policía", "المتظاهرون"): a
+#: role filler of the sentence, not an entity of the graph (roles keep only entity keys).
+GROUP = "group:"
+#: Common nouns of groups that act or are acted on in the news (plural or collective).
+_GROUP_NOUNS = {
+    "en": r"protesters|demonstrators|police(?: officers)?|soldiers|troops|(?:security |armed )?forces|army|"
+          r"militants|gunmen|rebels|students|workers|residents|settlers|activists|fighters|insurgents|"
+          r"bombers|attackers|civilians|supporters|villagers|prisoners|Palestinians|Israelis",
+    "es": r"manifestantes|polic[ií]as?|carabineros|soldados|tropas|fuerzas(?: de seguridad)?|ej[ée]rcito|"
+          r"militares|estudiantes|trabajadores|obreros|campesinos|ind[ií]genas|sindicalistas|sindicatos|"
+          r"taxistas|transportistas|maestros|profesores|m[ée]dicos|agricultores|mineros|vecinos|habitantes|"
+          r"pobladores|activistas|militantes|guerrilleros|rebeldes|opositores|aficionados|hinchas|presos|"
+          r"j[óo]venes|personas|mujeres|ecologistas|palestinos|israel[ií]es",
+    "ar": r"متظاهر(?:ون|ين)|محتج(?:ون|ين)|طلاب|طلبه|مواطن(?:ون|ين)|شرطه|قوات|جيش|جنود|مسلح(?:ون|ين)|"
+          r"مستوطن(?:ون|ين)|اهالي|سكان|شبان|ناس|عمال|ناشط(?:ون|ين)|نشطاء|ثوار|انصار|مؤيد(?:ون|ين|و)|"
+          r"فلسطيني(?:ون|ين)|اسرائيلي(?:ون|ين)|احتلال|مقاومه|معتقل(?:ون|ين)|اسري|سجناء|مسلم(?:ون|ين)|"
+          r"محتشد(?:ون|ين)|اشخاص|شخص|ابناء",
+}
+
+
+@lru_cache(maxsize=4)
+def _group_rx(lang: str) -> re.Pattern[str]:
+    body = _GROUP_NOUNS.get(lang, _GROUP_NOUNS["en"])
+    if lang == "ar":
+        return re.compile(rf"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|ل)?({body})(?!\w)")
+    return re.compile(rf"\b({body})\b", re.IGNORECASE)
+
+
+def group_mentions(text: str, lang: str, start: int, end: int,
+                   keyed: Sequence[tuple[Mention, str]]) -> list[tuple[Mention, str]]:
+    """Group actors named by a common noun in ``text[start:end]`` (not inside an entity mention),
+    as ``(Mention(type "GRP"), GROUP)``; offsets index ``text``.
+
+    >>> s = "Miles de manifestantes marcharon en Madrid"
+    >>> [(m.surface, m.type) for m, _ in group_mentions(s, "es", 0, len(s), [])]
+    [('manifestantes', 'GRP')]
+    >>> s = "وهتف المتظاهرون ضد الحكومة"
+    >>> [m.surface for m, _ in group_mentions(s, "ar", 0, len(s), [])]
+    ['متظاهرون']
+    """
+    sent = text[start:end]
+    if lang == "ar":
+        norm, index = normalize_with_offsets(sent)
+    else:
+        norm, index = sent, None
+    out = []
+    for m in _group_rx(lang).finditer(norm):
+        s, e = m.span(1)
+        if index is not None:
+            s, e = index[s], index[e]
+        s, e = s + start, e + start
+        if any(k.start < e and s < k.end for k, _ in keyed):
+            continue
+        out.append((Mention(s, e, text[s:e], "GRP", source="group"), GROUP))
+    return out
 
 
 #: Words right before a place that mark it as where something happened ("in Gaza", "في غزة").
@@ -206,7 +266,7 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
         return bool(loc_rx.search(_norm_gap(text[max(0, m.start - 24):m.start], lang)))
 
     def state(mk: tuple[Mention, str]) -> bool:
-        return mk[0].type in ("PER", "ORG") or mk[1].startswith(("country:", "kb:"))
+        return mk[0].type in ("PER", "ORG", "GRP") or mk[1].startswith(("country:", "kb:"))
 
     def gap(m: Mention) -> str:
         return _norm_gap(text[t_end:m.start], lang)
@@ -215,7 +275,8 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     trigger_norm = _norm_gap(text[t_start:t_end], lang)
     verb_first = lang == "ar" and not trigger_norm.startswith("ال")
     subject = None
-    if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= 1:
+    if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= (
+            2 if after[0][0].type == "GRP" else 1):
         subject = after[0]
     on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
 
@@ -231,10 +292,14 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
 
     def can_act(mk: tuple[Mention, str]) -> bool:
         m, k = mk
-        return m.type in ("PER", "ORG") or (state(mk) and k != place_key and not locative(m))
+        return m.type in ("PER", "ORG", "GRP") or (state(mk) and k != place_key and not locative(m))
 
     agent_rx = _AGENT_MARK.get(lang, _AGENT_MARK["en"])
-    actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
+    # the trigger names its own agents ("protesters", "los manifestantes", "المتظاهرون")
+    actor = next((mk for mk in ordered if mk[0].type == "GRP" and mk[0].start < t_end and t_start < mk[0].end),
+                 None)
+    if actor is None:
+        actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
     if actor is None and subject is not None:
         actor = subject
     if actor is None:
@@ -249,7 +314,7 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
         target = next((mk for mk in rest if tgt_rx.search(gap(mk[0]))
                        and (mk[1] != place_key or mk[0].type != "LOC")), None)
         if target is None:
-            target = next((mk for mk in rest if mk[1] != place_key and mk[0].type in ("PER", "ORG")), None)
+            target = next((mk for mk in rest if mk[1] != place_key and mk[0].type in ("PER", "ORG", "GRP")), None)
     return {"actor": [(actor[1], actor[0].surface)] if actor else [],
             "target": [(target[1], target[0].surface)] if target else [],
             "place": [(place_key, place_mk[0].surface)] if place_mk else []}
@@ -473,7 +538,7 @@ def _event(members: list[_Candidate], resolution: Any) -> Event:
     for role in ("actor", "target"):
         votes: Counter = Counter()
         for c in members:
-            votes.update({k for k, _ in c.roles.get(role, ()) if k and k != place})
+            votes.update({k for k, _ in c.roles.get(role, ()) if k and k != place and k != GROUP})
         if votes:
             roles[role] = [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
     articles = sorted({c.article for c in members})
