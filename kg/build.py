@@ -68,6 +68,7 @@ class BuildReport:
     by_language: Counter = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
     rejections: list[Rejection] = field(default_factory=list)
+    skipped: list[Rejection] = field(default_factory=list)  # files a folder walk left out
     rejects_file: Path | None = None
 
     def rejections_by_reason(self) -> Counter:
@@ -86,7 +87,14 @@ class BuildReport:
             f"{self.entities} entities, {self.events} events, {self.story_links} story links, "
             f"{self.triples} triples\n"
             f"rejected: {len(self.rejections)}"
+            + (f"\nskipped in folders: {len(self.skipped)} (" + ", ".join(
+                f"{reason} {n}" for reason, n in self.skipped_by_reason().most_common())
+               + ")" if self.skipped else "")
         )
+
+    def skipped_by_reason(self) -> Counter:
+        """Files left out of folder walks, counted by the kind of reason."""
+        return Counter(r.reason.split(" (")[0].split(",")[0].split(";")[0] for r in self.skipped)
 
 
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
@@ -120,7 +128,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         stats = write_graph(store, docs, progress=progress, translate=translate, offline=offline)
         save_documents(store_dir, docs)
         crash_point("save-documents")
-        report.rejects_file = _write_rejects(store_dir, report.rejections)
+        report.rejects_file = _write_rejects(store_dir, report.rejections, report.skipped)
         store.commit()
     report.articles = len(docs)
     report.by_language = Counter(d.article.language or "?" for d in docs.values())
@@ -141,22 +149,29 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
         report.timings[stage] = time.perf_counter() - start
 
 
-def _write_rejects(store_dir: Path, rejections: list[Rejection]) -> Path:
-    """Every rejection of this build as TSV (file, record, reason), so none is lost in a long list."""
+def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[Rejection]) -> Path:
+    """Every rejection of this build as TSV (file, record, reason), so none is lost in a long
+    list, then every file a folder walk left out (reason ``skipped: ...``)."""
     path = store_dir / "rejects.tsv"
     tmp = store_dir / "rejects.tsv.tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write("file\trecord\treason\n")
         for r in rejections:
             fh.write(f"{r.source_file}\t{r.record or ''}\t{r.reason}\n")
+        for r in skipped:
+            fh.write(f"{r.source_file}\t\tskipped: {r.reason}\n")
     tmp.replace(path)
     return path
 
 
 def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: bool) -> list[Article]:
     articles = []
+    from kg.sources import Skipped
+
     for item in tqdm(items, desc="reading", unit=" record", disable=not progress):
-        if isinstance(item, Rejection):
+        if isinstance(item, Skipped):
+            report.skipped.append(item)
+        elif isinstance(item, Rejection):
             report.rejections.append(item)
         else:
             articles.append(item)

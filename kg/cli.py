@@ -30,13 +30,15 @@ def cmd_build(args: argparse.Namespace) -> None:
     report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
                    progress=not args.quiet, translate=not args.no_translate, offline=args.offline)
     print(report.summary())
-    if len(report.rejections) <= MAX_REJECTS_SHOWN:
+    if len(report.rejections) + len(report.skipped) <= MAX_REJECTS_SHOWN:
         for rejection in report.rejections:
             print(f"  rejected  {rejection}")
+        for skipped in report.skipped:
+            print(f"  skipped   {skipped}")
         return
     for reason, count in report.rejections_by_reason().most_common():
         print(f"  {count:5d}  {reason}")
-    print(f"every rejected input, with file and record: {report.rejects_file}")
+    print(f"every rejected and skipped input, with file, record and reason: {report.rejects_file}")
 
 
 def cmd_extract(args: argparse.Namespace) -> None:

@@ -36,8 +36,11 @@ def test_binary_file(tmp_path):
 
 
 def test_binary_files_in_folders_are_skipped_unless_named(tmp_path):
+    from kg.sources import Skipped
+
     (tmp_path / "image.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(100))
-    assert list(read_inputs([str(tmp_path)])) == []
+    skipped = only(read_inputs([str(tmp_path)]))  # left out, but reported with the reason
+    assert isinstance(skipped, Skipped) and skipped.reason.startswith("unknown file type (.png)")
     rejection = only(read_inputs([str(tmp_path / "image.png")]))
     assert rejection.reason == "binary file, not text"
 

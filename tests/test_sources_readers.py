@@ -224,14 +224,20 @@ def test_atom_feed(fixtures):
 
 def test_whole_corpus_counts(corpus, shared_data):
     articles, rejections = corpus
+    from kg.sources import Skipped
+
+    skipped = [r for r in rejections if isinstance(r, Skipped)]
+    rejections = [r for r in rejections if not isinstance(r, Skipped)]
     assert 3400 <= len(articles) <= 3600
     # the knowledge-base, parallel and event-gold folders are not news: rejected with their reason
     not_news = ("/kb/", "/parallel/", "/events/")
     reasons = Counter(r.reason.split(" (")[0] for r in rejections
                       if not any(part in r.source_file for part in not_news))
     assert set(reasons) <= {"empty text", "no article text found", "text too short"}
-    # skipped silently: READMEs, licences, gold files, CoNLL/lexicon token lists
+    # skipped, each with its reason: READMEs, licences, gold files, CoNLL/lexicon token lists
     assert not any("/ner/" in r.source_file or "/lexicon/" in r.source_file for r in rejections)
+    assert any(r.source_file.endswith("README.md") for r in skipped)
+    assert all(r.reason for r in skipped)
     assert not any(a.source_file.endswith((".expected.txt", "README.md")) for a in articles)
     assert count_inputs([str(shared_data)]) >= 20
 

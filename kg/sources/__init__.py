@@ -33,11 +33,11 @@ from kg.sources.registry import (
     registered_readers,
     suffix_of,
 )
-from kg.sources.textio import InputError
+from kg.sources.textio import MAX_FILE_BYTES, InputError
 from kg.sources.web import is_url, read_url
 
 __all__ = [
-    "Deduplicator", "Source", "choose", "count_inputs", "deduplicate", "detect_language",
+    "Deduplicator", "Skipped", "Source", "choose", "count_inputs", "deduplicate", "detect_language",
     "ensure_language", "expand_inputs", "normalise_url", "read_inputs", "register_reader",
     "registered_readers",
 ]
@@ -49,6 +49,13 @@ SKIPPED_NAMES = (
     "README*", "readme*", "*_Readme*", "LICENSE*", "*_LICENSE*", "*_License*", "COPYING*",
     "*.expected.txt", "*.expected_metadata.json", "evaldata_subset.json", ".*",
 )
+
+
+@dataclass(frozen=True)
+class Skipped(Rejection):
+    """A file a folder walk did not read because it is not an article by its name, type or
+    content (hidden, documentation, unknown type, a token list), with the reason. A file named
+    on the command line is never skipped: it is read, or rejected with its reason."""
 
 
 @dataclass(frozen=True)
@@ -79,15 +86,43 @@ def expand_inputs(inputs: Iterable[str]) -> Iterator[Input | Rejection]:
             yield Rejection(given, "no such file or directory")
 
 
-def _walk(folder: str) -> Iterator[Input]:
+def _walk(folder: str) -> Iterator[Input | Skipped]:
+    """The files under ``folder`` (sorted), and every file or folder left out with the reason."""
     suffixes = article_suffixes()
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+    for root, dirs, files in os.walk(folder, onerror=lambda err: None):
+        kept = []
+        for name in sorted(dirs):
+            path = os.path.join(root, name)
+            if name.startswith("."):
+                yield Skipped(path, "hidden folder, not walked")
+            elif os.path.islink(path):
+                yield Skipped(path, "symbolic link to a folder, not followed")
+            else:
+                kept.append(name)
+        dirs[:] = kept
         for name in sorted(files):
-            if any(fnmatch.fnmatchcase(name, pattern) for pattern in SKIPPED_NAMES):
-                continue
-            if suffix_of(name) in suffixes:
-                yield Input(os.path.join(root, name), explicit=False)
+            path = os.path.join(root, name)
+            suffix = suffix_of(name)
+            if name.startswith("."):
+                yield Skipped(path, "hidden file")
+            elif any(fnmatch.fnmatchcase(name, pattern) for pattern in SKIPPED_NAMES):
+                yield Skipped(path, "documentation, licence or gold file, not an article")
+            elif suffix not in suffixes:
+                yield Skipped(path, f"unknown file type ({suffix or 'no suffix'}); "
+                                    "name the file to have it read anyway")
+            elif (size := _size(path)) > MAX_FILE_BYTES:
+                yield Skipped(path, f"too large ({size / 2**20:.1f} MiB, the limit is "
+                                    f"{MAX_FILE_BYTES / 2**20:.0f} MiB); name the file to have "
+                                    "it read anyway")
+            else:
+                yield Input(path, explicit=False)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0  # the reader reports what is wrong with it
 
 
 def count_inputs(inputs: Iterable[str]) -> int:
@@ -124,9 +159,11 @@ def _read_file(source: Source, explicit: bool) -> Iterator[Article | Rejection]:
     if reader is None:
         if explicit:
             yield Rejection(source.name, "no reader for this kind of file")
+        else:
+            yield Skipped(source.name, "no reader recognises its content")
         return
     if not explicit and reader.name == "text" and looks_like_token_list(head_text(source.head())):
-        log.debug("skipping %s: a token list, not an article", source.name)
+        yield Skipped(source.name, "a token list (NER or lexicon data), not an article")
         return
     yield from reader.read(source)
 
