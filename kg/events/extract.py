@@ -227,6 +227,9 @@ _AGENT_MARK = {
     "es": re.compile(r"^\W*(?:\w+\W+){0,3}?por\W+(?:la\W+|el\W+|los\W+|las\W+)?$", re.IGNORECASE),
     "ar": re.compile(r"^\W*(?:\w+\W+){0,3}?(?:من قبل|علي يد|بيد)\W*$"),
 }
+#: A trigger that is a participle can take an agent with "by"/"por" ("killed by", "atacado por").
+_PARTICIPLE = {"en": re.compile(r"(?:ed|en)$", re.IGNORECASE),
+               "es": re.compile(r"(?:ad|id)[oa]s?$", re.IGNORECASE)}
 #: Types whose second participant is done something to (target, victim, detainee, the sanctioned).
 _HAS_TARGET = {"Attack", "Killing", "Arrest", "Sanctions", "Protest"}
 
@@ -298,14 +301,17 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     # the trigger names its own agents ("protesters", "los manifestantes", "المتظاهرون")
     actor = next((mk for mk in ordered if mk[0].type == "GRP" and mk[0].start < t_end and t_start < mk[0].end),
                  None)
-    if actor is None:
+    # "killed by X", "atacado por X", "على يد": a passive trigger (a participle) and its agent
+    passive = lang == "ar" or bool(_PARTICIPLE.get(lang, _PARTICIPLE["en"]).search(text[t_start:t_end]))
+    if actor is None and passive:
         actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
     if actor is None and subject is not None:
         actor = subject
     if actor is None:
         actor = next((mk for mk in reversed(before) if can_act(mk)), None)
     if actor is None and lang == "es":  # "protestaron los estudiantes de X"
-        near = [mk for mk in after if can_act(mk) and len(gap(mk[0]).split()) <= 3]
+        near = [mk for mk in after if mk[0].type in ("PER", "ORG", "GRP") and len(gap(mk[0]).split()) <= 3
+                and not re.match(r"\W*(?:por|contra|a|al|de|del|en|sobre)\b", gap(mk[0]), re.IGNORECASE)]
         actor = near[0] if near else None
     target = None
     if etype in _HAS_TARGET:
