@@ -7,8 +7,10 @@ similarity (:func:`kg.link.align.name_similarity`: spelling, transliteration, gl
 of the entity's names is high. A hit becomes a mention with ``source="projected"``, carrying the
 entity's KB id when it has one, so the next resolution pass makes it the same node.
 
-Precision first: the window must start with a capital in English/Spanish, must not overlap a
-mention the finder found, and must reach :data:`MIN_SIMILARITY`.
+An entity with a knowledge-base id is first looked for by its own names in the other language
+(the KB matcher's candidates, including those too unsure to be kept without this confirmation).
+Otherwise, precision first: the window must start with a capital in English/Spanish, must not
+overlap a mention the finder found, and must reach :data:`MIN_SIMILARITY`.
 """
 
 from __future__ import annotations
@@ -28,8 +30,9 @@ if TYPE_CHECKING:
     from kg.link.resolve import Resolution
     from kg.link.stories import StoryLink
 
-#: Least name similarity for a projected mention (an exact spelling scores 1.0).
-MIN_SIMILARITY = 0.9
+#: Least name similarity for a projected mention (an exact spelling scores 1.0, a surname alone
+#: for a full name 0.85).
+MIN_SIMILARITY = 0.85
 #: Confidence given to projected mentions (below the finders' own).
 PROJECTED_CONFIDENCE = 0.6
 TYPES = ("PER", "ORG", "LOC")
@@ -63,7 +66,8 @@ def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: I
             for key in resolution.entities_of(src):
                 if key in have or key not in names:
                     continue
-                found = _find(article.text, article.language or "", names[key], taken)
+                found = _kb_span(article, key, taken) or _find(article.text, article.language or "",
+                                                              names[key], taken)
                 if found:
                     start, end, etype = found
                     kb_id = key if ":" in key and key.split(":", 1)[0] not in (*TYPES, "EVENT") else None
@@ -72,6 +76,28 @@ def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: I
                     taken.append((start, end))
                     have.add(key)
     return {aid: sorted(ms, key=lambda m: (m.start, m.end)) for aid, ms in sorted(out.items())}
+
+
+@lru_cache(maxsize=64)
+def _kb_candidates(text: str, lang: str) -> dict[str, list[Mention]]:
+    """Every knowledge-base name the matcher sees in ``text`` (also those the finder's fusion
+    left out as too unsure on their own), by entity id."""
+    from kg.nlp.pipeline import kb_finder
+
+    finder = kb_finder(lang) if lang else None
+    out: dict[str, list[Mention]] = defaultdict(list)
+    for m in finder(text) if finder else ():
+        if m.entity:
+            out[m.entity].append(m)
+    return out
+
+
+def _kb_span(article: Article, key: str, taken: list[tuple[int, int]]) -> tuple[int, int, str] | None:
+    """A name of the KB entity ``key`` in the article, confirmed by the partner report naming it."""
+    for m in _kb_candidates(article.text, article.language or "").get(key, ()):
+        if not any(m.start < b and a < m.end for a, b in taken):
+            return m.start, m.end, m.type
+    return None
 
 
 def _entity_names(docs, resolution) -> dict[str, tuple[str, list[tuple[str, bool]]]]:
