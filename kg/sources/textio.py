@@ -39,7 +39,10 @@ def looks_binary(head: bytes) -> bool:
 def decode(data: bytes) -> tuple[str, str]:
     """Decode text bytes; returns ``(text, encoding)`` or raises :class:`InputError`."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
+        try:
+            return data.decode("utf-16"), "utf-16"
+        except UnicodeDecodeError as err:
+            raise InputError(f"undecodable text (a UTF-16 byte-order mark, but {err.reason})") from err
     if looks_binary(data[:8192]):
         raise InputError("binary file, not text")
     try:
