@@ -98,7 +98,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     from kg.rdf.serve import Limits, serve
 
     limits = Limits(timeout=args.timeout, max_concurrent=args.max_concurrent,
-                    max_body=args.max_body, max_result=args.max_result)
+                    queue_wait=args.queue_wait, max_body=args.max_body,
+                    max_result=args.max_result)
     try:
         serve(_open_store(args.store), host=args.host, port=args.port, limits=limits)
     except OSError as exc:
@@ -267,6 +268,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time limit of a query; its worker is stopped after it (default 30)")
     p.add_argument("--max-concurrent", type=_positive(int), default=4, metavar="N",
                    help="queries running at once, each in its own process (default 4)")
+    p.add_argument("--queue-wait", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="how long a query waits for a free worker before a 503 (default 10)")
     p.add_argument("--max-body", type=_positive(int), default=1_000_000, metavar="BYTES",
                    help="largest request body (default 1000000)")
     p.add_argument("--max-result", type=_positive(int), default=100_000_000, metavar="BYTES",

@@ -55,6 +55,8 @@ GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES"}
 
 #: bytes held before the status line is sent: small results get a Content-Length
 FIRST_CHUNK = 64 * 1024
+#: an over-large body up to this size is read and dropped before the 413; a larger one is not read
+DRAIN_LIMIT = 64 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -225,8 +227,16 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
             except ValueError:
                 return self._send(400, "bad Content-Length")
             if length > limits.max_body:
+                self.close_connection = True
+                if length <= DRAIN_LIMIT:  # read it away, so the client sees the 413, not a reset
+                    left = length
+                    while left > 0:
+                        chunk = self.rfile.read(min(left, 1 << 16))
+                        if not chunk:
+                            break
+                        left -= len(chunk)
                 return self._send(413, f"request body of {length} bytes is over the limit of "
-                                       f"{limits.max_body} bytes")
+                                       f"{limits.max_body} bytes", {"Connection": "close"})
             body = self.rfile.read(length).decode("utf-8", "replace")
             ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip()
             if ctype == "application/sparql-update":
