@@ -434,6 +434,8 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0
     if (a.article, b.article) in ctx.linked:
+        if a.event_type == "Statement" and not _shared_speaker(a, b, ctx):
+            return 0.0  # two reports of one story quote different people
         if a.place is None or b.place is None or a.place == b.place:
             return STORY
         return 0.0
@@ -449,6 +451,11 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     if sim >= PLACE_TEXT and a.event_type != "Statement":
         return TEXT
     return 0.0
+
+
+def _shared_speaker(a: _Candidate, b: _Candidate, ctx: _Context) -> bool:
+    """Two statements share an identifying actor (the same person or body speaks)."""
+    return any(k not in ctx.common_actors and _identifying(k) for k in set(a.actors) & set(b.actors))
 
 
 _WORD = re.compile(r"\w+")

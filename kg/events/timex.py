@@ -68,14 +68,38 @@ def _regexes(lang: str) -> tuple[re.Pattern, re.Pattern, re.Pattern, re.Pattern,
     return wd_rx, rel_rx, dm_rx, md_rx, wd, rel, months
 
 
+#: A date that names another happening ("the 7 October attack", "since 7 October", "منذ 7
+#: أكتوبر", "desde el 7 de octubre") does not date the sentence's own event.
+_NAMING = {
+    "en": (re.compile(r"^(?:'s)?\s+(?:attacks?|massacre|assault|offensive|war|operation|incursion|raid|rampage)\b"),
+           re.compile(r"\b(?:since|after|before|(?:the|its|their|hamas'?s?) (?:attacks?|massacre|assault|offensive) (?:on|of))\s+(?:the\s+)?$")),
+    "es": (re.compile(r"^$x"), re.compile(r"\b(?:desde|tras|antes del?|despu[eé]s del?)\s+(?:el\s+)?$")),
+    "ar": (re.compile(r"^$x"), re.compile(r"(?:منذ|بعد|قبل|هجوم|عمليه|احداث|ملحمه|معركه)\s+(?:يوم\s+)?$")),
+}
+
+
+def _names_other(text: str, lang: str, start: int, end: int) -> bool:
+    after, before = _NAMING.get(lang, _NAMING["en"])
+    return bool(after.search(text[end:end + 20]) or before.search(text[max(0, start - 40):start]))
+
+
 def resolve_date(sentence: str, lang: str, published: date) -> date | None:
-    """The date a sentence says something happened, or ``None`` when it says none."""
+    """The date a sentence says something happened, or ``None`` when it says none.
+
+    A date that names another happening is skipped ("Biari, involved in the 7 October attacks").
+
+    >>> resolve_date("killing Biari, who was involved in the militant group's 7 October attacks", "en",
+    ...              date(2023, 10, 31)) is None
+    True
+    >>> resolve_date("وقتل 3 منذ 7 أكتوبر", "ar", date(2023, 10, 31)) is None
+    True
+    """
     if lang not in WEEKDAYS:
         lang = "en"
     text = _norm(sentence, lang)
     wd_rx, rel_rx, dm_rx, md_rx, wd, rel, months = _regexes(lang)
     for rx, order in ((dm_rx, "dm"), (md_rx, "md")):
-        m = rx.search(text)
+        m = next((m for m in rx.finditer(text) if not _names_other(text, lang, m.start(), m.end())), None)
         if m:
             day_s, month_s = (m.group(1), m.group(2)) if order == "dm" else (m.group(2), m.group(1))
             try:

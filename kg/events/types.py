@@ -132,6 +132,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
 NOT_EVENTS: dict[str, str] = {
     "en": r"sexual assault\w*; (?:the )?march (?:\d|of)",
     "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
+          r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي",
     "es": r"sin embargo; pena de muerte; (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
           r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+",
