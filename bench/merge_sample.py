@@ -177,9 +177,14 @@ def _pipeline_finder():
 
 
 def corpus_mentions(articles: list[Article], finder_name: str = "auto") -> list[tuple[Article, list[Mention]]]:
-    """Mentions for every article, cached in /tmp/mkg_bench (keyed by finder)."""
+    """Mentions for every article, cached in /tmp/mkg_bench (keyed by finder and, for the
+    pipeline, by the extractor version: models, KB data and finder code)."""
     finder = _pipeline_finder() if finder_name in ("auto", "pipeline") else None
     tag = "pipeline" if finder else "fallback"
+    if finder:
+        from kg.build import extractor_version
+
+        tag += "_" + "".join(extractor_version(lang)[:4] for lang in ("ar", "en", "es"))
     CACHE.mkdir(exist_ok=True)
     path = CACHE / f"mentions_{tag}.pkl"
     cached: dict[str, list[Mention]] = pickle.loads(path.read_bytes()) if path.exists() else {}

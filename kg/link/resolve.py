@@ -596,6 +596,8 @@ class _Resolver:
             total = sum(counts.values())
             top, top_n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
             share = top_n / total
+            if not self._mostly_beside(node, top):
+                continue  # "يوسف" in a Gaza testimony is not Humza Yousaf
             if share >= 0.8 and not (self.root_kb.get(root) and not self.root_kb.get(self.uf.find(top))):
                 # a full name the KB did not know is not the KB person whose surname it ends with
                 self._union(node, top, "surname", round(EVIDENCE_CONFIDENCE["surname"] * share, 3))
@@ -615,6 +617,17 @@ class _Resolver:
                 if len(fulls) == 1:
                     (full,) = fulls
                     self.overrides[(aid, node)] = full
+
+    def _mostly_beside(self, short: Node, full_root: Node) -> bool:
+        """A short name stands for a full name corpus-wide only if at least half of the articles
+        that use it also name someone of the full name's set."""
+        arts = self.stats[short].articles
+        if not arts:
+            return False
+        beside = sum(1 for aid in arts
+                     if any(self.uf.find(n) == full_root for n in self.article_nodes.get(aid, ())
+                            if n != short))
+        return beside * 2 >= len(arts)
 
     # ---- 7. entities
     def build(self) -> Resolution:
