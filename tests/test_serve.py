@@ -191,3 +191,22 @@ def test_kg_query_refuses_service_without_the_flag(tmp_path, capsys):
     assert "SERVICE is not allowed" in capsys.readouterr().err
     with pytest.raises(QueryError):
         GraphStore(None).query(q)
+
+
+def test_closing_the_server_stops_every_worker_even_a_busy_one():
+    store = GraphStore(None)
+    store.replace_graph(ENTITIES_GRAPH, [
+        t for i in range(40)
+        for t in entity_triples(Entity(f"kb:e{i}", "ORG", {"en": f"Entity {i}"}))])
+    server = make_server(store, port=0, limits=Limits(timeout=60, max_concurrent=2))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    endpoint = f"http://127.0.0.1:{server.server_port}/sparql"
+    pids = [w.proc.pid for w in server.pool.workers]
+    threading.Thread(target=_query, args=(endpoint, CROSS, "", 5), daemon=True).start()
+    time.sleep(0.5)
+    server.shutdown()
+    server.server_close()
+    import os
+    for pid in pids:
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)

@@ -160,8 +160,14 @@ class _Pool:
         self.source = source
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
+        self.workers: set[_Worker] = set()  # idle or busy: close() stops them all
         for _ in range(max(1, size)):
-            self.idle.put(_Worker(source))
+            self.idle.put(self._start())
+
+    def _start(self) -> _Worker:
+        worker = _Worker(self.source)
+        self.workers.add(worker)
+        return worker
 
     def acquire(self, wait: float) -> _Worker | None:
         try:
@@ -175,10 +181,11 @@ class _Pool:
     def replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (it may be mid-query) and put a fresh one in its place."""
         worker.kill()
+        self.workers.discard(worker)
         if self.closed:
             return
         try:
-            self.idle.put(_Worker(self.source))
+            self.idle.put(self._start())
         except (OSError, RuntimeError) as exc:  # pragma: no cover - retried on the next request
             log.error("could not restart a query worker: %s", exc)
             threading.Timer(1.0, self._retry).start()
@@ -186,17 +193,16 @@ class _Pool:
     def _retry(self) -> None:
         if not self.closed:
             try:
-                self.idle.put(_Worker(self.source))
+                self.idle.put(self._start())
             except (OSError, RuntimeError):
                 threading.Timer(5.0, self._retry).start()
 
     def close(self) -> None:
+        """Stop every worker, including those still running a query."""
         self.closed = True
-        while True:
-            try:
-                self.idle.get_nowait().kill()
-            except queue.Empty:
-                break
+        for worker in list(self.workers):
+            worker.kill()
+        self.workers.clear()
 
 
 # ---- the HTTP side --------------------------------------------------------------------------------
