@@ -116,7 +116,8 @@ def main() -> int:
     ap.add_argument("--clients", type=int, default=8)
     ap.add_argument("--duration", type=float, default=60.0, help="seconds of load (default 60)")
     ap.add_argument("--max-requests", type=int, default=20_000)
-    ap.add_argument("--timeout", type=float, default=10.0, help="the server's query time limit")
+    ap.add_argument("--timeout", type=float, default=30.0,
+                    help="the server's query time limit (default 30, as kg serve)")
     ap.add_argument("--max-concurrent", type=int, default=4)
     ap.add_argument("--queue-wait", type=float, default=30.0)
     ap.add_argument("--runaway-every", type=int, default=150,
