@@ -618,6 +618,28 @@ class _Resolver:
                     (full,) = fulls
                     self.overrides[(aid, node)] = full
 
+    def merge_acronyms(self) -> None:
+        """An acronym means, in its article, the name there whose initials it spells
+        ("NBA" beside "National Basketball Association", "COI" beside "Comité Olímpico
+        Internacional"); the acronym's node gathers the whole corpus, so only per article."""
+        for aid in sorted(self.article_nodes):
+            nodes = sorted(n for n in self.article_nodes[aid] if n[0] in ("ORG", "LOC"))
+            spelled: dict[str, set[Node]] = defaultdict(set)
+            for n in nodes:
+                initials = _initials(bare(n[1]))
+                if len(initials) >= 2:
+                    spelled[initials].add(n)
+            for n in nodes:
+                key = bare(n[1])
+                if " " in key or not 2 <= len(key) <= 6 or is_arabic(key):
+                    continue
+                fulls = {self.uf.find(f) for f in spelled.get(key, ())} - {self.uf.find(n)}
+                if len(fulls) == 1 and self._acronym_written(n):
+                    self.overrides.setdefault((aid, n), next(iter(fulls)))
+
+    def _acronym_written(self, node: Node) -> bool:
+        return any(s.isupper() for (s, _lang) in self.stats[node].surfaces)
+
     def _mostly_beside(self, short: Node, full_root: Node) -> bool:
         """A short name stands for a full name corpus-wide only if at least half of the articles
         that use it also name someone of the full name's set."""
@@ -730,6 +752,21 @@ _NAME_PARTICLES = frozenset("abu abou bin ben ibn umm ابو بن ابن ام".s
 _ARABIC_FUNCTION_WORDS = frozenset("""على علي من في الى الي عن مع ان او ثم قد لا ما هذا هذه ذلك تلك
     التي الذي الذين كان كانت بعد قبل حول ضد عند منذ خلال بين لدى حتى كل بعض غير""".split())
 _LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin ibn van von".split())
+
+
+_INITIAL_STOPWORDS = frozenset("of the and for de del la las los el y e para por".split())
+
+
+def _initials(key: str) -> str:
+    """Initials of a Latin name's content words ("" for Arabic or one-word names).
+
+    >>> _initials("national basketball association"), _initials("comite olimpico internacional")
+    ('nba', 'coi')
+    """
+    words = [w for w in key.replace("-", " ").split() if w not in _INITIAL_STOPWORDS]
+    if len(words) < 2 or is_arabic(key):
+        return ""
+    return "".join(w[0] for w in words)
 
 
 def _unsure_acronym(surface: str) -> bool:
@@ -929,4 +966,5 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
         r.merge_story_links(story_links)
     r.merge_translations()
     r.merge_surnames()
+    r.merge_acronyms()
     return r.build()
