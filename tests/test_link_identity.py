@@ -146,3 +146,24 @@ def test_reconciled_names_become_one_wikidata_node_across_languages() -> None:
     entity = res.entities["wd:Q53713"]
     assert entity.wikidata == "Q53713" and entity.type == "PER"
     assert rec.asked  # names no KB knew were asked about
+
+
+def test_a_kunya_inside_a_name_is_not_that_person() -> None:
+    """BBC, Oct 2023: an 11-year-old "Assef Abu Mazen" is not Abu Mazen (Mahmoud Abbas)."""
+    text = "Assef Abu Mazen lived by the beach in Al-Nuseirat. Abu Mazen met Blinken."
+    a = Article(id="a", title=text, body="", language="en")
+    b = Article(id="b", title="Abu Mazen spoke in Ramallah.", body="", language="en")
+    child = Mention(0, 15, "Assef Abu Mazen", "PER")
+    leader = Mention(text.index("Abu Mazen met"), text.index("Abu Mazen met") + 9, "Abu Mazen", "PER")
+    res = resolve_entities([(a, [child, leader]), (b, [Mention(0, 9, "Abu Mazen", "PER")])])
+    assert res.mention_entity("a", child) != res.mention_entity("b", Mention(0, 9, "Abu Mazen", "PER"))
+    assert res.mention_entity("b", Mention(0, 9, "Abu Mazen", "PER")) == "kb:mahmoud_abbas"
+
+
+def test_an_acronym_means_the_name_it_spells_in_its_article() -> None:
+    text = "The National Basketball Association said the NBA season would resume."
+    a = Article(id="a", title=text, body="", language="en")
+    full = Mention(4, 35, "National Basketball Association", "ORG")
+    short = Mention(text.index("NBA"), text.index("NBA") + 3, "NBA", "ORG")
+    res = resolve_entities([(a, [full, short])], kb=False)
+    assert res.mention_entity("a", short) == res.mention_entity("a", full)
