@@ -117,8 +117,9 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             cand = _Candidate(article.id, etype, day, when is not None, place, trigger=trigger,
                               sentence=sent[:300], position=pos, roles=roles)
             cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
-            # a state or place named before the trigger, other than the place, acts ("Israel struck")
-            cand.actors.update(k for m, k in places if m.start < pos and k != place)
+            # a state named before the trigger, other than the place, acts ("Israel struck"); a
+            # town named there does not (it is where, and would tie unrelated reports together)
+            cand.actors.update(k for m, k in places if m.start < pos and k != place and k.startswith("country:"))
             cand.actors.update(k for k, _ in roles["actor"] + roles["target"] if k != GROUP)
             cand.entities.update(k for _, k in keyed)
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
@@ -418,13 +419,16 @@ STORY, ACTOR_AND_TEXT, ACTOR, TEXT = 4.0, 3.0, 2.0, 1.0
 SAME_TEXT = 0.34
 #: Content similarity needed, besides a specific place and day, for reports without other evidence.
 PLACE_TEXT = 0.2
+#: A story link vouches only for happenings in the first characters of both reports (their lead).
+LEAD_CHARS = 1200
 
 
 def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     """How strongly two candidates of different articles are reported as one happening (0: not).
 
-    Same type always. Articles linked as the same story: days within ``day_window`` and the same
-    place (or one unknown). Otherwise the same day and the same known place, and: a shared
+    Same type always. Articles linked as the same story: both in the lead of their report
+    (:data:`LEAD_CHARS`), days within ``day_window`` and the same place (or one unknown); a
+    statement also needs a shared speaker. Otherwise the same day and the same known place, and: a shared
     identifying actor, or near-identical content (shared entities, figures and words); a specific
     place (not a country, not frequent, not a hotspot that day) needs less content in common.
     A broad place (a country, Gaza) or a hotspot needs an identifying actor *and* similar content.
@@ -434,6 +438,8 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0
     if (a.article, b.article) in ctx.linked:
+        if a.position >= LEAD_CHARS or b.position >= LEAD_CHARS:
+            return 0.0  # a story link is about the reports' lead, not every happening they mention
         if a.event_type == "Statement" and not _shared_speaker(a, b, ctx):
             return 0.0  # two reports of one story quote different people
         if a.place is None or b.place is None or a.place == b.place:
