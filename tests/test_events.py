@@ -76,15 +76,20 @@ class PlaceKB:
         return {"id": kb_id, "type": "LOC"}
 
 
-def test_same_event_in_two_articles_is_one_event(fixtures):
+def test_same_place_and_day_with_little_in_common_stay_apart(fixtures):
+    # Two BBC reports of the 31 October strike on Jabalia share place and day but no actor, and
+    # their sentences have a content similarity of 0.30. Same-day reports from one town in that
+    # band were judged different incidents about as often as the same one (issue 13 merge sample,
+    # bench/data/event_merge_labels.tsv), so precision first: they stay two events.
+    from kg.events.extract import PLACE_TEXT
+
     docs = load_docs(fixtures, "jabalia")
     res = resolve_entities(docs, kb=PlaceKB())
-    events = extract_events(docs, res, [])
-    attacks = [e for e in events if e.event_type == "Attack"]
-    assert len(attacks) == 1
-    assert attacks[0].articles == ["www.bbc.co.uk-67039975", "www.bbc.co.uk-67276822"]
-    assert attacks[0].place == "geo:jabalia"
-    assert attacks[0].timestamp.date() == date(2023, 10, 31)
+    attacks = [e for e in extract_events(docs, res, []) if e.event_type == "Attack"]
+    assert PLACE_TEXT > 0.30
+    assert sorted(a for e in attacks for a in e.articles) == ["www.bbc.co.uk-67039975", "www.bbc.co.uk-67276822"]
+    assert all(e.place == "geo:jabalia" for e in attacks) and len(attacks) == 2
+    assert date(2023, 10, 31) in {e.timestamp.date() for e in attacks}
 
 
 def test_a_place_without_a_kb_id_does_not_merge_reports_alone(fixtures):
@@ -279,3 +284,17 @@ def test_dev_gold_scorer_label_space_and_figures():
     u = units[0]
     assert events_eval.score([u], {u.uid: [C("Meeting")]})["fp"] == 0
     assert events_eval.score([u], {u.uid: [C("Killing")]})["tp"] == ("Attack" in u.gold)
+
+
+def test_story_link_vouches_only_for_the_lead():
+    from kg.events.extract import LEAD_CHARS, STORY, _Candidate, _Context, pair_evidence
+
+    day = date(2023, 10, 29)
+    # en/ar reports linked as one story (BBC and Al Mayadeen on Paul Bristow, 2023-10-30): the
+    # Israeli bombing of Gaza is mentioned deep in the English text, not what the link is about
+    a = _Candidate("en-bristow", "Attack", day, False, "kb:gaza_strip", position=3650)
+    b = _Candidate("ar-bristow", "Attack", day, False, "kb:gaza_strip", position=744)
+    ctx = _Context([a, b], {("en-bristow", "ar-bristow"), ("ar-bristow", "en-bristow")}, 1)
+    assert pair_evidence(a, b, ctx) == 0.0
+    a.position = LEAD_CHARS - 1
+    assert pair_evidence(a, b, ctx) == STORY
