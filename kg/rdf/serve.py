@@ -154,20 +154,53 @@ class _Worker:
 
 
 class _Pool:
-    """``size`` workers; a request borrows one and gives it back, or has it replaced."""
+    """``size`` workers; a request borrows one and gives it back, or has it replaced.
+
+    Workers are started by one long-lived thread: a worker dies with the thread that started it
+    (Linux's parent-death signal follows the thread), and request threads are short-lived.
+    """
 
     def __init__(self, source: str, size: int) -> None:
         self.source = source
         self.idle: queue.Queue[_Worker] = queue.Queue()
         self.closed = False
         self.workers: set[_Worker] = set()  # idle or busy: close() stops them all
-        for _ in range(max(1, size)):
-            self.idle.put(self._start())
+        self._todo: queue.Queue[int] = queue.Queue()
+        self._failed: queue.Queue[Exception] = queue.Queue()
+        self._starting = True
+        threading.Thread(target=self._spawner, name="mkg-sparql-workers", daemon=True).start()
+        size = max(1, size)
+        for _ in range(size):
+            self._todo.put(0)
+        while self.idle.qsize() < size:
+            try:
+                error = self._failed.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            self.close()
+            raise error
+        self._starting = False
 
-    def _start(self) -> _Worker:
-        worker = _Worker(self.source)
-        self.workers.add(worker)
-        return worker
+    def _spawner(self) -> None:
+        while True:
+            attempt = self._todo.get()
+            if self.closed:
+                return
+            try:
+                worker = _Worker(self.source)
+            except (OSError, RuntimeError) as exc:
+                if self._starting:
+                    self._failed.put(exc)  # the server reports it and does not start
+                    continue
+                log.error("could not restart a query worker (retrying): %s", exc)
+                time.sleep(min(30, 2 ** attempt))
+                self._todo.put(attempt + 1)
+                continue
+            if self.closed:
+                worker.kill()
+                return
+            self.workers.add(worker)
+            self.idle.put(worker)
 
     def acquire(self, wait: float) -> _Worker | None:
         try:
@@ -179,27 +212,16 @@ class _Pool:
         self.idle.put(worker)
 
     def replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` (it may be mid-query) and put a fresh one in its place."""
+        """Kill ``worker`` (it may be mid-query); a fresh one takes its place shortly."""
         worker.kill()
         self.workers.discard(worker)
-        if self.closed:
-            return
-        try:
-            self.idle.put(self._start())
-        except (OSError, RuntimeError) as exc:  # pragma: no cover - retried on the next request
-            log.error("could not restart a query worker: %s", exc)
-            threading.Timer(1.0, self._retry).start()
-
-    def _retry(self) -> None:
         if not self.closed:
-            try:
-                self.idle.put(self._start())
-            except (OSError, RuntimeError):
-                threading.Timer(5.0, self._retry).start()
+            self._todo.put(0)
 
     def close(self) -> None:
         """Stop every worker, including those still running a query."""
         self.closed = True
+        self._todo.put(0)  # wakes the spawner, which ends
         for worker in list(self.workers):
             worker.kill()
         self.workers.clear()
@@ -435,6 +457,7 @@ def _worker_main(source: str) -> None:
     from pyoxigraph import QueryResultsFormat, QueryTriples, RdfFormat
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
     out = sys.stdout.buffer
     stdin = sys.stdin.buffer
 
@@ -501,6 +524,19 @@ def _worker_main(source: str) -> None:
             return  # mid-result: the server sees the worker end and cuts the response
         writer.start()
         send(b"E", b"")
+
+
+def _die_with_parent() -> None:
+    """Linux: SIGKILL this worker when the server dies, even mid-query (kill -9 of kg serve)."""
+    parent = os.getppid()
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the server died before prctl
+        os._exit(1)
 
 
 if __name__ == "__main__":
