@@ -122,6 +122,12 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             cand.actors.update(k for m, k in places if m.start < pos and k != place and k.startswith("country:"))
             cand.actors.update(k for k, _ in roles["actor"] + roles["target"] if k != GROUP)
             cand.entities.update(k for _, k in keyed)
+            # a role is played by a person, an organisation, a state or a group, never by a region
+            # or a named event ("Gaza Strip", "October 7 attack"); the merge evidence above is unchanged
+            kinds = {k: m.type for m, k in keyed}
+            cand.roles = {r: ([(k, t) for k, t in found if k == GROUP or k.startswith("country:")
+                               or kinds.get(k) in ("PER", "ORG")] if r != "place" else found)
+                          for r, found in roles.items()}
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
                 continue  # "a statement said": nobody identifiable speaks, not an event
             if cand.ident in out:
@@ -579,6 +585,9 @@ def _event(members: list[_Candidate], resolution: Any) -> Event:
         votes: Counter = Counter()
         for c in members:
             votes.update({k for k, _ in c.roles.get(role, ()) if k and k != place and k != GROUP})
+        if role == "target":  # the actor of one report is not the target of another
+            for k in roles.get("actor", ()):
+                votes.pop(k, None)
         if votes:
             roles[role] = [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
     articles = sorted({c.article for c in members})
