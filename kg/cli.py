@@ -49,11 +49,19 @@ def cmd_extract(args: argparse.Namespace) -> None:
         sys.stdout.write(line + "\n")
 
 
+def _is_file(text: str) -> bool:
+    """Whether a command-line argument names a file (a long SPARQL string is no file name)."""
+    try:
+        return Path(text).is_file()
+    except OSError:
+        return False
+
+
 def cmd_query(args: argparse.Namespace) -> None:
     from kg.rdf.query import format_result, run_query
 
     text = args.sparql
-    if Path(text).is_file():
+    if _is_file(text):
         text = Path(text).read_text(encoding="utf-8")
     elif not any(c.isspace() for c in text.strip()):
         text = _named_query(text)

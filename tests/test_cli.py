@@ -83,6 +83,16 @@ def test_named_query_runs(built_store):
     assert "rows)" in out.stdout
 
 
+def test_long_query_text_is_not_taken_for_a_file_name(built_store):
+    """A SPARQL string longer than a file name may be was an OSError traceback."""
+    query = ("SELECT ?a ?headline WHERE { ?a a schema:NewsArticle ; schema:headline ?headline . "
+             + " ".join(f"OPTIONAL {{ ?a schema:inLanguage ?l{i} }}" for i in range(8)) + " } LIMIT 2")
+    assert len(query) > 255
+    out = kg("query", query, "--store", str(built_store))
+    assert out.returncode == 0, out.stderr
+    assert "(2 rows)" in out.stdout
+
+
 @pytest.mark.parametrize("fmt,rdf", [("turtle", ox.RdfFormat.TURTLE), ("trig", ox.RdfFormat.TRIG)])
 def test_export_round_trip(built_store, tmp_path, fmt, rdf):
     target = tmp_path / f"graph.{fmt}"
