@@ -102,6 +102,18 @@ def cmd_viz(args: argparse.Namespace) -> None:
     print(f"wrote {path}")
 
 
+def cmd_site(args: argparse.Namespace) -> None:
+    from kg.site import SiteError, write_site
+
+    try:
+        out = write_site(_open_store(args.store), Path(args.output), lang=args.lang)
+    except SiteError as exc:
+        raise UserError(str(exc)) from None
+    except OSError as exc:
+        raise UserError(f"{args.output}: {exc.strerror or exc}") from None
+    print(f"wrote {out}/index.html and {sum(1 for _ in out.glob('*/*.html'))} pages")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from kg.rdf.serve import Limits, serve
 
@@ -208,6 +220,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
     "export": (cmd_export, "write the whole graph as Turtle, N-Triples, JSON-LD or TriG"),
     "analyze": (cmd_analyze, "network analysis: metrics into the store, report to a folder"),
     "viz": (cmd_viz, "an interactive HTML graph that works offline"),
+    "site": (cmd_site, "a page for every entity, article, event and edition, as a static site"),
     "serve": (cmd_serve, "a read-only SPARQL 1.1 Protocol endpoint at /sparql"),
     "eval": (cmd_eval, "precision, recall and F1 of NER on a CoNLL/IOB file"),
     "validate": (cmd_validate, "check the store against the SHACL shapes"),
@@ -267,6 +280,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="label language: en, ar or es (a list such as ar,en: the first is used)")
     p.add_argument("--edition", metavar="EDITION[,EDITION]",
                    help="only articles of these editions (slug such as almayadeen-ar, bbc)")
+
+    p = parsers["site"]
+    _store_arg(p)
+    p.add_argument("-o", "--output", required=True, metavar="DIR", help="the site folder")
+    p.add_argument("--lang", default="en", choices=("en", "ar", "es"),
+                   help="interface and label language (default en)")
 
     p = parsers["serve"]
     _store_arg(p)

@@ -52,6 +52,8 @@ RESULT_TYPES = {
     "text/tab-separated-values": "TSV",
 }
 GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES"}
+#: paths answered with a resource's page (HTML) or its triples (by ``Accept``), see :mod:`kg.site`
+RESOURCE_PATHS = ("/entity/", "/article/", "/event/", "/edition/")
 
 #: bytes held before the status line is sent: small results get a Content-Length
 FIRST_CHUNK = 64 * 1024
@@ -132,8 +134,8 @@ class _Worker:
             self.kill()
             raise RuntimeError(f"query worker failed to start: {payload.decode(errors='replace')}")
 
-    def send(self, query: str, accept: str) -> None:
-        body = json.dumps({"query": query, "accept": accept}).encode("utf-8")
+    def send(self, query: str, accept: str, **extra: str) -> None:
+        body = json.dumps({"query": query, "accept": accept, **extra}).encode("utf-8")
         self.proc.stdin.write(_frame(b"Q", body))
         self.proc.stdin.flush()
 
@@ -237,6 +239,9 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             url = urlparse(self.path)
             if url.path != "/sparql":
+                if url.path in ("/", "/index.html") or url.path.startswith(RESOURCE_PATHS):
+                    # a resource page (or its RDF): made by a worker, under the same limits
+                    return self._run("", resource=url.path, params=url.query)
                 return self._send(404, "not found: the endpoint is /sparql")
             params = parse_qs(url.query)
             if "update" in params:
@@ -289,20 +294,23 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
             problem = service_error(query)
             if problem:
                 return self._send(400, problem)
+            self._run(query)
+
+        def _run(self, query: str, **extra: str) -> None:
             worker = pool.acquire(limits.queue_wait)
             if worker is None:
                 return self._send(503, f"busy: {limits.max_concurrent} queries are running; "
                                        "try again shortly", {"Retry-After": "5"})
             deadline = time.monotonic() + limits.timeout
             try:
-                worker.send(query, self.headers.get("Accept") or "")
+                worker.send(query, self.headers.get("Accept") or "", **extra)
                 kind, payload = worker.frame(deadline)
                 head = json.loads(payload)
-                if head["status"] != 200:
+                if "message" in head:
                     self._send(head["status"], head["message"])
                     pool.release(worker)
                     return
-                finished = self._relay(worker, head["media"], deadline)
+                finished = self._relay(worker, head["media"], deadline, head["status"])
             except _Timeout:
                 pool.replace(worker)
                 return self._fail(503, f"query timed out after {limits.timeout:g} s (the limit); "
@@ -324,7 +332,7 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
 
         headers_sent = False
 
-        def _relay(self, worker: _Worker, media: str, deadline: float) -> bool:
+        def _relay(self, worker: _Worker, media: str, deadline: float, status: int = 200) -> bool:
             """Send the result frames to the client. False when the client went away."""
             held, size, chunked = [], 0, False
             while True:
@@ -340,7 +348,7 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
                     continue
                 held.append(data)
                 if size > FIRST_CHUNK:
-                    self._start(200, media, None)
+                    self._start(status, media, None)
                     chunked = True
                     if not self._chunk(b"".join(held)):
                         return False
@@ -348,7 +356,7 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
             if chunked:
                 return self._chunk(b"")
             body = b"".join(held)
-            self._start(200, media, len(body))
+            self._start(status, media, len(body))
             try:
                 self.wfile.write(body)
             except OSError:
@@ -502,6 +510,9 @@ def _worker_main(source: str) -> None:
         request = json.loads(stdin.read(struct.unpack(">I", head[1:])[0]))
         if hasattr(store, "refresh"):
             store.refresh()
+        if "resource" in request:
+            _resource_reply(store, request, send)
+            continue
         try:
             result = store.query(request["query"])
         except QueryError as exc:
@@ -524,6 +535,25 @@ def _worker_main(source: str) -> None:
             return  # mid-result: the server sees the worker end and cuts the response
         writer.start()
         send(b"E", b"")
+
+
+def _resource_reply(store: GraphStore, request: dict, send) -> None:
+    """A resource page or its RDF (:func:`kg.site.respond`), framed like a query result."""
+    from kg.site import respond
+
+    try:
+        status, media, body = respond(store, request["resource"], request.get("params", ""),
+                                      request["accept"])
+    except (QueryError, ValueError) as exc:
+        send(b"H", json.dumps({"status": 400, "message": str(exc)}).encode())
+        return
+    if status != 200 and media == "text/plain":
+        send(b"H", json.dumps({"status": status, "message": body.decode().strip()}).encode())
+        return
+    send(b"H", json.dumps({"status": status, "media": media}).encode())
+    for i in range(0, len(body), FIRST_CHUNK):
+        send(b"D", body[i:i + FIRST_CHUNK])
+    send(b"E", b"")
 
 
 def _die_with_parent() -> None:

@@ -1,0 +1,196 @@
+"""Browsing pages: ``kg site`` on the real examples store, opened from disk in headless Chromium
+with the network blocked, and the same pages (and their RDF) from ``kg serve``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from kg.analysis.sample import sample_store
+from kg.rdf.serve import make_server
+from kg.rdf.vocab import MKGR
+from kg.site.data import fold
+from kg.site.render import file_name
+from kg.viz.browser import Browser, find_chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples"
+HAMAS = MKGR + "entity/kb:hamas"
+
+needs_chromium = pytest.mark.skipif(find_chromium() is None,
+                                    reason="chromium not installed (run scripts/install_browser.sh)")
+
+
+def kg(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "kg.cli", *args], capture_output=True, text=True,
+                          cwd=ROOT, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory) -> dict[str, Path]:
+    """The examples store built by ``kg build``, and its site in English and Arabic by ``kg site``."""
+    work = tmp_path_factory.mktemp("site")
+    store = work / "kg-store"
+    built = kg("build", str(EXAMPLES), "--store", str(store), "-q")
+    assert built.returncode == 0, built.stderr
+    out = {}
+    for lang in ("en", "ar"):
+        result = kg("site", "--store", str(store), "-o", str(work / lang), "--lang", lang)
+        assert result.returncode == 0, result.stderr
+        assert "pages" in result.stdout
+        out[lang] = work / lang
+    return out
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with Browser(timeout=60) as b:
+        yield b
+
+
+def test_site_has_a_page_for_every_kind(sites):
+    site = sites["en"]
+    counts = {kind: len(list((site / kind).glob("*.html"))) for kind in
+              ("entity", "article", "event", "edition")}
+    assert counts["article"] == 29 and counts["edition"] >= 3
+    assert counts["entity"] > 100 and counts["event"] > 50
+    page = (site / file_name(HAMAS)).read_text(encoding="utf-8")
+    assert "حماس" in page and "Hamás" in page and "Hamas" in page
+    for html in [page, (site / "index.html").read_text(encoding="utf-8")]:
+        assert "<script src" not in html and "<link " not in html and "http://" not in html.split(
+            "<main>")[0]
+
+
+def test_unknown_language_is_a_usage_error(tmp_path):
+    assert kg("site", "--store", str(tmp_path), "-o", str(tmp_path / "x"), "--lang", "fr").returncode == 2
+
+
+def test_fold_matches_the_page_search():
+    assert fold("أمريكا") == fold("امريكا") and fold("غزّة") == fold("غزه")
+    assert fold("Líbano") == "libano"
+
+
+@needs_chromium
+def test_entity_article_search_and_back_offline(sites, browser):
+    page = browser.open(sites["en"] / file_name(HAMAS))
+    assert page.eval("document.body.dataset.kind") == "entity"
+    assert page.eval("document.documentElement.dir") == "ltr"
+    # the Arabic label is laid out right to left inside the English page
+    assert page.eval("getComputedStyle(document.querySelector('.label-ar span')).direction") == "rtl"
+    assert page.eval("document.querySelectorAll('svg rect').length") > 2  # the mentions chart
+    assert page.eval("document.querySelectorAll('.snip mark').length") > 5  # sentences around mentions
+    # follow a link from the entity to an article ...
+    target = page.eval("document.querySelector('ul.articles a').href")
+    page.eval("document.querySelector('ul.articles a').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'article'")
+    assert page.eval("location.href") == target
+    assert page.eval("document.querySelectorAll('#text a.m').length") > 2  # mentions linked
+    # ... and back to the entity through the highlighted mention
+    page.eval(f"[...document.querySelectorAll('#text a.m')].find(a => a.href.endsWith("
+              f"{json.dumps(file_name(HAMAS).split('/')[1])})).click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    assert page.eval("document.querySelector('h1').textContent") == "Hamas"
+    # search as you type, from the home page, in Arabic without hamza and with accents
+    page.eval("document.getElementById('home').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'index'")
+    page.type_text("#q", "اسرائيل", enter=False)
+    assert page.eval("document.querySelector('#results a').textContent") == "Israel"
+    page.eval("document.getElementById('q').value = ''")
+    page.type_text("#q", "HAMÁS", enter=False)
+    assert page.eval("document.querySelector('#results a').textContent") == "Hamas"
+    page.eval("document.querySelector('#results a').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    assert page.errors == [] and page.external_requests == []
+    assert all(u.startswith("file:") for u in page.requests)
+    page.close()
+
+
+@needs_chromium
+def test_arabic_site_is_right_to_left(sites, browser):
+    page = browser.open(sites["ar"] / file_name(HAMAS))
+    assert page.eval("document.documentElement.lang") == "ar"
+    assert page.eval("getComputedStyle(document.querySelector('main')).direction") == "rtl"
+    assert page.eval("document.querySelector('h1').textContent") == "حماس"
+    assert "المقالات" in page.eval("document.body.textContent")  # interface strings in Arabic
+    # right to left: the heading hugs the right edge of the page
+    main = page.eval("document.querySelector('main').getBoundingClientRect().right")
+    head = page.eval("(() => { const r = document.createRange(); "
+                     "r.selectNodeContents(document.querySelector('h1')); "
+                     "return r.getBoundingClientRect().right; })()")
+    assert main - head < 40
+    page.eval("document.querySelector('ul.articles a').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'article'")
+    assert page.errors == [] and page.external_requests == []
+    page.close()
+
+
+# -- kg serve -------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def server():
+    srv = make_server(sample_store(), port=0)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def _get(url: str, accept: str = "") -> tuple[int, str, bytes]:
+    req = urllib.request.Request(url, headers={"Accept": accept} if accept else {})
+    try:
+        with urllib.request.urlopen(req, timeout=20) as resp:
+            return resp.status, resp.headers["Content-Type"], resp.read()
+    except urllib.error.HTTPError as err:
+        return err.code, err.headers["Content-Type"], err.read()
+
+
+def test_serve_resource_pages_by_accept(server):
+    url = server + "/entity/ORG:hamas"
+    status, media, body = _get(url, "text/html,application/xhtml+xml;q=0.9,*/*;q=0.8")
+    assert status == 200 and media.startswith("text/html")
+    assert "حماس" in body.decode() and "/article/" in body.decode()
+    status, media, body = _get(url, "text/turtle")
+    assert status == 200 and media.startswith("text/turtle") and b"Organization" in body
+    status, media, body = _get(url, "application/ld+json")
+    assert status == 200 and media.startswith("application/ld+json")
+    assert any(node.get("@id") == MKGR + "entity/ORG:hamas" for node in json.loads(body))
+    status, media, body = _get(url, "application/n-triples")
+    assert status == 200 and body.count(b" .\n") > 3
+    assert _get(url + "?format=turtle")[1].startswith("text/turtle")
+
+
+def test_serve_every_kind_and_the_index(server):
+    status, _, body = _get(server + "/entity/ORG:hamas", "text/html")
+    html = body.decode()
+    for kind in ("article", "edition", "event"):
+        href = html.split(f'href="/{kind}/', 1)[1].split('"', 1)[0]
+        status, media, page = _get(f"{server}/{kind}/{href}", "text/html")
+        assert status == 200 and media.startswith("text/html"), (kind, href)
+        assert f'data-kind="{kind}"' in page.decode()
+    status, _, body = _get(server + "/?lang=ar")
+    assert status == 200 and 'dir="rtl"' in body.decode() and "MKG_INDEX" in body.decode()
+    arabic = urllib.parse.quote("/entity/ORG:hamas")
+    assert _get(server + arabic, "text/html")[0] == 200
+
+
+def test_serve_unknown_resource_and_sparql_unchanged(server):
+    assert _get(server + "/entity/nothing-here", "text/html")[0] == 404
+    assert _get(server + "/entity/nothing-here", "text/turtle")[0] == 404
+    assert _get(server + "/elsewhere")[0] == 404
+    query = urllib.parse.quote("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1")
+    status, media, _ = _get(f"{server}/sparql?query={query}")
+    assert status == 200 and media.startswith("application/sparql-results+json")
