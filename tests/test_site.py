@@ -194,3 +194,17 @@ def test_serve_unknown_resource_and_sparql_unchanged(server):
     query = urllib.parse.quote("SELECT ?l WHERE { ?e skos:prefLabel ?l } LIMIT 1")
     status, media, _ = _get(f"{server}/sparql?query={query}")
     assert status == 200 and media.startswith("application/sparql-results+json")
+
+
+def test_respond_finds_an_arabic_key_from_its_encoded_path():
+    from kg.link.entity import Entity
+    from kg.rdf.store import GraphStore
+    from kg.rdf.triples import entity_triples
+    from kg.rdf.vocab import ENTITIES_GRAPH
+    from kg.site import respond
+
+    store = GraphStore(None)
+    store.replace_graph(ENTITIES_GRAPH, entity_triples(Entity("LOC:اسدود", "LOC", {"ar": "أسدود"})))
+    status, media, body = respond(store, "/entity/" + urllib.parse.quote("LOC:اسدود"), accept="text/html")
+    assert status == 200 and "أسدود" in body.decode()
+    assert respond(store, "/entity/LOC:اسدود", accept="text/turtle")[0] == 200

@@ -241,7 +241,8 @@ def mentions_chart(counts: dict[tuple[str, str], int], edition_names: dict[str, 
     top = max(counts.values())
     band = (width - 40) / len(days)
     bar = max(1.0, band / max(1, len(editions)) - 1)
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 40}" '
+    rows = (len(editions) + 3) // 4  # legend: four editions a row
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 26 + 16 * rows}" '
              f'role="img" direction="ltr" style="background:#fff;border:1px solid #ddd">']
     for i, day in enumerate(days):
         x0 = 30 + i * band
@@ -258,9 +259,10 @@ def mentions_chart(counts: dict[tuple[str, str], int], edition_names: dict[str, 
             parts.append(f'<text x="{x0:.1f}" y="{height + 14}" font-size="10">{day}</text>')
     parts.append(f'<text x="2" y="12" font-size="10">{top}</text>')
     for j, ed in enumerate(editions):
-        parts.append(f'<rect x="{30 + j * 150}" y="{height + 22}" width="10" height="10" '
+        x, y = 30 + (j % 4) * 150, height + 22 + 16 * (j // 4)
+        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" '
                      f'fill="{EDITION_COLOURS[j % len(EDITION_COLOURS)]}"/>'
-                     f'<text x="{44 + j * 150}" y="{height + 31}" font-size="10">'
+                     f'<text x="{x + 14}" y="{y + 9}" font-size="10">'
                      f'{escape(edition_names.get(ed, ed)[:22])}</text>')
     return "".join(parts) + "</svg>"
 
