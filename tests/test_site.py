@@ -208,3 +208,13 @@ def test_respond_finds_an_arabic_key_from_its_encoded_path():
     status, media, body = respond(store, "/entity/" + urllib.parse.quote("LOC:اسدود"), accept="text/html")
     assert status == 200 and "أسدود" in body.decode()
     assert respond(store, "/entity/LOC:اسدود", accept="text/turtle")[0] == 200
+
+
+def test_serve_speaks_the_page_language_and_keeps_it_in_links(server):
+    status, _, body = _get(server + "/entity/ORG:hamas?lang=ar", "text/html")
+    html = body.decode()
+    assert status == 200 and 'lang="ar" dir="rtl"' in html and "المقالات" in html
+    assert 'href="/article/' in html and "?lang=ar" in html.split('href="/article/', 1)[1][:80]
+    assert 'href="?lang=es"' in html and 'href="?lang=en"' in html  # the language switch
+    status, _, body = _get(server + "/entity/ORG:hamas?lang=es", "text/html")
+    assert "Artículos" in body.decode()

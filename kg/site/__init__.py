@@ -95,7 +95,7 @@ def respond(store: GraphStore, path: str, query: str = "", accept: str = "",
     """
     lang = parse_qs(query).get("lang", [lang])[0]
     lang = lang if lang in ("en", "ar", "es") else "en"
-    links = Links("serve")
+    links = Links("serve", lang=lang)
     if path in ("/", "/index.html"):
         resources = d.all_resources(store)
         names = d.labels(store, resources["edition"])

@@ -71,7 +71,7 @@ EDITION_COLOURS = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7
 CSS = """
 *{box-sizing:border-box}body{font-family:"Noto Sans","Noto Sans Arabic","Noto Naskh Arabic","DejaVu Sans",Arial,sans-serif;
 margin:0;color:#222;background:#fafafa;line-height:1.5}header{background:#263238;color:#fff;padding:.5em 1em;display:flex;gap:1em;align-items:center;flex-wrap:wrap}
-header a{color:#fff;font-weight:bold;text-decoration:none}#q{flex:1;min-width:12em;padding:.35em;font-size:1em;border-radius:4px;border:0}
+header a{color:#fff;font-weight:bold;text-decoration:none}#langs a{font-weight:normal}#q{flex:1;min-width:12em;padding:.35em;font-size:1em;border-radius:4px;border:0}
 main{max-width:70em;margin:0 auto;padding:1em}h1{margin:.2em 0}h2{font-size:1.15em;border-bottom:1px solid #ccc;margin-top:1.4em}
 .tag{display:inline-block;padding:0 .5em;border-radius:3px;color:#fff;font-size:.85em}.muted{color:#666;font-size:.9em}
 table{border-collapse:collapse}td,th{padding:.2em .6em;text-align:start;vertical-align:top}
@@ -127,22 +127,25 @@ class Links:
     '../entity/kb_hamas-bce79bf9.html'
     """
 
-    def __init__(self, mode: str, depth: int = 0, known: set[str] | None = None) -> None:
+    def __init__(self, mode: str, depth: int = 0, known: set[str] | None = None,
+                 lang: str = "en") -> None:
         self.mode, self.depth, self.known = mode, depth, known
+        #: ``kg serve`` keeps a non-English page language in its links (``?lang=ar``)
+        self.suffix = f"?lang={lang}" if mode == "serve" and lang != "en" else ""
 
     @property
     def root(self) -> str:
         return "/" if self.mode == "serve" else "../" * self.depth
 
     def index(self) -> str:
-        return "/" if self.mode == "serve" else self.root + "index.html"
+        return "/" + self.suffix if self.mode == "serve" else self.root + "index.html"
 
     def has(self, iri: str) -> bool:
         return resource_kind(iri) is not None and (self.known is None or iri in self.known)
 
     def href(self, iri: str) -> str:
         if self.mode == "serve":
-            return "/" + quote(iri[len(MKGR):], safe="/:%-_.~")
+            return "/" + quote(iri[len(MKGR):], safe="/:%-_.~") + self.suffix
         return self.root + quote(file_name(iri), safe="/-_.")
 
 
@@ -172,9 +175,23 @@ def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: st
             f"<title>{escape(title)}</title><style>{CSS}</style></head>"
             f'<body data-kind="{kind}"><header><a href="{escape(search_action)}" id="home">mkg · {t["home"]}</a>'
             f'<form action="{escape(search_action)}" method="get" style="display:contents">'
-            f'<input id="q" name="q" type="search" autocomplete="off" placeholder="{escape(t["search"])}"></form>'
+            f'<input id="q" name="q" type="search" autocomplete="off" placeholder="{escape(t["search"])}">'
+            f'{_lang_inputs(links, lang)}</form>{_lang_switch(links, lang)}'
             f"</header><main>{'<ol id=results></ol>' if index_js else ''}{body}</main>{script}"
             f"<script>{SEARCH_JS}</script></body></html>\n")
+
+
+def _lang_switch(links: Links, lang: str) -> str:
+    """On ``kg serve``: the same page in the other languages (``?lang=``, relative to the page)."""
+    if links.mode != "serve":
+        return ""
+    return '<nav id="langs">' + " · ".join(
+        f'<a href="?lang={x}" hreflang="{x}" lang="{x}">{LANG_NAMES[x]}</a>' for x in ("en", "ar", "es")
+        if x != lang) + "</nav>"
+
+
+def _lang_inputs(links: Links, lang: str) -> str:
+    return f'<input type="hidden" name="lang" value="{lang}">' if links.suffix else ""
 
 
 def _text(value: str, lang: str) -> str:
@@ -413,7 +430,7 @@ def not_found_page(links: Links, lang: str = "en") -> str:
 def _data_links(iri: str, lang: str, links: Links) -> str:
     if links.mode != "serve":
         return f'<p class="muted">IRI: <bdi>{escape(iri)}</bdi></p>'
-    href = escape(links.href(iri))
+    href = escape(links.href(iri).split("?")[0])
     return (f'<p class="muted">{T[lang]["data"]}: <a href="{href}?format=turtle">Turtle</a> · '
             f'<a href="{href}?format=jsonld">JSON-LD</a> · <a href="{href}?format=nt">N-Triples</a></p>')
 
