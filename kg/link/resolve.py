@@ -3,7 +3,8 @@
 Evidence, strongest first (each step only joins sets of the same entity type, and never two
 different knowledge-base ids):
 
-1. ``kb-id``: the finder or the knowledge base gave the mention an id.
+1. ``kb-id``: the finder or the knowledge base (or the ``kg kb import`` Wikidata index, or an
+   online Wikidata reconciliation, cached) gave the mention an id.
 2. ``normalised-key``: same key after case/accent folding, Arabic normalisation, titles removed;
    this is what joins English and Spanish spellings. ``type-vote`` folds a rare type given to a
    key (a model tagging "Gaza" ORG once) into its dominant type.
@@ -17,7 +18,9 @@ different knowledge-base ids):
    pair is one entity, across types only when the names agree almost exactly.
 6. ``translation``: optional cached machine translation of frequent names nothing else placed.
 7. ``surname``: a short person name ("Trump", "نتنياهو") joins the full name it ends, when that
-   is unambiguous in the corpus; per article, when unambiguous in the article.
+   is unambiguous in the corpus and the short name mostly appears beside it; per article, when
+   unambiguous in the article. A kunya ("Abu Mazen") is never a surname.
+8. ``acronym`` (per article): "NBA" beside "National Basketball Association" is that name.
 
 The result does not depend on the order of the documents: everything is sorted first, and keys
 are a KB id or ``f"{type}:{key}"``.
