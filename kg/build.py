@@ -1,8 +1,10 @@
 """``kg build``: read inputs, find and link entities, and write the graph into the store.
 
-The stages run in the order the data flows (see the package docstring). Resolution, story links
-and events are computed over the whole corpus in the store, so building the same inputs in any
-order, or in several runs, gives the same graph.
+The stages run in the order the data flows (see the package docstring): read, extract, then the
+corpus-level stages (:func:`link_corpus`: resolution, story links, projection, events) and the
+writer, which only writes quads. Resolution, story links and events are computed over the whole
+corpus in the store, so building the same inputs in any order, or in several runs, gives the
+same graph.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
@@ -26,6 +29,12 @@ from kg.article import Article, Rejection
 from kg.docstore import Document, load_documents, save_documents
 from kg.rdf.store import GraphStore, crash_point
 from kg.rdf.writer import write_graph
+
+if TYPE_CHECKING:
+    from kg.events.event import Event
+    from kg.link.resolve import Resolution
+    from kg.link.stories import StoryLink
+    from kg.nlp.mention import Mention
 
 log = logging.getLogger(__name__)
 
@@ -125,7 +134,10 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     with _timed(report, "extract"):
         _extract(docs, jobs, progress)
     with _timed(report, "link+write"):
-        stats = write_graph(store, docs, progress=progress, translate=translate, offline=offline)
+        ordered = [docs[k] for k in sorted(docs)]
+        linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
+        write_graph(store, [d.article for d in ordered], linked.mentions, linked.resolution,
+                    linked.links, linked.events, progress=progress)
         save_documents(store_dir, docs)
         crash_point("save-documents")
         report.rejects_file = _write_rejects(store_dir, report.rejections, report.skipped)
@@ -133,11 +145,55 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     report.articles = len(docs)
     report.by_language = Counter(d.article.language or "?" for d in docs.values())
     report.mentions = sum(len(d.mentions) for d in docs.values())
-    report.entities, report.events, report.story_links = stats.entities, stats.events, stats.story_links
+    report.entities, report.events = len(linked.resolution.entities), len(linked.events)
+    report.story_links = len(linked.links)
     report.triples = len(store)
     store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@dataclass
+class LinkedCorpus:
+    """What the corpus-level stages make of all documents, ready to be written."""
+
+    mentions: dict[str, list[Mention]]  # article id -> mentions, projected ones included
+    resolution: Resolution
+    links: list[StoryLink]
+    events: list[Event]
+
+
+def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
+                offline: bool = False) -> LinkedCorpus:
+    """The corpus-level stages, in order: resolve entities, link stories, project names across
+    linked reports and resolve again with the links as evidence, then extract and merge events.
+
+    Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
+    store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
+    """
+    from kg.events.extract import extract_events
+    from kg.link.project import project_mentions
+    from kg.link.reconcile import Reconciler
+    from kg.link.resolve import resolve_entities
+    from kg.link.stories import link_stories
+    from kg.link.translate import TranslationCache
+
+    translator = None
+    if translate and work_dir is not None:
+        translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
+    reconciler = Reconciler(work_dir, offline=offline)
+    mentions = {d.article.id: list(d.mentions) for d in docs}
+    pairs = [(d.article, d.mentions) for d in docs]
+    resolution = resolve_entities(pairs, translator=translator, reconciler=reconciler)
+    links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
+                         translator=translator)
+    if links:
+        for aid, found in project_mentions(pairs, links, resolution).items():
+            mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
+        pairs = [(d.article, mentions[d.article.id]) for d in docs]
+        resolution = resolve_entities(pairs, story_links=links, translator=translator,
+                                      reconciler=reconciler)
+    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links))
 
 
 @contextmanager
