@@ -66,24 +66,12 @@ REGIONS = ("002", "142", "150", "019", "009", "419", "003", "005", "145", "015",
 
 def _gold_counts() -> tuple[Counter, Counter]:
     """(untagged, tagged) counts of normalised tokens in the gold NER corpora."""
+    from kg.kb.build_sources import gold_tokens
+
     o_count: Counter = Counter()
     e_count: Counter = Counter()
-    files = [
-        (SHARED / "ner/en/conll2003_train.txt", " "),
-        (SHARED / "ner/es/conll2002_esp.train", " "),
-        (SHARED / "ner/ar/anercorp_first_half.txt", " "),
-        (SHARED / "ner/ar/newsfane_first_half.txt", "\t"),
-    ]
-    for path, sep in files:
-        if not path.exists():
-            continue
-        with open(path, encoding="utf-8-sig", errors="replace") as fh:
-            for line in fh:
-                parts = line.strip().replace("\u200e", "").split(sep)
-                if len(parts) < 2 or parts[0].startswith("-DOCSTART-"):
-                    continue
-                tok = normalize_token(parts[0])
-                (o_count if parts[-1] == "O" else e_count)[tok] += 1
+    for token, tag, _ar in gold_tokens(SHARED):
+        (o_count if tag == "O" else e_count)[normalize_token(token)] += 1
     return o_count, e_count
 
 

@@ -755,27 +755,35 @@ def _word_usage(shared: Path) -> tuple[dict[str, tuple[int, int]], set[str],
     return {k: (usage[k], plain[k]) for k in usage}, known, pairs, gold_per
 
 
-def _gold_types(shared: Path) -> dict[str, Counter]:
-    """Token (folded / normalised Arabic) -> Counter of the gold NER type it was tagged with."""
-    out: dict[str, Counter] = defaultdict(Counter)
-    loc_words = ("LOC", "Population-Center", "Nation", "State", "Province", "Region", "Water",
-                 "Continent", "County", "GPE", "Land")
-    for path, sep, ar in ((shared / "ner/en/conll2003_train.txt", " ", False),
-                          (shared / "ner/es/conll2002_esp.train", " ", False),
-                          (shared / "ner/ar/anercorp_first_half.txt", " ", True),
-                          (shared / "ner/ar/newsfane_first_half.txt", "\t", True)):
+#: The gold NER corpora the word lists are drawn from: (path under shared/data, separator, Arabic).
+GOLD_NER_FILES = (("ner/en/conll2003_train.txt", " ", False),
+                  ("ner/es/conll2002_esp.train", " ", False),
+                  ("ner/ar/anercorp_first_half.txt", " ", True),
+                  ("ner/ar/newsfane_first_half.txt", "\t", True))
+
+
+def gold_tokens(shared: Path) -> Iterable[tuple[str, str, bool]]:
+    """(token, IOB tag, from an Arabic corpus) of every token of the gold NER corpora present."""
+    for name, sep, ar in GOLD_NER_FILES:
+        path = shared / name
         if not path.exists():
             continue
         with open(path, encoding="utf-8-sig", errors="replace") as fh:
             for line in fh:
                 parts = line.strip().replace("\u200e", "").split(sep)
-                if len(parts) < 2 or parts[0].startswith("-DOCSTART-"):
-                    continue
-                tok = normalize_arabic(parts[0]) if ar else fold_latin(parts[0])
-                tag = parts[-1]
-                t = "O" if tag == "O" else ("LOC" if any(x in tag for x in loc_words) else
-                                            tag[2:5].upper())
-                out[tok][t] += 1
+                if len(parts) >= 2 and not parts[0].startswith("-DOCSTART-"):
+                    yield parts[0], parts[-1], ar
+
+
+def _gold_types(shared: Path) -> dict[str, Counter]:
+    """Token (folded / normalised Arabic) -> Counter of the gold NER type it was tagged with."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    loc_words = ("LOC", "Population-Center", "Nation", "State", "Province", "Region", "Water",
+                 "Continent", "County", "GPE", "Land")
+    for token, tag, ar in gold_tokens(shared):
+        tok = normalize_arabic(token) if ar else fold_latin(token)
+        t = "O" if tag == "O" else ("LOC" if any(x in tag for x in loc_words) else tag[2:5].upper())
+        out[tok][t] += 1
     return out
 
 
