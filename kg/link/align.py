@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterable, Sequence
 from functools import lru_cache
 
 from kg.link.lexicon import arabic_token_forms, romanise
+from kg.text.arabic import strip_article
 from kg.text.keys import fold_latin, is_arabic, latin_token_core, normalize_arabic
 
 #: Generic name words in en / es / ar (Arabic normalised, without the article) -> a concept.
@@ -112,17 +113,13 @@ for _concept, _words in GLOSSARY.items():
         _CONCEPT[normalize_arabic(_w) if is_arabic(_w) else fold_latin(_w)] = _concept
 
 
-def _strip_article(token: str) -> str:
-    return token[2:] if token.startswith("ال") and len(token) > 3 else token
-
-
 def concept_of(token: str) -> str | None:
     """The glossary concept of one normalised token (Arabic with or without its article).
 
     >>> concept_of("universidad"), concept_of("الجامعه"), concept_of("stanford")
     ('university', 'university', None)
     """
-    return _CONCEPT.get(token) or (_CONCEPT.get(_strip_article(token)) if is_arabic(token) else None)
+    return _CONCEPT.get(token) or (_CONCEPT.get(strip_article(token)) if is_arabic(token) else None)
 
 
 def split_name(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
@@ -196,7 +193,7 @@ def word_similarity(a: str, b: str) -> float:
     if not ar_a and not ar_b:
         return fuzz.ratio(a, b) / 100
     arabic, latin = (a, b) if ar_a else (b, a)
-    forms = {arabic, _strip_article(arabic)}  # "الونسو" is Alonso, "الحريري" al-Hariri
+    forms = {arabic, strip_article(arabic)}  # "الونسو" is Alonso, "الحريري" al-Hariri
     return max(_cross_script(form, latin.replace("'", "")) for form in forms)
 
 

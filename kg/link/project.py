@@ -100,9 +100,9 @@ def _kb_span(article: Article, key: str, taken: list[tuple[int, int]]) -> tuple[
     return None
 
 
-def _entity_names(docs, resolution) -> dict[str, tuple[str, list[tuple[str, bool]]]]:
-    """Entity key -> (type, [(name key, is Arabic)]) from the mentions that resolved to it."""
-    names: dict[str, tuple[str, set[tuple[str, bool]]]] = {}
+def _entity_names(docs, resolution) -> dict[str, tuple[str, list[str]]]:
+    """Entity key -> (type, [name keys]) from the mentions that resolved to it."""
+    names: dict[str, tuple[str, set[str]]] = {}
     for article, mentions in docs:
         for m in mentions:
             key = resolution.mention_entity(article.id, m)
@@ -115,7 +115,7 @@ def _entity_names(docs, resolution) -> dict[str, tuple[str, list[tuple[str, bool
             surface = drop_proclitic(m.surface) if is_arabic(m.surface) else m.surface
             nk = name_key(surface, None, etype)
             if len(nk.replace(" ", "")) >= 4:
-                names.setdefault(key, (etype, set()))[1].add((nk, is_arabic(nk)))
+                names.setdefault(key, (etype, set()))[1].add(nk)
     return {k: (t, sorted(v)) for k, (t, v) in names.items()}
 
 
@@ -131,14 +131,14 @@ def _sounds_near(a: str, b: str) -> bool:
     return bool(a and b) and fuzz.ratio(a, b) >= 60
 
 
-def _find(text: str, lang: str, entity: tuple[str, list[tuple[str, bool]]],
+def _find(text: str, lang: str, entity: tuple[str, list[str]],
           taken: list[tuple[int, int]]) -> tuple[int, int, str] | None:
     """The best window of ``text`` naming the entity, as (start, end, type), or None."""
     etype, keys = entity
     arabic_text = lang == "ar"
     spans, sounds = _tokens(text)
     best: tuple[float, int, int] | None = None
-    for nk, _ar in keys:
+    for nk in keys:
         width = len(nk.split())
         name_sounds = [sound_key(w) for w in split_name(nk)[1]]
         for size in sorted({width, width + 1, max(1, width - 1)}):

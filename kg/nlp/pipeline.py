@@ -105,10 +105,10 @@ def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> 
         return sorted(model, key=lambda m: (m.start, m.end))
     model = _join_fragments(model, kb)
     exact = {(m.start, m.end, m.type): m for m in kb}
-    # a confident KB name on exactly the model's span types it (a storm, a cape, "Reino Unido")
-    typed = {(m.start, m.end): m for m in kb if m.confidence >= KB_ONLY_MIN_CONFIDENCE
-             and TYPED_KB_HITS}
     if model_first:
+        # a confident KB name on exactly the model's span types it ("Reino Unido" is a place)
+        typed = {(m.start, m.end): m for m in kb
+                 if TYPED_KB_HITS and m.confidence >= KB_ONLY_MIN_CONFIDENCE}
         out = []
         for m in model:
             k = exact.get((m.start, m.end, m.type)) or typed.get((m.start, m.end))
