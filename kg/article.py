@@ -30,6 +30,9 @@ class Article:
     author: str | None = None
     published: datetime | None = None
     modified: datetime | None = None  # last update, when the source states it (dedupe prefers later)
+    #: True when ``published`` is only a guess (a relative "Today 10:25" resolved against the
+    #: file time with nothing on the page to support it): kept, but left off time axes.
+    date_uncertain: bool = False
     section: str | None = None
     tags: list[str] = field(default_factory=list)
     related: list[str] = field(default_factory=list)

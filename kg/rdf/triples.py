@@ -91,6 +91,8 @@ def article_triples(article: Article, mentions: Iterable[LinkedMention],
         out.append((art, n(SCHEMA + "inLanguage"), Literal(article.language)))
     if article.published:
         out.append((art, n(SCHEMA + "datePublished"), date_literal(article.published)))
+        if article.date_uncertain:  # a guess (file time): kept, but off the timeline's axis
+            out.append((art, n(MKG + "dateUncertain"), Literal(True)))
     if article.edition:
         out.append((art, n(SCHEMA + "isPartOf"), n(edition_iri(article.edition))))
     out += [(art, n(SCHEMA + "keywords"), _lit_lang(t, article.language)) for t in article.tags]

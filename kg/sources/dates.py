@@ -9,6 +9,7 @@ plain dates. A naive timestamp is read in the zone the caller says the source wr
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, tzinfo
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
@@ -89,21 +90,127 @@ def _patterns(text: str) -> datetime | None:
 
 _RELATIVE_DAY = {"today": 0, "yesterday": 1, "اليوم": 0, "أمس": 1, "hoy": 0, "ayer": 1}
 _CLOCK = re.compile(r"(\d{1,2}):(\d{2})")
+#: How long after the newest date a page lists its saved copy's file time is still believed.
+PLAUSIBLE_SAVE_DAYS = 7
+
+
+def is_relative(text: str) -> bool:
+    """Whether a byline date is relative to the day the page was viewed.
+
+    >>> is_relative("Today 10:25"), is_relative("أمس 08:00"), is_relative("3 Nov 2025")
+    (True, True, False)
+    """
+    words = text.strip().split()
+    return bool(words) and words[0].casefold() in _RELATIVE_DAY
 
 
 def parse_relative(text: str, as_of: datetime, tz: tzinfo) -> datetime | None:
     """Resolve a byline date such as "Today 10:25" or "Yesterday 08:00" against ``as_of``.
 
-    ``as_of`` is the moment the page was saved (the file's modification time unless the user
-    says otherwise); the clock time is read in the site's own zone ``tz``.
+    ``as_of`` is the moment the page was viewed; the clock time is read in the site's own
+    zone ``tz``. A date that is not relative is parsed as it stands.
+
+    >>> parse_relative("Yesterday 08:00", datetime(2025, 11, 6, 12, tzinfo=BEIRUT), BEIRUT)
+    datetime.datetime(2025, 11, 5, 8, 0, tzinfo=zoneinfo.ZoneInfo(key='Asia/Beirut'))
     """
-    words = text.strip().split()
-    if not words:
-        return None
-    back = _RELATIVE_DAY.get(words[0].casefold())
-    clock = _CLOCK.search(text)
-    if back is None:
+    if not is_relative(text):
         return parse_date(text, tz)
+    back = _RELATIVE_DAY[text.strip().split()[0].casefold()]
+    clock = _CLOCK.search(text)
     day = as_of.astimezone(tz).date() - timedelta(days=back)
     hour, minute = (int(clock.group(1)), int(clock.group(2))) if clock else (0, 0)
     return datetime(day.year, day.month, day.day, hour, minute, tzinfo=tz)
+
+
+@dataclass(frozen=True)
+class DateReading:
+    """A publication date and how it was found.
+
+    ``basis`` is ``stated`` (the page gives the date), ``as-of`` (a relative date resolved
+    against the moment the user said the page was saved), ``page`` (resolved against the day
+    the page's own dated lists imply), ``file-time`` (the file's modification time, which the
+    page's dates make plausible) or ``guess`` (the file time with nothing to support it:
+    ``uncertain``).
+    """
+
+    value: datetime | None
+    basis: str
+    uncertain: bool = False
+
+
+def resolve_byline_date(text: str, tz: tzinfo, *, as_of: datetime | None, saved: datetime,
+                        listed: list[date]) -> DateReading:
+    """The publication date of a saved page whose byline reads ``text``, best evidence first.
+
+    1. a date that is not relative ("3 Nov 2025 10:25") is read as it stands;
+    2. a relative one ("Today 10:25") is resolved against ``as_of`` when the user gave it;
+    3. else against the day the page was viewed as its own dated lists ("Most Read",
+       "Related") show it: the day after the newest listed date, since a site that writes
+       "Today" in this byline writes it for every item of that day. The file time ``saved``
+       is used instead when it falls within :data:`PLAUSIBLE_SAVE_DAYS` after that day (a
+       page saved and read at once); a file copied later keeps the page's day;
+    4. with no dated list, the file time is all there is: the date is marked ``uncertain``.
+
+    >>> listed = [date(2025, 11, 3), date(2025, 11, 5), date(2025, 10, 31)]
+    >>> late = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)  # a copy made a year later
+    >>> reading = resolve_byline_date("Today 10:25", BEIRUT, as_of=None, saved=late, listed=listed)
+    >>> reading.value.isoformat(), reading.basis, reading.uncertain
+    ('2025-11-06T10:25:00+02:00', 'page', False)
+    >>> resolve_byline_date("Today 10:25", BEIRUT, as_of=None, saved=late, listed=[]).uncertain
+    True
+    """
+    if not is_relative(text):
+        return DateReading(parse_date(text, tz), "stated")
+    if as_of is not None:
+        return DateReading(parse_relative(text, as_of, tz), "as-of")
+    if not listed:
+        return DateReading(parse_relative(text, saved, tz), "guess", uncertain=True)
+    first_day = max(listed) + timedelta(days=1)
+    saved_day = saved.astimezone(tz).date()
+    if first_day <= saved_day <= first_day + timedelta(days=PLAUSIBLE_SAVE_DAYS):
+        return DateReading(parse_relative(text, saved, tz), "file-time")
+    anchor = datetime(first_day.year, first_day.month, first_day.day, 12, tzinfo=tz)
+    return DateReading(parse_relative(text, anchor, tz), "page")
+
+
+_DATE_LINE = re.compile(r"^[\w ,./-]{6,30}$")
+
+
+def listed_dates(lines: list[str]) -> list[date]:
+    """Dates that stand alone on a line (bullets of "Most Read" and "Related" lists).
+
+    >>> listed_dates(["  • Politics", "  • 3 Nov 2025", "Read Next", "31 Oct 2025", "• Today 10:25"])
+    [datetime.date(2025, 11, 3), datetime.date(2025, 10, 31)]
+    """
+    found = []
+    for raw in lines:
+        text = raw.strip().lstrip("•").strip()
+        if not _DATE_LINE.match(text) or not any(c.isdigit() for c in text):
+            continue
+        parsed = parse_date(text)
+        if parsed is not None:
+            found.append(parsed.date())
+    return found
+
+
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d\d)[/-](?:[a-z][a-z_-]*/)?(\d{1,2})[/-](\d{1,2})(?:/|[-_.][a-z]|$)", re.I)
+
+
+def url_date(url: str | None) -> datetime | None:
+    """The publication day a news URL carries (``/2023/11/06/``, ``/2013/middle_east/8/3/``).
+
+    >>> url_date("http://arabic.cnn.com/2013/middle_east/8/3/syria.clashes/index.html")
+    datetime.datetime(2013, 8, 3, 0, 0, tzinfo=datetime.timezone.utc)
+    >>> url_date("https://www.mercurynews.com/2023/01/16/letters-1119/").date()
+    datetime.date(2023, 1, 16)
+    >>> url_date("https://example.org/photos/2023/x.jpg") is None
+    True
+    """
+    match = _URL_DATE.search(url or "")
+    if not match:
+        return None
+    try:
+        return datetime(*(int(g) for g in match.groups()), tzinfo=UTC)
+    except ValueError:
+        return None

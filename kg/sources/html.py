@@ -2,8 +2,10 @@
 
 Publishers state title, date, authors, section, tags, URL and language for search engines in
 JSON-LD (schema.org NewsArticle) and OpenGraph ``<meta>`` tags; those are more reliable than
-guessing from the layout, so they come first and trafilatura's guesses fill the gaps. The text
-is trafilatura's main-content extraction, cleaned of call-to-action lines; when a page renders
+guessing from the layout, so they come first and trafilatura's guesses fill the gaps. The
+publication date comes from JSON-LD, then ``<meta>`` tags, then htmldate's reading of the page
+(``<time datetime>``, dated URLs...), then a date in the URL's path (``/2013/middle_east/8/3/``).
+The text is trafilatura's main-content extraction, cleaned of call-to-action lines; when a page renders
 its body with JavaScript (trafilatura then finds only a caption) the JSON-LD ``articleBody``
 is used instead.
 """
@@ -23,7 +25,7 @@ from lxml import etree
 from kg.article import Article, Rejection
 from kg.language import normalise_language
 from kg.sources.clean import clean_article_text, is_prose
-from kg.sources.dates import parse_date
+from kg.sources.dates import parse_date, url_date
 from kg.sources.fields import author_name, line, tag_list
 from kg.sources.records import build_article
 from kg.sources.registry import Source, register_reader
@@ -85,7 +87,7 @@ def html_to_article(page: str, source: Source) -> Article:
     values = {
         "url": url, "title": meta.get("title", ""), "body": body,
         "summary": meta.get("description", ""), "author": meta.get("author"),
-        "published": meta.get("published"), "modified": meta.get("modified"),
+        "published": meta.get("published") or url_date(url), "modified": meta.get("modified"),
         "section": meta.get("section"), "tags": meta.get("tags", []),
         "language": meta.get("language"), "outlet": meta.get("site"),
     }

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from kg.article import Article, Rejection
 from kg.language import normalise_language
 from kg.sources.clean import BOILERPLATE_LINES, clean_article_text, is_prose
-from kg.sources.dates import BEIRUT, parse_relative
+from kg.sources.dates import BEIRUT, DateReading, listed_dates, resolve_byline_date
 from kg.sources.editions import ALMAYADEEN_LANGUAGE
 from kg.sources.records import build_article
 from kg.sources.registry import Source, register_reader
@@ -57,18 +57,33 @@ def read_almayadeen_page(source: Source) -> Iterator[Article | Rejection]:
     """One Article from a saved Al Mayadeen page, or a Rejection saying what was missing."""
     try:
         page = decode(source.read_bytes())[0]
-        fields = parse_page(page.replace("\r\n", "\n").split("\n"))
-        published = parse_relative(fields.date, source.saved_at(), BEIRUT) if fields.date else None
+        lines = page.replace("\r\n", "\n").split("\n")
+        fields = parse_page(lines)
+        reading = page_date(fields.date, lines, source)
         edition = _edition(page)
         values = {
             "title": fields.title, "summary": fields.summary, "body": fields.body,
-            "author": fields.author, "published": published, "tags": fields.tags,
+            "author": fields.author, "tags": fields.tags,
             "related": fields.related, "edition": edition, "outlet": "Al Mayadeen",
             "language": ALMAYADEEN_LANGUAGE.get(edition or ""),
+            # a guessed date must not make the id depend on when the file was copied
+            "published": None if reading.uncertain else reading.value,
         }
-        yield build_article(values, source_file=source.name, record_no=None)
+        article = build_article(values, source_file=source.name, record_no=None)
+        article.published, article.date_uncertain = reading.value, reading.uncertain
+        yield article
     except InputError as err:
         yield Rejection(source.name, str(err))
+
+
+def page_date(byline: str | None, lines: list[str], source: Source) -> DateReading:
+    """The page's publication date from its byline, best evidence first (see
+    :func:`~kg.sources.dates.resolve_byline_date`): ``--as-of``, then the dated lists on the
+    page, then (marked uncertain) the file's modification time."""
+    if not byline:
+        return DateReading(None, "none")
+    return resolve_byline_date(byline, BEIRUT, as_of=source.as_of, saved=source.saved_at(),
+                               listed=listed_dates(lines))
 
 
 @dataclass
