@@ -12,12 +12,11 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import multiprocessing as mp
 import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -108,14 +107,15 @@ class BuildReport:
 
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
           jobs: int = 1, progress: bool = True, translate: bool = True,
-          offline: bool = False) -> BuildReport:
+          offline: bool = False, scheduler: str | None = None) -> BuildReport:
     """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
 
     ``translate`` lets linking ask deep-translator about names nothing else could place (only
     with a network; answers are cached in the store folder, see :mod:`kg.link.translate`).
     Names no offline knowledge base knows are looked up on Wikidata (cached in the store folder,
     see :mod:`kg.link.reconcile`). ``offline`` (or ``MKG_OFFLINE=1``) sends no request at all;
-    cached answers are still used.
+    cached answers are still used. ``scheduler`` (``tcp://HOST:PORT``) runs extraction on that
+    Dask cluster instead of ``jobs`` local processes (see :mod:`kg.executors`).
     """
     from kg.sources import read_inputs
 
@@ -132,7 +132,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
-        _extract(docs, jobs, progress)
+        _extract(docs, jobs, progress, scheduler)
     with _timed(report, "link+write"):
         ordered = [docs[k] for k in sorted(docs)]
         linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
@@ -264,30 +264,38 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
             report.unchanged += 1
 
 
-def _extract(docs: dict[str, Document], jobs: int, progress: bool) -> None:
-    """Find mentions in every document whose cached mentions are missing or stale."""
+def _extract(docs: dict[str, Document], jobs: int, progress: bool,
+             scheduler: str | None = None) -> None:
+    """Find mentions in every document whose cached mentions are missing or stale.
+
+    The work runs where :func:`kg.executors.map_ordered` says (this process, ``jobs`` forked
+    processes, or the Dask cluster at ``scheduler``); workers get ``(text, language)`` only,
+    never the store. A worker whose models or knowledge base differ from ours is an error, so
+    a cluster build gives exactly the mentions a local one gives.
+    """
+    from kg.executors import SchedulerError, map_ordered
+
     todo = [d for d in docs.values()
             if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
-    bar = tqdm(total=len(work), desc="extracting", unit=" article", disable=not progress)
-    pool = mp.get_context("fork").Pool(jobs) if jobs > 1 and len(work) >= 50 else None
-    results = pool.imap(_find, work, chunksize=8) if pool else map(_find, work)
-    try:
-        for doc, mentions in zip(todo, results, strict=True):
+    results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
+                          desc="extracting", unit=" article")
+    with closing(results):
+        for doc, (version, mentions) in zip(todo, results, strict=True):
+            expected = extractor_version(doc.article.language or "other")
+            if version != expected:
+                raise SchedulerError(
+                    f"{scheduler}: a worker's extractor for {doc.article.language!r} is "
+                    f"{version}, ours is {expected}: install the same mkg on every worker")
             doc.mentions = mentions
-            doc.extractor = extractor_version(doc.article.language or "other")
-            bar.update()
+            doc.extractor = version
             crash_point("extract")
-    finally:
-        bar.close()
-        if pool:
-            pool.close()
-            pool.join()
 
 
-def _find(item: tuple[str, str]):
+def _find(item: tuple[str, str]) -> tuple[str, list[Mention]]:
+    """One unit of extraction work: the extractor version and the mentions in ``(text, lang)``."""
     from kg.nlp.pipeline import find_mentions
 
     text, lang = item
-    return find_mentions(text, lang)
+    return extractor_version(lang or "other"), find_mentions(text, lang)

@@ -26,9 +26,15 @@ class UserError(Exception):
 # ---- commands --------------------------------------------------------------------------------
 def cmd_build(args: argparse.Namespace) -> None:
     from kg.build import build
+    from kg.executors import SchedulerError, check_scheduler
 
-    report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
-                   progress=not args.quiet, translate=not args.no_translate, offline=args.offline)
+    try:
+        check_scheduler(args.scheduler)  # before reading anything: a bad address fails fast
+        report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
+                       progress=not args.quiet, translate=not args.no_translate,
+                       offline=args.offline, scheduler=args.scheduler)
+    except SchedulerError as exc:
+        raise UserError(str(exc)) from None
     print(report.summary())
     if len(report.rejections) + len(report.skipped) <= MAX_REJECTS_SHOWN:
         for rejection in report.rejections:
@@ -244,6 +250,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, metavar="DATE",
                    help="resolve relative dates ('Today 10:25') against DATE (default: file time)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run extraction on the workers of this Dask scheduler (needs the "
+                        "[cluster] extra here and on the workers); the graph is the same")
     p.add_argument("--no-translate", action="store_true",
                    help="never ask the online translator (cached answers are still used)")
     p.add_argument("--offline", action="store_true",

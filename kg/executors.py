@@ -1,0 +1,203 @@
+"""Where per-article work runs: in this process, in a pool of forked processes, or on a Dask
+distributed cluster.
+
+:func:`map_ordered` is the one entry point. It picks an executor from a registry keyed on the
+scheme of the scheduler address (none: this machine; ``tcp://``, ``tls://``, ``ws://``,
+``wss://``: a Dask scheduler), and yields ``func(item)`` for every item **in input order**, with
+a progress bar. Whatever runs the work, the caller sees the same sequence of results.
+
+Work sent to a cluster is pickled: ``func`` must be a module-level function of an installed
+package (workers import it by name) and items and results plain picklable data. The Dask
+executor needs the ``[cluster]`` extra (``pip install 'mkg[cluster]'``) on this machine and on
+every worker.
+
+>>> list(map_ordered(len, ["a", "bb", "ccc"]))
+[1, 2, 3]
+>>> executor_for("tcp://10.0.0.5:8786").__name__
+'_dask'
+>>> executor_for("ftp://x")
+Traceback (most recent call last):
+...
+kg.executors.SchedulerError: ftp://x: unknown scheduler scheme 'ftp' (known: tcp, tls, ws, wss)
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import socket
+from collections import deque
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import closing
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: seconds allowed to reach a scheduler before the build stops with a one-line error
+CONNECT_SECONDS = 10.0
+#: a fork pool is only worth starting for this many items or more
+POOL_MIN_ITEMS = 50
+#: items per task sent to a cluster (fewer, larger tasks: less scheduler overhead)
+CLUSTER_BATCH = 16
+#: tasks in flight per cluster thread (bounds memory: results are not all held at once)
+CLUSTER_WINDOW = 4
+
+Executor = Callable[[Callable[[Any], Any], Sequence[Any], str | None, int], Iterator[Any]]
+EXECUTORS: dict[str, Executor] = {}
+
+
+class SchedulerError(RuntimeError):
+    """The scheduler address is wrong, the scheduler cannot be reached, or its workers differ."""
+
+
+def register_executor(*schemes: str) -> Callable[[Executor], Executor]:
+    """Make the decorated executor the one for scheduler addresses with these URL schemes
+    (``""``: no scheduler, this machine)."""
+    def add(executor: Executor) -> Executor:
+        for scheme in schemes:
+            EXECUTORS[scheme] = executor
+        return executor
+    return add
+
+
+def scheme_of(scheduler: str | None) -> str:
+    """The URL scheme of a scheduler address; a bare ``HOST:PORT`` is ``tcp``.
+
+    >>> scheme_of(None), scheme_of("10.0.0.5:8786"), scheme_of("TLS://host:8786")
+    ('', 'tcp', 'tls')
+    """
+    if not scheduler:
+        return ""
+    return scheduler.split("://", 1)[0].lower() if "://" in scheduler else "tcp"
+
+
+def executor_for(scheduler: str | None) -> Executor:
+    """The executor registered for the scheme of ``scheduler``."""
+    scheme = scheme_of(scheduler)
+    if scheme not in EXECUTORS:
+        known = ", ".join(sorted(s for s in EXECUTORS if s))
+        raise SchedulerError(f"{scheduler}: unknown scheduler scheme {scheme!r} (known: {known})")
+    return EXECUTORS[scheme]
+
+
+def map_ordered(func: Callable[[T], R], items: Sequence[T], scheduler: str | None = None,
+                jobs: int = 1, progress: bool = False, desc: str = "working",
+                unit: str = " item") -> Iterator[R]:
+    """``func(item)`` for each of ``items``, in input order, run where ``scheduler`` says
+    (``None``: here, in ``jobs`` forked processes when there is enough work)."""
+    executor = executor_for(scheduler)
+    with tqdm(total=len(items), desc=desc, unit=unit, disable=not progress) as bar, \
+            closing(executor(func, items, scheduler, jobs)) as results:
+        for result in results:
+            bar.update()
+            yield result
+
+
+@register_executor("")
+def _local(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
+           jobs: int) -> Iterator[R]:
+    """In this process, or in ``jobs`` forked processes for :data:`POOL_MIN_ITEMS` or more."""
+    if jobs <= 1 or len(items) < POOL_MIN_ITEMS:
+        yield from map(func, items)
+        return
+    pool = mp.get_context("fork").Pool(jobs)
+    try:
+        yield from pool.imap(func, items, chunksize=8)
+    finally:
+        pool.close()
+        pool.join()
+
+
+@register_executor("tcp", "tls", "ws", "wss")
+def _dask(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
+          jobs: int) -> Iterator[R]:
+    """On the workers of the Dask scheduler at ``scheduler``, :data:`CLUSTER_BATCH` items a
+    task, at most :data:`CLUSTER_WINDOW` tasks per worker thread in flight."""
+    if not items:
+        return
+    client = connect(scheduler or "")
+    try:
+        threads = max(1, sum(client.nthreads().values()))
+        batches = (items[i:i + CLUSTER_BATCH] for i in range(0, len(items), CLUSTER_BATCH))
+        pending: deque = deque()
+        for batch in batches:
+            pending.append(client.submit(run_batch, func, batch, pure=False))
+            if len(pending) >= threads * CLUSTER_WINDOW:
+                yield from pending.popleft().result()
+        while pending:
+            yield from pending.popleft().result()
+    finally:
+        client.close()
+
+
+def run_batch(func: Callable[[T], R], batch: Sequence[T]) -> list[R]:
+    """One cluster task: ``func`` over a batch of items.
+
+    >>> run_batch(str.upper, ["a", "b"])
+    ['A', 'B']
+    """
+    return [func(item) for item in batch]
+
+
+def connect(scheduler: str, timeout: float = CONNECT_SECONDS):
+    """A Dask client of the scheduler at ``scheduler``, with at least one worker, within
+    ``timeout`` seconds; :class:`SchedulerError` with a one-line reason otherwise."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise SchedulerError("--scheduler needs Dask: pip install 'mkg[cluster]'") from None
+    check_reachable(scheduler, timeout)
+    try:
+        client = Client(scheduler, timeout=f"{timeout}s", set_as_default=False)
+    except (OSError, TimeoutError) as err:
+        raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({err})") from None
+    try:
+        client.wait_for_workers(1, timeout=timeout)
+    except TimeoutError:
+        client.close()
+        raise SchedulerError(f"{scheduler}: the scheduler has no worker "
+                             f"(none joined within {timeout:g} s)") from None
+    return client
+
+
+def check_scheduler(scheduler: str | None, timeout: float = CONNECT_SECONDS) -> None:
+    """Raise :class:`SchedulerError` if ``scheduler`` has an unknown scheme or, for a remote
+    one, cannot be reached within ``timeout`` seconds (call it before long work).
+
+    >>> check_scheduler(None)
+    """
+    executor_for(scheduler)
+    if scheme_of(scheduler):
+        check_reachable(scheduler or "", timeout)
+
+
+def check_reachable(scheduler: str, timeout: float = CONNECT_SECONDS) -> None:
+    """Raise :class:`SchedulerError` unless a TCP connection to the scheduler's host and port
+    opens within ``timeout`` seconds (a fast, clear answer for a wrong or dead address).
+
+    >>> check_reachable("tcp://127.0.0.1:1", timeout=2)
+    Traceback (most recent call last):
+    ...
+    kg.executors.SchedulerError: tcp://127.0.0.1:1: cannot reach the Dask scheduler (connection refused)
+    """
+    parts = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
+    try:
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        host = port = None
+    if not host or not port:
+        raise SchedulerError(f"{scheduler}: not a scheduler address (tcp://HOST:PORT)")
+    try:
+        socket.create_connection((host, port), timeout=timeout).close()
+    except ConnectionRefusedError:
+        reason = "connection refused"
+    except TimeoutError:
+        reason = f"no answer within {timeout:g} s"
+    except OSError as err:
+        reason = err.strerror or str(err)
+    else:
+        return
+    raise SchedulerError(f"{scheduler}: cannot reach the Dask scheduler ({reason})")
