@@ -27,6 +27,7 @@ from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+from kg.events import chunks
 from kg.events.event import Event
 from kg.events.timex import resolve_date
 from kg.events.types import EVENT_TYPES, find_triggers
@@ -109,7 +110,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                 continue
             pos = s_start + offset
             places = [(m, k) for m, k in keyed if m.type == "LOC"]
-            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed + groups)
+            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed + groups,
+                                 (s_start, s_end))
             place = roles["place"][0][0] if roles["place"] else None
             day = when or published
             if day is None:
@@ -249,7 +251,8 @@ def _norm_gap(text: str, lang: str) -> str:
 
 
 def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
-                 keyed: Sequence[tuple[Mention, str]]) -> dict[str, list[tuple[str, str]]]:
+                 keyed: Sequence[tuple[Mention, str]],
+                 sentence: tuple[int, int] | None = None) -> dict[str, list[tuple[str, str]]]:
     """Actor, target and place of one trigger, from the entities of its sentence by position and
     the words between them: ``{"actor"|"target"|"place": [(entity key, surface), ...]}``.
 
@@ -321,6 +324,8 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     passive = lang == "ar" or bool(_PARTICIPLE.get(lang, _PARTICIPLE["en"]).search(text[t_start:t_end]))
     if actor is None and passive:
         actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
+    if actor is None and lang == "es" and sentence is not None:
+        actor = _phrase_actor(text, etype, t_start, t_end, sentence, ordered)
     if actor is None and subject is not None:
         actor = subject
     if actor is None:
@@ -340,6 +345,29 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     return {"actor": [(actor[1], actor[0].surface)] if actor else [],
             "target": [(target[1], target[0].surface)] if target else [],
             "place": [(place_key, place_mk[0].surface)] if place_mk else []}
+
+
+def _phrase_actor(text: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
+                  ordered: Sequence[tuple[Mention, str]]) -> tuple[Mention, str] | None:
+    """The Spanish agent phrase of a trigger (:mod:`kg.events.chunks`): after a nominal trigger
+    "de X"; before a verb trigger its subject; for a motive ("en protesta") the sentence's subject.
+    An entity or group inside the phrase plays the role; else the phrase itself, as a group."""
+    s_start, s_end = sentence
+    if chunks.motive(text, t_start):
+        span = chunks.sentence_subject(text, s_start, t_start)
+    elif chunks.nominal(text, t_start, t_end):
+        # "protestas de los conductores"; but "asesinato de rehenes" names the victims
+        span = chunks.genitive_agent(text, t_end, s_end) if etype == "Protest" else None
+    else:
+        span = chunks.subject_before(text, s_start, t_start)
+    if span is None:
+        return None
+    a, b = span
+    inside = [mk for mk in ordered if a <= mk[0].start and mk[0].end <= b
+              and (mk[0].type in ("PER", "ORG", "GRP") or mk[1].startswith(("country:", "kb:")))]
+    if inside:
+        return inside[0]
+    return Mention(a, b, text[a:b], "GRP", source="phrase"), GROUP
 
 
 def _entity_key(resolution: Any, article_id: str, mention: Mention) -> str | None:
