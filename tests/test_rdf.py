@@ -151,6 +151,17 @@ def test_export_parses_back_to_the_same_count(tmp_path, fmt):
         assert len(rdflib.Graph().parse(path, format="turtle")) == count
 
 
+def test_export_writes_a_triple_of_two_graphs_once(tmp_path):
+    store = _populated_store()
+    some = next(iter(store.quads()))
+    store.replace_graph("https://w3id.org/mkg/resource/graph/copy",
+                        [(some.subject, some.predicate, some.object)])
+    _, quads = export(store, "trig", tmp_path / "g.trig")
+    path, triples = export(store, "nt", tmp_path / "g.nt")
+    assert quads == len(store) and triples == quads - 1
+    assert len(path.read_text(encoding="utf-8").splitlines()) == triples
+
+
 def test_query_formats(tmp_path):
     store = _populated_store()
     query = "SELECT ?label WHERE { ?e skos:prefLabel ?label FILTER(LANG(?label)='en') } ORDER BY ?label"

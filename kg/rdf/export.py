@@ -26,9 +26,5 @@ def export(store: GraphStore, fmt: str = "turtle", output: Path | None = None) -
     path = output or Path("exports") / f"graph.{ext}"
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "wb") as fh:
-        store.dump(fh, rdf_format)
-    if rdf_format.supports_datasets:
-        count = len(store)
-    else:
-        count = len({(q.subject, q.predicate, q.object) for q in store.quads()})
+        count = store.dump(fh, rdf_format)
     return path, count

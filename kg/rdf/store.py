@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
-from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions, Triple
+from pyoxigraph import BlankNode, Literal, NamedNode, Quad, QuerySolutions
 
 from kg.rdf.vocab import SPARQL_PREFIXES, n
 
@@ -265,18 +265,42 @@ class GraphStore:
     def __len__(self) -> int:
         return len(self._store)
 
-    def dump(self, output, fmt: ox.RdfFormat) -> None:
-        """Write the whole dataset (datasets formats) or the union of graphs (triple formats)."""
+    def dump(self, output, fmt: ox.RdfFormat) -> int:
+        """Write the whole dataset (datasets formats: returns the number of quads) or the union
+        of all graphs, each triple once (triple formats: returns the number of triples).
+
+        The union is a CONSTRUCT, so Oxigraph removes the duplicates and serialises in Rust:
+        9 s per million triples, where a Python set of the union took 36
+        (``bench/export_bench.py``).
+        """
         if fmt.supports_datasets:
             self._store.dump(output, format=fmt, prefixes=_PREFIXES_FOR_DUMP)
-            return
-        union = (Triple(q.subject, q.predicate, q.object) for q in self._store)
-        ox.serialize(union, output, format=fmt, prefixes=_PREFIXES_FOR_DUMP)
+            return len(self._store)
+        union = self._store.query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }")
+        counted = _Counted(union)
+        ox.serialize(counted, output, format=fmt, prefixes=_PREFIXES_FOR_DUMP)
+        return counted.count
 
     @property
     def raw(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for the few callers that need it."""
         return self._store
+
+
+class _Counted:
+    """An iterator that counts what passes through it."""
+
+    def __init__(self, items: Iterable) -> None:
+        self._items = iter(items)
+        self.count = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self):
+        item = next(self._items)
+        self.count += 1
+        return item
 
 
 _SKIP = re.compile(r"""
