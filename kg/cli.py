@@ -90,7 +90,7 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
     # analysis writes its metrics back: into a staged copy that readers see once it is complete
     store = _open_store(args.store, read_only=False, staged=True)
-    report = run_analysis(store, Path(args.output))
+    report = run_analysis(store, Path(args.output), lang=args.lang)
     store.commit()
     print(report.summary())
 
@@ -118,6 +118,16 @@ def cmd_site(args: argparse.Namespace) -> None:
     except OSError as exc:
         raise UserError(f"{args.output}: {exc.strerror or exc}") from None
     print(f"wrote {out}/index.html and {sum(1 for _ in out.glob('*/*.html'))} pages")
+
+
+def _site_lang(value: str) -> str:
+    from kg.site import SiteError, site_langs
+
+    try:
+        site_langs(value)
+    except SiteError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -164,6 +174,41 @@ def cmd_kb(args: argparse.Namespace) -> None:
     except OSError as exc:
         raise UserError(f"{args.output or 'index folder'}: {exc.strerror or exc}") from None
     print(report.summary())
+
+
+def cmd_watch(args: argparse.Namespace) -> None:
+    import signal
+    import threading
+
+    from kg.executors import SchedulerError, check_scheduler
+    from kg.watch import watch
+
+    try:
+        check_scheduler(args.scheduler)
+    except SchedulerError as exc:
+        raise UserError(str(exc)) from None
+    stop = threading.Event()
+
+    def first_interrupt(signum: int, frame: object) -> None:
+        stop.set()
+        print("stopping after this round (Ctrl-C again to stop now; the store keeps the last "
+              "finished round)", file=sys.stderr, flush=True)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+
+    def show(result) -> None:
+        print(result.summary(), flush=True)
+        for failure in result.failures:
+            print(f"  failed  {failure}", flush=True)
+
+    previous = signal.signal(signal.SIGINT, first_interrupt)
+    try:
+        done = watch(args.inputs, args.store, every=args.every, rounds=args.rounds,
+                     pages=not args.no_pages, timeout=args.timeout, stop=stop, on_round=show,
+                     jobs=args.jobs, translate=not args.no_translate, offline=args.offline,
+                     scheduler=args.scheduler)
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    print(f"stopped after {len(done)} round{'' if len(done) == 1 else 's'}")
 
 
 # ---- helpers ---------------------------------------------------------------------------------
@@ -231,6 +276,7 @@ COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
     "eval": (cmd_eval, "precision, recall and F1 of NER on a CoNLL/IOB file"),
     "validate": (cmd_validate, "check the store against the SHACL shapes"),
     "kb": (cmd_kb, "the knowledge base: `kg kb import DUMP` builds the Wikidata index"),
+    "watch": (cmd_watch, "poll feeds, URLs or folders every N minutes and ingest what is new"),
 }
 
 
@@ -279,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = parsers["analyze"]
     _store_arg(p)
     p.add_argument("-o", "--output", default="exports/analysis", metavar="DIR")
+    p.add_argument("--lang", default="en", choices=("en", "ar", "es"),
+                   help="language of the report and its labels (ar: right-to-left; default en)")
 
     p = parsers["viz"]
     _store_arg(p)
@@ -293,8 +341,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = parsers["site"]
     _store_arg(p)
     p.add_argument("-o", "--output", required=True, metavar="DIR", help="the site folder")
-    p.add_argument("--lang", default="en", choices=("en", "ar", "es"),
-                   help="interface and label language (default en)")
+    p.add_argument("--lang", default="en", type=_site_lang,
+                   help="interface and label language: en, ar, es, a list (en,ar) or all; with "
+                        "several, DIR/en, DIR/ar... with a language switch on every page (default en)")
 
     p = parsers["serve"]
     _store_arg(p)
@@ -318,6 +367,27 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw-text", action="store_true",
                    help="re-tokenise each sentence with the pipeline's own tokenizer instead of "
                         "tagging the gold tokens (the CoNLL convention, default)")
+
+    p = parsers["watch"]
+    p.add_argument("inputs", nargs="+", metavar="FEED-OR-FOLDER",
+                   help="feed or page URLs, files, folders or globs")
+    _store_arg(p)
+    p.add_argument("--every", type=_positive(float), default=15.0, metavar="MINUTES",
+                   help="minutes from the start of one round to the next (default 15)")
+    p.add_argument("--rounds", type=_positive(int), metavar="N",
+                   help="stop after N rounds (default: until Ctrl-C, which ends the watch "
+                        "once the running round is written)")
+    p.add_argument("--no-pages", action="store_true",
+                   help="keep the feed's own text of each item; do not fetch the linked pages")
+    p.add_argument("--timeout", type=_positive(float), default=10.0, metavar="SECONDS",
+                   help="time allowed for each feed or page download (default 10)")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
+    p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                   help="run extraction on the workers of this Dask scheduler")
+    p.add_argument("--no-translate", action="store_true",
+                   help="never ask the online translator (cached answers are still used)")
+    p.add_argument("--offline", action="store_true",
+                   help="no Wikidata or translation requests (feeds are still fetched)")
 
     p = parsers["validate"]
     _store_arg(p)

@@ -5,7 +5,8 @@ co-occurrence network over all editions and per edition, computes the metrics, r
 analysis graph (``mkgr:graph/analysis``) and writes to ``out_dir``:
 
 =========================  =====================================================================
-``report.html``            one self-contained page: tables and inline SVG charts, no scripts
+``report.html``            one self-contained page in the chosen language: tables and inline SVG
+                           charts, no scripts
 ``entities.csv``           every mentioned entity with its labels and metrics
 ``communities.csv``        one row per (community, member)
 ``edition_coverage.csv``   each entity's and event's share of coverage per edition
@@ -35,13 +36,20 @@ import networkx as nx
 from pyoxigraph import BlankNode, Literal
 
 from kg.analysis import svg
-from kg.analysis.corpus import LANGS, Corpus, load_corpus, local_name
+from kg.analysis.corpus import LANGS, NO_EDITION, Corpus, load_corpus, local_name
 from kg.analysis.editions import CoverageRow, distinctive, entity_coverage, event_coverage
 from kg.analysis.metrics import NetworkMetrics, network_metrics
 from kg.analysis.networks import cooccurrence_graph, entity_event_graph
-from kg.analysis.timeline import edition_timeline, entity_timeline, period_of, periods
+from kg.analysis.timeline import (
+    dated_articles,
+    edition_timeline,
+    entity_timeline,
+    periods,
+    uncertain_articles,
+)
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ANALYSIS_GRAPH, MKG, XSD, n
+from kg.viz.messages import count, direction, format_day, messages
 
 __all__ = ["AnalysisReport", "run_analysis", "metric_triples", "write_metrics"]
 
@@ -72,6 +80,7 @@ class AnalysisReport:
     n_events: int = 0
     n_communities: int = 0
     n_triples: int = 0
+    n_uncertain_dates: int = 0  # articles left off the time axis: their date is a guess
     betweenness_exact: bool = True
     edition_articles: dict[str, int] = field(default_factory=dict)  # edition name -> articles
     top_entities: list[tuple[str, float]] = field(default_factory=list)  # (label, PageRank)
@@ -88,6 +97,9 @@ class AnalysisReport:
             f"wrote {self.n_triples} triples to <{ANALYSIS_GRAPH}>",
             f"report: {self.files.get('html', self.out_dir)}",
         ]
+        if self.n_uncertain_dates:
+            lines.append(f"{self.n_uncertain_dates} article(s) with an uncertain date, "
+                         "left off the time axis")
         if not self.betweenness_exact:
             lines.append("betweenness estimated from a seeded sample of sources (large graph)")
         return "\n".join(lines)
@@ -148,11 +160,16 @@ def run_analysis(store: GraphStore, out_dir: Path | str, write_back: bool = True
                  lang: str = "en") -> AnalysisReport:
     """Analyse ``store``, write the metrics back (unless ``write_back=False``) and the report.
 
-    ``lang`` picks the label language of tables and charts (falls back to the others).
+    ``lang`` (``en``, ``ar``, ``es``) is the report's language: its headings, tables, charts,
+    dates and labels (Arabic right-to-left). Articles whose date is uncertain
+    (``mkg:dateUncertain``) are listed apart and left off the time axis.
     """
+    if lang not in LANGS:
+        raise ValueError(f"lang must be one of {', '.join(LANGS)}, not {lang!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     corpus = load_corpus(store)
+    uncertain = uncertain_articles(store) & corpus.articles.keys()
     G = cooccurrence_graph(corpus)
     metrics = network_metrics(G)
     sizes = corpus.edition_sizes()
@@ -175,10 +192,11 @@ def run_analysis(store: GraphStore, out_dir: Path | str, write_back: bool = True
     _write_rows_csv(files["coverage"], ent_rows + ev_rows)
     _write_distinctive_csv(files["distinctive"], special)
     _write_edition_metrics_csv(files["edition_metrics"], corpus, per_edition, lang)
-    _write_timeline_csv(files["timeline"], corpus, lang)
+    _write_timeline_csv(files["timeline"], corpus, lang, uncertain)
     _write_graph_files(files["graphml"], files["gexf"], corpus, G, metrics)
     files["html"].write_text(
-        _html(corpus, G, metrics, per_edition, ent_rows, special, files, lang), encoding="utf-8")
+        _html(corpus, G, metrics, per_edition, ent_rows, special, files, lang, uncertain),
+        encoding="utf-8")
 
     ranked = metrics.ranked()
     return AnalysisReport(
@@ -191,6 +209,7 @@ def run_analysis(store: GraphStore, out_dir: Path | str, write_back: bool = True
         n_events=len(corpus.events),
         n_communities=len(metrics.communities),
         n_triples=n_triples,
+        n_uncertain_dates=len(uncertain),
         betweenness_exact=metrics.betweenness_exact,
         edition_articles={corpus.edition_name(ed): k for ed, k in sizes.items()},
         top_entities=[(corpus.entity(e).label(lang), metrics.pagerank[e]) for e in ranked[:10]],
@@ -267,13 +286,14 @@ def _write_edition_metrics_csv(path: Path, corpus: Corpus, per_edition: dict, la
                 "pagerank", "community"], rows)
 
 
-def _write_timeline_csv(path: Path, corpus: Corpus, lang: str) -> None:
+def _write_timeline_csv(path: Path, corpus: Corpus, lang: str, skip: set[str]) -> None:
+    """Counts per day and week; articles with an uncertain date (``skip``) are not counted."""
     rows = []
     for period in ("day", "week"):
-        for ed, counts in edition_timeline(corpus, period).items():
+        for ed, counts in edition_timeline(corpus, period, skip).items():
             rows += [[period, p, "edition", ed, corpus.edition_name(ed), k]
                      for p, k in counts.items()]
-        for e, counts in entity_timeline(corpus, period).items():
+        for e, counts in entity_timeline(corpus, period, skip).items():
             label = corpus.entity(e).label(lang)
             rows += [[period, p, "entity", e, label, k] for p, k in counts.items()]
     _csv(path, ["granularity", "period", "kind", "iri", "label", "articles"], rows)
@@ -339,8 +359,9 @@ body{font-family:"Noto Sans","Noto Sans Arabic","DejaVu Sans",Arial,sans-serif;m
 max-width:1100px;color:#222;line-height:1.4}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0 1.5em;font-size:.92em}
-th,td{border:1px solid #ddd;padding:3px 8px;text-align:left;vertical-align:top}
-th{background:#f3f3f3}td.num{text-align:right;font-variant-numeric:tabular-nums}
+th,td{border:1px solid #ddd;padding:3px 8px;text-align:start;vertical-align:top}
+th{background:#f3f3f3}td.num{text-align:end;font-variant-numeric:tabular-nums}
+svg{direction:ltr;max-width:100%}
 .ar{font-family:"Noto Naskh Arabic","Noto Sans Arabic","DejaVu Sans",serif;direction:rtl;
 unicode-bidi:isolate;font-size:1.12em}
 .muted{color:#777;font-size:.9em}
@@ -360,123 +381,183 @@ def _table(header: list[str], rows: list[str]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+@dataclass
+class _Page:
+    """What every section of the report reads: the data, and the page language's words."""
+
+    corpus: Corpus
+    G: nx.Graph
+    m: NetworkMetrics
+    per_edition: dict
+    lang: str
+    uncertain: set[str]
+    t: dict[str, str] = field(init=False)
+    label: dict[str, str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.t = messages(self.lang)
+        self.label = {e: self.corpus.entity(e).label(self.lang) for e in self.G}
+
+    def kind(self, code: str) -> str:
+        """An entity type code (PER, ORG...) in the page language."""
+        return self.t.get(code, code)
+
+    def edition(self, ed: str) -> str:
+        return self.t["no_edition"] if ed == NO_EDITION else self.corpus.edition_name(ed)
+
+
 def _html(corpus: Corpus, G: nx.Graph, m: NetworkMetrics, per_edition: dict,
           ent_rows: list[CoverageRow], special: dict[str, list[CoverageRow]],
-          files: dict[str, Path], lang: str) -> str:
-    sizes = corpus.edition_sizes()
-    label = {e: corpus.entity(e).label(lang) for e in G}
-    parts = [f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-             f"<title>Network analysis</title><style>{_CSS}</style></head><body>",
-             "<h1>News knowledge graph: network analysis</h1>",
-             f'<p>{len(corpus.articles)} articles in {len(sizes)} editions; '
-             f"{G.number_of_nodes()} entities mentioned, {G.number_of_edges()} co-occurrence "
-             f"links (two entities mentioned in the same article), {len(m.communities)} "
-             f"communities, {len(corpus.events)} events.</p>"]
+          files: dict[str, Path], lang: str, uncertain: set[str] = frozenset()) -> str:
+    """The report page in ``lang`` (right-to-left for Arabic); uncertain dates listed apart."""
+    page = _Page(corpus, G, m, per_edition, lang, set(uncertain))
+    t = page.t
+    parts = [f'<!DOCTYPE html><html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8">'
+             f"<title>{escape(t['report_title'])}</title><style>{_CSS}</style></head><body>",
+             f"<h1>{escape(t['report_heading'])}</h1>",
+             "<p>" + escape(t["report_summary"].format(
+                 articles=len(corpus.articles), editions=len(corpus.edition_sizes()),
+                 entities=G.number_of_nodes(), links=G.number_of_edges(),
+                 communities=len(m.communities), events=len(corpus.events))) + "</p>"]
+    parts += _editions_section(page) + _central_section(page) + _communities_section(page)
+    parts += _comparison_section(page, ent_rows, special) + _time_section(page)
+    parts += _uncertain_section(page) + _events_section(page) + _files_section(page, files)
+    return "\n".join([*parts, "</body></html>"])
 
-    # editions
-    days = {ed: sorted(d for d in (a.day for a in corpus.articles.values() if a.edition == ed) if d)
-            for ed in sizes}
-    langs = {ed: Counter(a.lang for a in corpus.articles.values() if a.edition == ed)
-             for ed in sizes}
+
+def _editions_section(page: _Page) -> list[str]:
+    corpus, t, lang = page.corpus, page.t, page.lang
+    sizes = corpus.edition_sizes()
+    dated = dated_articles(corpus, page.uncertain)
     rows = []
     for ed, k in sizes.items():
-        H = per_edition[ed][0]
-        span = f"{days[ed][0]} – {days[ed][-1]}" if days[ed] else ""
-        rows.append("<tr>" + _td(corpus.edition_name(ed)) + _td(", ".join(langs[ed]))
-                    + _td(k, True) + _td(H.number_of_nodes(), True)
-                    + _td(H.number_of_edges(), True) + _td(span) + "</tr>")
-    parts += ["<h2>Editions</h2>",
-              _table(["edition", "language", "articles", "entities", "links", "dates"], rows),
-              svg.bar_chart([(corpus.edition_name(ed), k) for ed, k in sizes.items()],
-                            title="Articles per edition")]
-    weeks = periods(corpus, "week")
+        H = page.per_edition[ed][0]
+        days = sorted(a.day for a in dated if a.edition == ed)
+        span = f"{format_day(days[0], lang)} – {format_day(days[-1], lang)}" if days else ""
+        if any(corpus.articles[a].edition == ed for a in page.uncertain):
+            span = f"{span} (+ {t['uncertain_mark']})" if span else t["uncertain_mark"]
+        langs = Counter(a.lang for a in corpus.articles.values() if a.edition == ed)
+        rows.append("<tr>" + _td(page.edition(ed)) + _td(", ".join(langs)) + _td(k, True)
+                    + _td(H.number_of_nodes(), True) + _td(H.number_of_edges(), True)
+                    + _td(span) + "</tr>")
+    out = [f"<h2>{escape(t['editions'])}</h2>",
+           _table([t[f"col_{c}"] for c in ("edition", "language", "articles", "entities", "links",
+                                             "dates")], rows),
+           svg.bar_chart([(page.edition(ed), k) for ed, k in sizes.items()],
+                         title=t["chart_per_edition"])]
+    weeks = periods(corpus, "week", page.uncertain)
     if len(weeks) > 1:
-        tl = edition_timeline(corpus, "week")
-        parts.append(svg.line_chart(
-            weeks, {corpus.edition_name(ed): [tl.get(ed, {}).get(w, 0) for w in weeks]
-                    for ed in sizes}, title="Articles per ISO week, by edition"))
+        tl = edition_timeline(corpus, "week", page.uncertain)
+        out.append(svg.line_chart(
+            weeks, {page.edition(ed): [tl.get(ed, {}).get(w, 0) for w in weeks] for ed in sizes},
+            title=t["chart_weeks"]))
+    return out
 
-    # top entities
+
+def _central_section(page: _Page) -> list[str]:
+    corpus, m, t = page.corpus, page.m, page.t
     rows = []
     for rank, node in enumerate(m.ranked()[:40], 1):
         info = corpus.entity(node)
-        rows.append("<tr>" + _td(rank, True) + _td(info.labels.get("en", label[node]))
+        rows.append("<tr>" + _td(rank, True) + _td(info.labels.get("en", page.label[node]))
                     + _ar(info.labels.get("ar", "")) + _td(info.labels.get("es", ""))
-                    + _td(info.type) + _td(G.nodes[node]["articles"], True)
+                    + _td(page.kind(info.type)) + _td(page.G.nodes[node]["articles"], True)
                     + _td(m.degree[node], True) + _td(f"{m.pagerank[node]:.4f}", True)
                     + _td(f"{m.betweenness[node]:.4f}", True) + _td(m.core[node], True)
                     + _td(m.community[node], True) + "</tr>")
-    note = "" if m.betweenness_exact else " Betweenness is estimated from a seeded sample."
-    parts += ["<h2>Most central entities</h2>",
-              f'<p class="muted">Ranked by weighted PageRank on the co-occurrence network (edge '
-              f"weight = number of articles mentioning both). Degree = distinct co-mentioned "
-              f"entities; core = k-core number.{note}</p>",
-              _table(["#", "English", "Arabic", "Spanish", "type", "articles", "degree",
-                      "PageRank", "betweenness", "core", "community"], rows)]
+    note = t["central_note"] + ("" if m.betweenness_exact else " " + t["betweenness_note"])
+    header = [t["col_rank"], t["lang_en"], t["lang_ar"], t["lang_es"], t["col_type"],
+              t["col_articles"], t["col_degree"], t["pagerank"], t["col_betweenness"],
+              t["col_core"], t["col_community"]]
+    return [f"<h2>{escape(t['central'])}</h2>", f'<p class="muted">{escape(note)}</p>',
+            _table(header, rows)]
 
-    # communities
+
+def _communities_section(page: _Page) -> list[str]:
+    m, t = page.m, page.t
     rows = []
     for i, group in enumerate(m.communities[:20]):
         members = sorted(group, key=lambda x: (-m.pagerank[x], x))[:10]
-        types = Counter(corpus.entity(x).type for x in group)
+        types = Counter(page.corpus.entity(x).type for x in group)
         rows.append("<tr>" + _td(i, True) + _td(len(group), True)
-                    + _td(", ".join(f"{t} {k}" for t, k in types.most_common()))
-                    + _td(", ".join(label[x] for x in members)) + "</tr>")
-    parts += ["<h2>Communities</h2>",
-              '<p class="muted">Louvain (seed 42) on the weighted co-occurrence network, largest '
-              "first; members by PageRank.</p>",
-              _table(["community", "size", "types", "leading members"], rows)]
+                    + _td(", ".join(f"{page.kind(k)} {n}" for k, n in types.most_common()))
+                    + _td(", ".join(page.label[x] for x in members)) + "</tr>")
+    header = [t["col_community"], t["col_size"], t["col_types"], t["col_members"]]
+    return [f"<h2>{escape(t['communities'])}</h2>",
+            f'<p class="muted">{escape(t["communities_note"])}</p>', _table(header, rows)]
 
-    # edition comparison
+
+def _comparison_section(page: _Page, ent_rows: list[CoverageRow],
+                        special: dict[str, list[CoverageRow]]) -> list[str]:
+    sizes, t = page.corpus.edition_sizes(), page.t
+    if len(sizes) <= 1:
+        return []
     by_item: dict[str, dict[str, float]] = {}
     for r in ent_rows:
         by_item.setdefault(r.item, {})[r.edition] = r.normalised_share
-    top_items = [e for e in m.ranked() if e in by_item][:25]
-    if len(sizes) > 1:
-        parts += ["<h2>Edition comparison</h2>",
-                  '<p class="muted">Each bar is one entity\'s coverage split by edition, normalised '
-                  "by edition size (the split if every edition had published as many articles).</p>",
-                  svg.stacked_bars([(label[e], by_item[e]) for e in top_items], list(sizes),
-                                   {ed: corpus.edition_name(ed) for ed in sizes},
-                                   title="Normalised share of coverage, most central entities")]
-        for ed, items in special.items():
-            rows = ["<tr>" + _td(r.label) + _td(r.kind if r.kind == "event" else r.type)
-                    + _td(r.articles, True) + _td(r.total, True) + _td(f"{r.share:.0%}", True)
-                    + _td(f"{r.normalised_share:.0%}", True) + "</tr>" for r in items]
-            parts.append(f"<h3>What {escape(corpus.edition_name(ed))} covers that others barely "
-                         "do</h3>")
-            parts.append(_table(["entity or event", "type", "articles here", "articles in all",
-                                 "share", "normalised share"], rows) if rows
-                         else '<p class="muted">nothing stands out</p>')
+    top_items = [e for e in page.m.ranked() if e in by_item][:25]
+    out = [f"<h2>{escape(t['comparison'])}</h2>",
+           f'<p class="muted">{escape(t["comparison_note"])}</p>',
+           svg.stacked_bars([(page.label[e], by_item[e]) for e in top_items], list(sizes),
+                            {ed: page.edition(ed) for ed in sizes}, title=t["chart_shares"])]
+    header = [t[f"col_{c}"] for c in ("item", "type", "here", "all", "share", "normalised")]
+    for ed, items in special.items():
+        rows = ["<tr>" + _td(r.label) + _td(t["EVENT"] if r.kind == "event" else page.kind(r.type))
+                + _td(r.articles, True) + _td(r.total, True) + _td(f"{r.share:.0%}", True)
+                + _td(f"{r.normalised_share:.0%}", True) + "</tr>" for r in items]
+        out.append(f"<h3>{escape(t['covers'].format(edition=page.edition(ed)))}</h3>")
+        out.append(_table(header, rows) if rows
+                   else f'<p class="muted">{escape(t["nothing_stands_out"])}</p>')
+    return out
 
-    # timeline
+
+def _time_section(page: _Page) -> list[str]:
+    corpus, t, skip = page.corpus, page.t, page.uncertain
+    weeks = periods(corpus, "week", skip)
+    out = []
     if len(weeks) > 1:
-        tl = entity_timeline(corpus, "week")
-        leaders = m.ranked()[:8]
-        parts += ["<h2>Over time</h2>",
-                  svg.line_chart(weeks, {label[e]: [tl.get(e, {}).get(w, 0) for w in weeks]
-                                         for e in leaders},
-                                 title="Articles per ISO week mentioning the most central entities")]
-    dated = [a.day for a in corpus.articles.values() if a.day]
-    if dated:
-        busiest = Counter(period_of(d) for d in dated).most_common(5)
-        parts.append("<p>Busiest days: " + ", ".join(f"{escape(d)} ({k})" for d, k in busiest)
-                     + "</p>")
+        tl = entity_timeline(corpus, "week", skip)
+        series = {page.label[e]: [tl.get(e, {}).get(w, 0) for w in weeks]
+                  for e in page.m.ranked()[:8]}
+        out += [f"<h2>{escape(t['over_time'])}</h2>",
+                svg.line_chart(weeks, series, title=t["chart_leaders"])]
+    busiest = Counter(a.day for a in dated_articles(corpus, skip)).most_common(5)
+    if busiest:
+        days = ", ".join(f"{escape(format_day(d, page.lang))} ({k})" for d, k in busiest)
+        out.append(f"<p>{escape(t['busiest'])}: {days}</p>")
+    return out
 
-    # events
-    if corpus.events:
-        EG = entity_event_graph(corpus)
-        types = Counter(ev.type or "(untyped)" for ev in corpus.events.values())
-        parts += ["<h2>Events</h2>",
-                  svg.bar_chart(types.most_common(15), title="Events by type"),
-                  f"<p>{EG.number_of_nodes()} nodes and {EG.number_of_edges()} actor/place links "
-                  "in the entity-event network.</p>"]
 
+def _uncertain_section(page: _Page) -> list[str]:
+    """The articles whose date is a guess, listed apart from the time axis."""
+    items = sorted((page.corpus.articles[a] for a in page.uncertain if a in page.corpus.articles),
+                   key=lambda a: (a.published, a.iri))
+    if not items:
+        return []
+    t = page.t
+    rows = "".join(f'<li><span dir="auto">{escape(a.headline or local_name(a.iri))}</span> '
+                   f'<span class="muted">{escape(page.edition(a.edition))} · '
+                   f"{escape(a.published[:16])}</span></li>" for a in items)
+    return [f"<h2>{escape(t['uncertain_heading'])}</h2>",
+            f'<p id="uncertain-dates">{escape(count("uncertain", len(items), page.lang))}. '
+            f'<span class="muted">{escape(t["uncertain_note"])}</span></p>', f"<ul>{rows}</ul>"]
+
+
+def _events_section(page: _Page) -> list[str]:
+    corpus, t = page.corpus, page.t
+    if not corpus.events:
+        return []
+    EG = entity_event_graph(corpus)
+    types = Counter(ev.type or t["untyped"] for ev in corpus.events.values())
+    return [f"<h2>{escape(t['events'])}</h2>",
+            svg.bar_chart(types.most_common(15), title=t["events_by_type"]),
+            "<p>" + escape(t["event_network"].format(nodes=EG.number_of_nodes(),
+                                                     links=EG.number_of_edges())) + "</p>"]
+
+
+def _files_section(page: _Page, files: dict[str, Path]) -> list[str]:
     links = " · ".join(f'<a href="{escape(p.name)}">{escape(p.name)}</a>'
                        for k, p in files.items() if k != "html")
-    parts += ["<h2>Files</h2>", f"<p>{links}</p>",
-              f'<p class="muted">Metrics are also in the store, graph &lt;{escape(ANALYSIS_GRAPH)}'
-              "&gt;: mkg:pageRank, mkg:degree, mkg:community, mkg:betweenness, mkg:coreNumber, "
-              "mkg:articleCount, mkg:editionMetrics.</p>",
-              "</body></html>"]
-    return "\n".join(parts)
+    note = page.t["metrics_note"].format(graph=f"<{ANALYSIS_GRAPH}>")
+    return [f"<h2>{escape(page.t['files'])}</h2>", f'<p dir="ltr">{links}</p>',
+            f'<p class="muted">{escape(note)}</p>']

@@ -1,0 +1,231 @@
+"""The interface language of the network page and the analysis report: one table per language.
+
+The browsing pages' table (:data:`kg.site.render.T`) is the base; :data:`EXTRA` adds only the
+words the network page and the report need beyond it (no key is defined twice), and
+:data:`MONTHS` the month names dates are written with. :func:`messages` merges them.
+
+>>> messages("ar")["PER"], messages("ar")["reset"]
+('شخص', 'إعادة ضبط المرشحات')
+>>> format_day(date(2023, 10, 7), "ar"), format_day(date(2023, 10, 7), "es")
+('7 أكتوبر 2023', '7 de octubre de 2023')
+>>> count("articles", 1, "en"), count("articles", 3, "en"), count("articles", 3, "ar")
+('1 article', '3 articles', 'المقالات: 3')
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from kg.site.render import LANG_NAMES, T
+
+__all__ = ["EXTRA", "MONTHS", "LANG_NAMES", "messages", "format_day", "count", "direction"]
+
+#: Month names, January first.
+MONTHS: dict[str, list[str]] = {
+    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December"],
+    "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+           "أكتوبر", "نوفمبر", "ديسمبر"],
+    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
+           "septiembre", "octubre", "noviembre", "diciembre"],
+}
+
+#: Words of the network page and the report that the browsing pages' table lacks. Keys ending in
+#: ``_one`` / ``_many`` are counts (see :func:`count`); ``{...}`` are filled by ``str.format``.
+EXTRA: dict[str, dict[str, str]] = {
+    "en": {
+        "day_format": "{d} {month} {y}",
+        "network_heading": "News entity network ({n} entities)", "around": "Around {label}",
+        "search_heading": "Search", "search_hint": "label in any language", "types": "Types",
+        "dates": "Dates", "from": "from", "to": "to", "reset": "Reset filters",
+        "help": "Node size: PageRank. Links: entities mentioned in the same article "
+                "(thicker = more articles). Click a node for its articles.",
+        "laying_out": "laying out…", "nothing_to_show": "no entities to show", "no_match": "no match",
+        "shown": "{n} of {total} entities shown", "pagerank": "PageRank",
+        "articles_one": "1 article", "articles_many": "{n} articles",
+        "both_one": "1 article mentions both", "both_many": "{n} articles mention both",
+        "uncertain_one": "1 article with an uncertain date",
+        "uncertain_many": "{n} articles with an uncertain date",
+        "uncertain_include": "include them (they are off the date axis)",
+        "uncertain_mark": "uncertain date", "no_edition": "(no edition)",
+        "report_title": "Network analysis", "report_heading": "News knowledge graph: network analysis",
+        "report_summary": "{articles} articles in {editions} editions; {entities} entities mentioned, "
+                          "{links} co-occurrence links (two entities mentioned in the same article), "
+                          "{communities} communities, {events} events.",
+        "col_edition": "edition", "col_language": "language", "col_articles": "articles",
+        "col_entities": "entities", "col_links": "links", "col_dates": "dates",
+        "chart_per_edition": "Articles per edition",
+        "chart_weeks": "Articles per ISO week, by edition",
+        "central": "Most central entities",
+        "central_note": "Ranked by weighted PageRank on the co-occurrence network (edge weight = "
+                        "number of articles mentioning both). Degree = distinct co-mentioned "
+                        "entities; core = k-core number.",
+        "betweenness_note": "Betweenness is estimated from a seeded sample.",
+        "col_rank": "#", "col_type": "type", "col_degree": "degree", "col_betweenness": "betweenness",
+        "col_core": "core", "col_community": "community", "communities": "Communities",
+        "communities_note": "Louvain (seed 42) on the weighted co-occurrence network, largest "
+                            "first; members by PageRank.",
+        "col_size": "size", "col_types": "types", "col_members": "leading members",
+        "comparison": "Edition comparison",
+        "comparison_note": "Each bar is one entity's coverage split by edition, normalised by "
+                           "edition size (the split if every edition had published as many "
+                           "articles).",
+        "chart_shares": "Normalised share of coverage, most central entities",
+        "covers": "What {edition} covers that others barely do",
+        "col_item": "entity or event", "col_here": "articles here", "col_all": "articles in all",
+        "col_share": "share", "col_normalised": "normalised share",
+        "nothing_stands_out": "nothing stands out", "over_time": "Over time",
+        "chart_leaders": "Articles per ISO week mentioning the most central entities",
+        "busiest": "Busiest days", "uncertain_heading": "Uncertain dates",
+        "uncertain_note": "Their date is a guess (a page date such as \"Today 10:25\" read without "
+                          "--as-of, with nothing on the page to confirm it), so they are left off "
+                          "the time axis and the counts per day and week.",
+        "events_by_type": "Events by type",
+        "event_network": "{nodes} nodes and {links} actor/place links in the entity-event network.",
+        "files": "Files",
+        "metrics_note": "Metrics are also in the store, graph {graph}: mkg:pageRank, mkg:degree, "
+                        "mkg:community, mkg:betweenness, mkg:coreNumber, mkg:articleCount, "
+                        "mkg:editionMetrics.",
+        "untyped": "(untyped)",
+    },
+    "ar": {
+        "day_format": "{d} {month} {y}",
+        "network_heading": "شبكة كيانات الأخبار ({n})", "around": "حول {label}",
+        "search_heading": "بحث", "search_hint": "تسمية بأي لغة", "types": "الأنواع",
+        "dates": "التواريخ", "from": "من", "to": "إلى", "reset": "إعادة ضبط المرشحات",
+        "help": "حجم العقدة: PageRank. الروابط: كيانات ذكرت في المقال نفسه "
+                "(الأعرض = مقالات أكثر). انقر على عقدة لعرض مقالاتها.",
+        "laying_out": "جار الترتيب…", "nothing_to_show": "لا كيانات لعرضها", "no_match": "لا نتيجة",
+        "shown": "المعروض: {n} من {total}", "pagerank": "PageRank",
+        "articles_one": "مقال واحد", "articles_many": "المقالات: {n}",
+        "both_one": "مقال واحد يذكرهما معا", "both_many": "مقالات تذكرهما معا: {n}",
+        "uncertain_one": "مقال واحد بتاريخ غير مؤكد",
+        "uncertain_many": "مقالات بتاريخ غير مؤكد: {n}",
+        "uncertain_include": "تضمينها (هي خارج محور التاريخ)",
+        "uncertain_mark": "تاريخ غير مؤكد", "no_edition": "(بلا نسخة)",
+        "report_title": "تحليل الشبكة", "report_heading": "الرسم البياني المعرفي للأخبار: تحليل الشبكة",
+        "report_summary": "المقالات: {articles}؛ النسخ: {editions}؛ الكيانات المذكورة: "
+                          "{entities}؛ روابط التواجد المشترك (كيانان ذكرا في المقال نفسه): "
+                          "{links}؛ المجتمعات: {communities}؛ الأحداث: {events}.",
+        "col_edition": "النسخة", "col_language": "اللغة", "col_articles": "المقالات",
+        "col_entities": "الكيانات", "col_links": "الروابط", "col_dates": "التواريخ",
+        "chart_per_edition": "المقالات في كل نسخة",
+        "chart_weeks": "المقالات في كل أسبوع (ISO)، حسب النسخة",
+        "central": "الكيانات الأكثر مركزية",
+        "central_note": "مرتبة حسب PageRank الموزون على شبكة التواجد المشترك (وزن الرابط = عدد "
+                        "المقالات التي تذكر الكيانين). الدرجة = عدد الكيانات المختلفة المذكورة "
+                        "معه؛ النواة = رقم النواة k.",
+        "betweenness_note": "البينية مقدرة من عينة ثابتة البذرة.",
+        "col_rank": "#", "col_type": "النوع", "col_degree": "الدرجة", "col_betweenness": "البينية",
+        "col_core": "النواة", "col_community": "المجتمع", "communities": "المجتمعات",
+        "communities_note": "خوارزمية لوفان (البذرة 42) على شبكة التواجد المشترك الموزونة، "
+                            "الأكبر أولا؛ الأعضاء حسب PageRank.",
+        "col_size": "الحجم", "col_types": "الأنواع", "col_members": "أبرز الأعضاء",
+        "comparison": "مقارنة النسخ",
+        "comparison_note": "كل شريط يقسم تغطية كيان واحد بين النسخ، مطبعة بحجم كل نسخة "
+                           "(التقسيم لو نشرت كل نسخة العدد نفسه من المقالات).",
+        "chart_shares": "الحصة المطبعة من التغطية، الكيانات الأكثر مركزية",
+        "covers": "ما تغطيه {edition} ولا تكاد تغطيه النسخ الأخرى",
+        "col_item": "كيان أو حدث", "col_here": "المقالات هنا", "col_all": "المقالات في الكل",
+        "col_share": "الحصة", "col_normalised": "الحصة المطبعة",
+        "nothing_stands_out": "لا شيء لافت", "over_time": "عبر الزمن",
+        "chart_leaders": "المقالات في كل أسبوع (ISO) التي تذكر الكيانات الأكثر مركزية",
+        "busiest": "أكثر الأيام نشاطا", "uncertain_heading": "تواريخ غير مؤكدة",
+        "uncertain_note": "تاريخها تخمين (تاريخ صفحة مثل \"Today 10:25\" قرئ بلا --as-of، "
+                          "ولا شيء في الصفحة يؤكده)، لذا تترك خارج محور الزمن وخارج العد اليومي "
+                          "والأسبوعي.",
+        "events_by_type": "الأحداث حسب النوع",
+        "event_network": "عقد شبكة الكيانات والأحداث: {nodes}؛ روابط الفاعلين والأماكن: {links}.",
+        "files": "الملفات",
+        "metrics_note": "المقاييس موجودة أيضا في المخزن، في الرسم {graph}: mkg:pageRank وmkg:degree "
+                        "وmkg:community وmkg:betweenness وmkg:coreNumber وmkg:articleCount "
+                        "وmkg:editionMetrics.",
+        "untyped": "(بلا نوع)",
+    },
+    "es": {
+        "day_format": "{d} de {month} de {y}",
+        "network_heading": "Red de entidades de las noticias ({n} entidades)",
+        "around": "En torno a {label}",
+        "search_heading": "Buscar", "search_hint": "nombre en cualquier idioma", "types": "Tipos",
+        "dates": "Fechas", "from": "desde", "to": "hasta", "reset": "Restablecer filtros",
+        "help": "Tamaño del nodo: PageRank. Enlaces: entidades mencionadas en el mismo artículo "
+                "(más grueso = más artículos). Haz clic en un nodo para ver sus artículos.",
+        "laying_out": "colocando…", "nothing_to_show": "no hay entidades que mostrar",
+        "no_match": "sin resultados", "shown": "{n} de {total} entidades visibles",
+        "pagerank": "PageRank",
+        "articles_one": "1 artículo", "articles_many": "{n} artículos",
+        "both_one": "1 artículo menciona a ambas", "both_many": "{n} artículos mencionan a ambas",
+        "uncertain_one": "1 artículo con fecha incierta",
+        "uncertain_many": "{n} artículos con fecha incierta",
+        "uncertain_include": "incluirlos (quedan fuera del eje de fechas)",
+        "uncertain_mark": "fecha incierta", "no_edition": "(sin edición)",
+        "report_title": "Análisis de red",
+        "report_heading": "Grafo de conocimiento de noticias: análisis de red",
+        "report_summary": "{articles} artículos en {editions} ediciones; {entities} entidades "
+                          "mencionadas, {links} enlaces de coaparición (dos entidades mencionadas "
+                          "en el mismo artículo), {communities} comunidades, {events} eventos.",
+        "col_edition": "edición", "col_language": "idioma", "col_articles": "artículos",
+        "col_entities": "entidades", "col_links": "enlaces", "col_dates": "fechas",
+        "chart_per_edition": "Artículos por edición",
+        "chart_weeks": "Artículos por semana ISO, por edición",
+        "central": "Entidades más centrales",
+        "central_note": "Ordenadas por PageRank ponderado en la red de coaparición (peso del "
+                        "enlace = número de artículos que mencionan a ambas). Grado = entidades "
+                        "distintas mencionadas con ella; núcleo = número de k-núcleo.",
+        "betweenness_note": "La intermediación se estima con una muestra de semilla fija.",
+        "col_rank": "#", "col_type": "tipo", "col_degree": "grado",
+        "col_betweenness": "intermediación", "col_core": "núcleo", "col_community": "comunidad",
+        "communities": "Comunidades",
+        "communities_note": "Louvain (semilla 42) sobre la red de coaparición ponderada, de mayor "
+                            "a menor; miembros por PageRank.",
+        "col_size": "tamaño", "col_types": "tipos", "col_members": "miembros principales",
+        "comparison": "Comparación de ediciones",
+        "comparison_note": "Cada barra reparte la cobertura de una entidad entre las ediciones, "
+                           "normalizada por el tamaño de cada edición (el reparto si todas "
+                           "hubieran publicado el mismo número de artículos).",
+        "chart_shares": "Cuota normalizada de cobertura, entidades más centrales",
+        "covers": "Lo que {edition} cubre y las demás apenas",
+        "col_item": "entidad o evento", "col_here": "artículos aquí",
+        "col_all": "artículos en total", "col_share": "cuota", "col_normalised": "cuota normalizada",
+        "nothing_stands_out": "nada destaca", "over_time": "En el tiempo",
+        "chart_leaders": "Artículos por semana ISO que mencionan las entidades más centrales",
+        "busiest": "Días con más artículos", "uncertain_heading": "Fechas inciertas",
+        "uncertain_note": "Su fecha es una suposición (una fecha de página como \"Today 10:25\" "
+                          "leída sin --as-of y sin nada en la página que la confirme), así que "
+                          "quedan fuera del eje temporal y de los recuentos por día y semana.",
+        "events_by_type": "Eventos por tipo",
+        "event_network": "{nodes} nodos y {links} enlaces de actor o lugar en la red de "
+                         "entidades y eventos.",
+        "files": "Archivos",
+        "metrics_note": "Las métricas también están en el almacén, grafo {graph}: mkg:pageRank, "
+                        "mkg:degree, mkg:community, mkg:betweenness, mkg:coreNumber, "
+                        "mkg:articleCount, mkg:editionMetrics.",
+        "untyped": "(sin tipo)",
+    },
+}
+
+
+def messages(lang: str) -> dict[str, str]:
+    """Every interface string in ``lang`` (``en``, ``ar`` or ``es``): the browsing pages' words
+    and this package's, plus ``lang_<xx>`` language names; unknown languages get English."""
+    lang = lang if lang in EXTRA else "en"
+    names = {f"lang_{code}": name for code, name in LANG_NAMES.items()}
+    return {**T[lang], **EXTRA[lang], **names}
+
+
+def format_day(day: date, lang: str) -> str:
+    """A calendar day with its month name in ``lang`` (digits stay Western)."""
+    lang = lang if lang in MONTHS else "en"
+    return EXTRA[lang]["day_format"].format(d=day.day, month=MONTHS[lang][day.month - 1],
+                                            y=day.year)
+
+
+def count(key: str, n: int, lang: str) -> str:
+    """``key_one`` for one, ``key_many`` (with ``{n}``) otherwise, in ``lang``."""
+    table = messages(lang)
+    return table[f"{key}_one"] if n == 1 else table[f"{key}_many"].format(n=n)
+
+
+def direction(lang: str) -> str:
+    """``rtl`` for Arabic, ``ltr`` otherwise."""
+    return "rtl" if lang == "ar" else "ltr"
