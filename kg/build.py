@@ -26,7 +26,8 @@ from tqdm import tqdm
 
 from kg.article import Article, Rejection
 from kg.docstore import Document, load_documents, save_documents
-from kg.rdf.store import GraphStore, crash_point
+from kg.rdf.backends import open_store
+from kg.rdf.store import crash_point
 from kg.rdf.writer import write_graph
 
 if TYPE_CHECKING:
@@ -107,7 +108,8 @@ class BuildReport:
 
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
           jobs: int = 1, progress: bool = True, translate: bool = True,
-          offline: bool = False, scheduler: str | None = None) -> BuildReport:
+          offline: bool = False, scheduler: str | None = None,
+          state: str | Path | None = None) -> BuildReport:
     """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
 
     ``translate`` lets linking ask deep-translator about names nothing else could place (only
@@ -116,16 +118,19 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     see :mod:`kg.link.reconcile`). ``offline`` (or ``MKG_OFFLINE=1``) sends no request at all;
     cached answers are still used. ``scheduler`` (``tcp://HOST:PORT``) runs extraction on that
     Dask cluster instead of ``jobs`` local processes (see :mod:`kg.executors`).
+    ``store_dir`` may be a SPARQL server's URL (:func:`kg.rdf.backends.open_store`); the build's
+    state (documents, rejects, caches) then lives on the server, worked on in ``state``
+    (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder.
     """
     from kg.sources import read_inputs
 
     started = time.perf_counter()
-    store_dir = Path(store_dir)
     report = BuildReport()
     # First, so a store another process writes fails fast. Staged: the graph is written into a
     # new generation that readers see only once commit() switches to it, so a build killed at
     # any point leaves the store as it was (and the next build gives what a clean one gives).
-    store = GraphStore(store_dir, staged=True)
+    store = open_store(store_dir, read_only=False, create=True, staged=True, state=state)
+    store_dir = store.path  # where documents, rejects and caches live (see open_store)
     with _timed(report, "read"):
         docs = load_documents(store_dir)
         incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)

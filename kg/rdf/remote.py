@@ -1,0 +1,594 @@
+"""A SPARQL 1.1 server as the store: :class:`RemoteGraphStore`, what ``--store http://HOST:PORT`` opens.
+
+It offers what the rest of the code uses of :class:`~kg.rdf.store.GraphStore` (``replace_graph``,
+``drop_graph``, ``named_graphs``, ``query``/``select``, ``len``, ``dump``, ``commit``, ``close``,
+``refresh``, ``path``) over the SPARQL 1.1 Protocol (query, update) and the Graph Store Protocol
+(uploads), with a timeout on every request and nothing but the standard library.
+
+Two forms of address (:func:`parse_spec`):
+
+* ``http://HOST:PORT`` (or ``https://``): an Oxigraph server (``oxigraph serve``): ``/query``,
+  ``/update``, ``/store``, its ``union-default-graph`` query option, RDF 1.2 triple terms.
+* ``sparql+http://HOST:PORT/DATASET`` (or ``sparql+https://``): any SPARQL 1.1 server with the Graph
+  Store Protocol; the endpoints are ``DATASET/query``, ``/update`` and ``/data`` (Apache Jena
+  Fuseki's names), each replaceable with ``?query=PATH&update=PATH&data=PATH``; any other
+  parameter is sent with every query, for the server's "default graph is the union of the named
+  graphs" switch (Fuseki TDB2: ``default-graph-uri=urn:x-arq:UnionGraph``).
+
+What readers see while a build writes (one write = one ``commit``):
+
+* Oxigraph: the changed graphs are uploaded as *triple terms* into one staging graph
+  (``<G> urn:mkg:holds <<( S P O )>>``: no article or entity triple is asserted by it), then ONE
+  update request drops each changed graph and inserts its new triples from the staging graph.
+  Oxigraph runs an update request as one transaction, so a query sees every graph as before the
+  build or every graph as after it, never a mixture. A build killed before that request changes
+  nothing a reader sees (its staging graph is removed by the next writer).
+* Any other server: each changed graph is uploaded to its own staging graph (Graph Store
+  Protocol ``PUT``), then ONE update request ``MOVE``\\s them all over the live graphs. That request
+  is atomic on servers that run an update request as one transaction (Fuseki with TDB2 does);
+  while the uploads run, a query over the union default graph also sees the staging copies.
+
+The build's own state (documents, rejects, caches, graph digests) is kept on the server too, one
+internal graph per file (``urn:mkg:state/NAME``, a base64 literal), switched in the same update
+as the graphs. A writer works on a local copy (``--state DIR``, default
+``~/.local/share/mkg/state/HOST_PORT``) that is brought in line with the server when it opens and
+sent back at commit, so any machine that reaches the server can build into it. Writers take a
+lease on the server (``urn:mkg:lease``): a second build fails fast, as with a folder store. Graphs
+named ``urn:mkg:...`` are the store's own: ``named_graphs``, ``len``, ``quads`` and ``dump`` leave
+them out.
+
+>>> parse_spec("http://127.0.0.1:7878").update
+'http://127.0.0.1:7878/update'
+>>> ep = parse_spec("sparql+http://db:3030/news?default-graph-uri=urn:x-arq:UnionGraph")
+>>> ep.query, ep.data, ep.query_params, ep.triple_terms
+('http://db:3030/news/query', 'http://db:3030/news/data', (('default-graph-uri', 'urn:x-arq:UnionGraph'),), False)
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import gzip
+import hashlib
+import json
+import os
+import re
+import socket
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from kg.rdf.store import (
+    DIGESTS_FILE,
+    GraphStore,
+    QueryError,
+    StoreError,
+    TripleLike,
+    service_error,
+    to_python,
+)
+from kg.rdf.vocab import SPARQL_PREFIXES
+
+__all__ = ["Endpoints", "RemoteGraphStore", "default_state_dir", "parse_spec"]
+
+INTERNAL = "urn:mkg:"                 #: graphs (and terms) the store keeps for itself
+STATE = INTERNAL + "state/"           #: one graph per state file: urn:mkg:state/documents.jsonl.gz
+STAGING = INTERNAL + "staging:"       #: graphs a build uploads before its commit
+LEASE = INTERNAL + "lease"            #: graph (and subject) of the writer's lease
+HOLDS = f"<{INTERNAL}holds>"          #: staged: <graph> holds <<( s p o )>>
+CONTENT = f"<{INTERNAL}content>"      #: state file: <urn:mkg:state/NAME> content "base64"
+HELD_BY = f"<{INTERNAL}heldBy>"
+TIMEOUT = float(os.environ.get("MKG_HTTP_TIMEOUT", "60"))  #: seconds a request may stay silent
+LEASE_SECONDS = float(os.environ.get("MKG_LEASE_SECONDS", str(6 * 3600)))
+UPLOAD_BYTES = 8_000_000              #: staged N-Triples sent per Graph Store Protocol request
+SWITCH_BYTES = 4_000_000              #: largest update request (generic form: several if larger)
+RESULTS = "application/sparql-results+json"
+ACCEPT = f"{RESULTS}, application/n-triples;q=0.9"
+_NOT_INTERNAL = f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL}"))'
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    """Where a server answers queries, updates and Graph Store Protocol requests."""
+
+    base: str
+    query: str
+    update: str
+    data: str
+    query_params: tuple[tuple[str, str], ...] = ()
+    triple_terms: bool = False  # stage as RDF 1.2 triple terms (hidden from readers)
+
+    @property
+    def label(self) -> str:
+        """A folder name for this server: ``127.0.0.1_7878`` (``_news`` appended for a path)."""
+        parts = urllib.parse.urlsplit(self.base)
+        return re.sub(r"[^\w.-]+", "_", f"{parts.hostname}_{parts.port or ''}{parts.path}").strip("_")
+
+
+def _oxigraph(url: urllib.parse.SplitResult) -> Endpoints:
+    base = urllib.parse.urlunsplit((url.scheme, url.netloc, url.path.rstrip("/"), "", ""))
+    return Endpoints(base, base + "/query", base + "/update", base + "/store",
+                     (("union-default-graph", ""),), triple_terms=True)
+
+
+def _generic(url: urllib.parse.SplitResult) -> Endpoints:
+    scheme = url.scheme.split("+", 1)[1]
+    base = urllib.parse.urlunsplit((scheme, url.netloc, url.path.rstrip("/"), "", ""))
+    params = urllib.parse.parse_qsl(url.query, keep_blank_values=True)
+    paths = {k: v for k, v in params if k in ("query", "update", "data")}
+    at = lambda name: urllib.parse.urljoin(base + "/", paths.get(name, name))  # noqa: E731
+    return Endpoints(base, at("query"), at("update"), at("data"),
+                     tuple((k, v) for k, v in params if k not in paths))
+
+
+#: URL scheme -> how to find its endpoints (``kg.rdf.backends`` opens a store per scheme)
+DIALECTS = {"http": _oxigraph, "https": _oxigraph, "sparql+http": _generic, "sparql+https": _generic}
+
+
+def parse_spec(spec: str) -> Endpoints:
+    """The endpoints of a ``--store`` URL (see the module documentation for the two forms)."""
+    url = urllib.parse.urlsplit(spec)
+    if url.scheme not in DIALECTS or not url.hostname:
+        raise StoreError(f"not a SPARQL server address: {spec} (expected http://HOST:PORT or "
+                         "sparql+http://HOST:PORT/DATASET)")
+    return DIALECTS[url.scheme](url)
+
+
+def default_state_dir(endpoints: Endpoints) -> Path:
+    """Where a build keeps its local copy of a server's state (``$MKG_STATE_DIR`` or
+    ``~/.local/share/mkg/state``, one folder per server)."""
+    root = os.environ.get("MKG_STATE_DIR") or Path.home() / ".local" / "share" / "mkg" / "state"
+    return Path(root) / endpoints.label
+
+
+class _Http:
+    """Requests with a timeout; failures become one-line :class:`StoreError`/:class:`QueryError`."""
+
+    def __init__(self, base: str, timeout: float) -> None:
+        self.base, self.timeout = base, timeout
+
+    def open(self, method: str, url: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None, query: bool = False):
+        request = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+        try:
+            return urllib.request.urlopen(request, timeout=self.timeout)  # noqa: S310 - http(s) only
+        except urllib.error.HTTPError as exc:
+            message = exc.read(2000).decode("utf-8", "replace").strip().splitlines()
+            text = f"{exc.code} {message[0] if message else exc.reason}"
+            if exc.code == 400 and query:
+                raise QueryError(f"query failed: {text}") from None
+            raise StoreError(f"the SPARQL server at {self.base} refused a request: {text}") from None
+        except TimeoutError:
+            raise self._timeout() from None
+        except (urllib.error.URLError, OSError) as exc:
+            reason = getattr(exc, "reason", None) or exc.strerror or exc
+            raise StoreError(f"cannot reach the SPARQL server at {self.base}: {reason}") from None
+
+    def call(self, method: str, url: str, body: bytes | None = None,
+             headers: dict[str, str] | None = None, query: bool = False) -> tuple[str, bytes]:
+        """The answer's media type and body."""
+        with self.open(method, url, body, headers, query) as response:
+            try:
+                return response.headers.get_content_type(), response.read()
+            except OSError as exc:  # timeouts included
+                raise self._timeout() if isinstance(exc, TimeoutError) else StoreError(
+                    f"the SPARQL server at {self.base} broke off its answer: {exc}") from None
+
+    def _timeout(self) -> StoreError:
+        return StoreError(f"the SPARQL server at {self.base} did not answer within {self.timeout:g} s")
+
+
+class RemoteGraphStore:
+    """A store on a SPARQL server; see the module documentation for the guarantees.
+
+    ``read_only`` stores only query. A writer takes the server's lease when it opens, stages what
+    :meth:`replace_graph` and :meth:`drop_graph` change, and :meth:`commit` switches it all in one
+    update request; :meth:`close` without a commit leaves the server as it was. ``create=False``
+    refuses a server with no graph yet (like a missing store folder). ``state`` is the folder of
+    the build's own files (:attr:`path`), kept in line with the server.
+    """
+
+    def __init__(self, spec: str, read_only: bool = True, create: bool = False,
+                 staged: bool = True, state: str | Path | None = None,
+                 timeout: float = TIMEOUT) -> None:
+        self.url = spec
+        self.endpoints = parse_spec(spec)
+        self._http = _Http(self.endpoints.base, timeout)
+        self._writer = not read_only
+        self._token = uuid.uuid4().hex
+        self._state_dir = Path(state) if state is not None else default_state_dir(self.endpoints)
+        self._synced: dict[str, str] | None = None  # state file -> digest, as on the server
+        self._digests: dict[str, str] | None = None
+        self._graphs: set[str] | None = None        # named graphs on the server (writer)
+        self._staged: dict[str, list[str]] = {}      # graph -> N-Triples lines of its new triples
+        self._dropped: set[str] = set()
+        self._leased = False
+        if not create and not self._has_graphs():
+            raise FileNotFoundError(f"no graph at {spec} (run `kg build --store {spec}` first)")
+        if self._writer:
+            self._take_lease()
+            self._drop_leftover_staging()
+
+    # -- reading -----------------------------------------------------------------------------
+    def query(self, sparql: str, allow_service: bool = False
+              ) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        """SPARQL 1.1 over the union of the graphs, as :meth:`GraphStore.query` (same prefixes,
+        same refusal of ``SERVICE`` unless ``allow_service``); results are pyoxigraph objects."""
+        problem = None if allow_service else service_error(sparql)
+        if problem:
+            raise QueryError(problem)
+        text = sparql if sparql.lstrip().upper().startswith(("PREFIX", "BASE")) else SPARQL_PREFIXES + sparql
+        media, data = self._post_query(text)
+        try:
+            if media == RESULTS:
+                return ox.parse_query_results(data, format=ox.QueryResultsFormat.JSON)
+            return _as_query_triples(data, media)
+        except (SyntaxError, ValueError) as exc:
+            raise QueryError(f"query failed: unreadable answer ({media}): {exc}") from None
+
+    def _post_query(self, text: str) -> tuple[str, bytes]:
+        """The answer's media type and bytes."""
+        params = urllib.parse.urlencode([("query", text), *self.endpoints.query_params])
+        url = self.endpoints.query
+        if self.endpoints.triple_terms:  # Oxigraph reads its options from the URL
+            url += "?" + urllib.parse.urlencode(self.endpoints.query_params)
+            params = urllib.parse.urlencode([("query", text)])
+        return self._http.call("POST", url, params.encode("utf-8"), {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}, query=True)
+
+    def select(self, sparql: str) -> list[dict[str, object]]:
+        """A SELECT query's rows as dicts of plain Python values (str, int, float)."""
+        result = self.query(sparql)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("not a SELECT query")
+        names = [v.value for v in result.variables]
+        return [{k: to_python(row[k]) for k in names if row[k] is not None} for row in result]
+
+    def _rows(self, sparql: str) -> ox.QuerySolutions:
+        result = self.query(sparql)
+        assert isinstance(result, ox.QuerySolutions)
+        return result
+
+    def _has_graphs(self) -> bool:
+        return bool(self.query(f"ASK {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}"))
+
+    def named_graphs(self) -> Iterator[str]:
+        """The knowledge graph's named graphs (the store's own ``urn:mkg:`` graphs left out)."""
+        return iter(sorted(g for g in self._server_graphs() if not g.startswith(INTERNAL)))
+
+    def _server_graphs(self) -> set[str]:
+        if self._graphs is None or not self._writer:
+            rows = self._rows("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            self._graphs = {row["g"].value for row in rows}
+        return self._graphs
+
+    def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
+        """Every quad of the knowledge graph (or of one named graph)."""
+        where = (f"GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL}" if graph is None
+                 else f"GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ <{graph}> }}")
+        for row in self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}"):
+            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+
+    def __len__(self) -> int:
+        rows = list(self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}"))
+        return int(rows[0]["n"].value)
+
+    def dump(self, output, fmt: ox.RdfFormat) -> None:
+        """As :meth:`GraphStore.dump`: the dataset, or the union of the graphs for triple formats."""
+        local = GraphStore(None)
+        local.raw.extend(self.quads())
+        local.dump(output, fmt)
+
+    def refresh(self) -> bool:
+        """Every query asks the server, so a reader is always on the latest commit."""
+        return False
+
+    # -- the build's state ---------------------------------------------------------------------
+    @property
+    def path(self) -> Path | None:
+        """A writer's state folder, brought in line with the server the first time it is asked
+        for (documents, rejects, caches: what a build keeps beside the quads); readers: None."""
+        if not self._writer:
+            return None
+        if self._synced is None:
+            self._pull_state()
+        return self._state_dir
+
+    def _state_files(self, name: str | None = None) -> dict[str, bytes]:
+        graphs = f"VALUES ?g {{ <{STATE}{name}> }}" if name else f'FILTER(STRSTARTS(STR(?g), "{STATE}"))'
+        rows = self._rows(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g {CONTENT} ?c }} {graphs} }}")
+        return {row["g"].value[len(STATE):]: base64.b64decode(row["c"].value) for row in rows}
+
+    def _pull_state(self) -> None:
+        """Make the state folder hold exactly the server's state files."""
+        files = self._state_files()
+        files.pop(DIGESTS_FILE, None)
+        self._state_dir.mkdir(parents=True, exist_ok=True)
+        for old in _local_files(self._state_dir):
+            if old not in files:
+                (self._state_dir / old).unlink()
+        for name, data in files.items():
+            target = self._state_dir / name
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_name(target.name + ".tmp")
+            tmp.write_bytes(data)
+            tmp.replace(target)
+        self._synced = {name: _file_digest(name, data) for name, data in files.items()}
+
+    def _stage_state(self) -> None:
+        """Stage the state files that changed since they were pulled, and the graph digests."""
+        if self._synced is not None:
+            local = _local_files(self._state_dir)
+            for name in local:
+                data = (self._state_dir / name).read_bytes()
+                if self._synced.get(name) != _file_digest(name, data):
+                    self._stage(STATE + name, [_state_line(name, data)])
+            for name in set(self._synced) - set(local):
+                self._drop(STATE + name)
+        if self._digests is not None and self._digests != self._digests_on_server:
+            data = json.dumps(self._digests, sort_keys=True).encode()
+            self._stage(STATE + DIGESTS_FILE, [_state_line(DIGESTS_FILE, data)])
+
+    # -- writing -----------------------------------------------------------------------------
+    @property
+    def digests(self) -> dict[str, str]:
+        """graph IRI -> digest of its triples as last written (kept on the server)."""
+        if self._digests is None:
+            data = self._state_files(DIGESTS_FILE).get(DIGESTS_FILE)
+            self._digests = json.loads(data) if data else {}
+            self._digests_on_server = dict(self._digests)
+        return self._digests
+
+    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> bool:
+        """Stage ``graph`` to hold exactly ``triples`` (visible at :meth:`commit`); a graph whose
+        triples did not change since the last write is left alone. Returns whether it changed."""
+        self._need_writer()
+        lines = [f"{s} {p} {o} ." for s, p, o in triples]
+        digest = hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()
+        if graph in self._server_graphs() and self.digests.get(graph) == digest:
+            self._staged.pop(graph, None)
+            self._dropped.discard(graph)
+            return False
+        self.digests[graph] = digest
+        self._stage(graph, lines)
+        return True
+
+    def replace_graphs(self, graphs: dict[str, list[TripleLike]]) -> None:
+        for graph, triples in graphs.items():
+            self.replace_graph(graph, triples)
+
+    def drop_graph(self, graph: str) -> None:
+        """Stage the removal of ``graph``."""
+        self._need_writer()
+        self.digests.pop(graph, None)
+        self._drop(graph)
+
+    def load_file(self, path: str | Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
+        """Replace ``graph`` with the triples of an RDF file."""
+        self.replace_graph(graph, [(t.subject, t.predicate, t.object)
+                                   for t in ox.parse(path=str(path), format=fmt)])
+
+    def update(self, sparql_update: str) -> None:
+        """Run a SPARQL update now (not staged)."""
+        self._need_writer()
+        self._update(SPARQL_PREFIXES + sparql_update)
+
+    def _stage(self, graph: str, lines: list[str]) -> None:
+        self._dropped.discard(graph)
+        self._staged[graph] = lines
+
+    def _drop(self, graph: str) -> None:
+        self._staged.pop(graph, None)
+        if graph in self._server_graphs():
+            self._dropped.add(graph)
+
+    def commit(self) -> None:
+        """Upload what was staged, then switch it in with one update request; stays open."""
+        self._need_writer()
+        self._stage_state()
+        if not self._staged and not self._dropped:
+            return
+        self._check_lease()
+        staging = self._upload()
+        for statement in self._switch(staging):
+            self._update(statement)
+        graphs = self._server_graphs()
+        graphs -= self._dropped
+        graphs |= {g for g, lines in self._staged.items() if lines}
+        graphs -= {g for g, lines in self._staged.items() if not lines}
+        self._staged, self._dropped = {}, set()
+        if self._digests is not None:
+            self._digests_on_server = dict(self._digests)
+        if self._synced is not None:
+            self._synced = {n: _file_digest(n, (self._state_dir / n).read_bytes())
+                            for n in _local_files(self._state_dir)}
+
+    def flush(self) -> None:
+        """Nothing to flush: the server persists each commit."""
+
+    def _upload(self) -> dict[str, str]:
+        """Send the staged graphs to the server; graph -> its staging graph."""
+        if self.endpoints.triple_terms:
+            stage = f"{STAGING}{self._token}"
+            chunk: list[str] = []
+            size = 0
+            for graph, lines in self._staged.items():
+                for line in lines:
+                    chunk.append(f"<{graph}> {HOLDS} <<( {line[:-2]} )>> .")
+                    size += len(chunk[-1])
+                    if size > UPLOAD_BYTES:
+                        self._post_ntriples(stage, chunk)
+                        chunk, size = [], 0
+            self._post_ntriples(stage, chunk)
+            return {graph: stage for graph in self._staged}
+        staging = {}
+        for i, (graph, lines) in enumerate(self._staged.items()):
+            if lines:
+                staging[graph] = f"{STAGING}{self._token}:{i}"
+                self._put_ntriples(staging[graph], lines)
+        return staging
+
+    def _post_ntriples(self, graph: str, lines: list[str]) -> None:
+        if lines:
+            self._gsp("POST", graph, lines)
+
+    def _put_ntriples(self, graph: str, lines: list[str]) -> None:
+        self._gsp("PUT", graph, lines)
+
+    def _gsp(self, method: str, graph: str, lines: list[str]) -> None:
+        url = self.endpoints.data + "?" + urllib.parse.urlencode({"graph": graph})
+        body = ("\n".join(lines) + "\n").encode("utf-8")
+        self._http.call(method, url, body, {"Content-Type": "application/n-triples"})
+
+    def _switch(self, staging: dict[str, str]) -> list[str]:
+        """The update request(s) making the staged graphs live (one, except for a generic
+        server whose request would exceed :data:`SWITCH_BYTES`)."""
+        changed = sorted(set(self._staged) | self._dropped)
+        if self.endpoints.triple_terms:
+            stage = f"{STAGING}{self._token}"
+            ops = [f"DROP SILENT GRAPH <{g}>" for g in changed]
+            ops.append(f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{stage}> {{ ?g {HOLDS} ?t }} "
+                       "BIND(SUBJECT(?t) AS ?s) BIND(PREDICATE(?t) AS ?p) BIND(OBJECT(?t) AS ?o) }")
+            ops.append(f"DROP SILENT GRAPH <{stage}>")
+            return [" ;\n".join(ops)]
+        ops = [f"MOVE <{staging[g]}> TO <{g}>" if g in staging else f"DROP SILENT GRAPH <{g}>"
+               for g in changed]
+        return _batches(ops, SWITCH_BYTES)
+
+    def _update(self, text: str) -> None:
+        self._http.call("POST", self.endpoints.update, text.encode("utf-8"),
+                        {"Content-Type": "application/sparql-update"})
+
+    # -- the writer's lease --------------------------------------------------------------------
+    def _lease_value(self) -> str:
+        return f"{self._token} {socket.gethostname()} {os.getpid()} {time.time():.0f}"
+
+    def _holder(self) -> str | None:
+        rows = list(self._rows(f"SELECT ?h WHERE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }}"))
+        return rows[0]["h"].value if rows else None
+
+    def _take_lease(self) -> None:
+        mine = json.dumps(self._lease_value())
+        self._update(f"INSERT {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} {mine} }} }} WHERE "
+                     f"{{ FILTER NOT EXISTS {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }} }}")
+        holder = self._holder()
+        if holder is not None and not holder.startswith(self._token) and _stale(holder):
+            self._update(f"DELETE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }} INSERT {{ GRAPH "
+                         f"<{LEASE}> {{ <{LEASE}> {HELD_BY} {mine} }} }} WHERE {{ GRAPH <{LEASE}> "
+                         f"{{ <{LEASE}> {HELD_BY} ?h }} FILTER(?h = {json.dumps(holder)}) }}")
+            holder = self._holder()
+        if holder is None or not holder.startswith(self._token):
+            _, host, pid, since = (holder or "? ? ? 0").split()
+            raise StoreError(f"cannot write the store at {self.url}: another kg process is writing "
+                             f"it (host {host}, pid {pid}, since "
+                             f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(float(since)))})")
+        self._leased = True
+
+    def _check_lease(self) -> None:
+        holder = self._holder()
+        if holder is None or not holder.startswith(self._token):
+            raise StoreError(f"the lease on {self.url} was taken by another writer; nothing written")
+
+    def _drop_leftover_staging(self) -> None:
+        """Staging graphs of builds that were killed (we hold the lease: none is in use)."""
+        left = [g for g in self._server_graphs() if g.startswith(STAGING)]
+        if left:
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in left))
+            self._graphs = None
+
+    def close(self) -> None:
+        """Release the lease; what was staged and not committed is dropped."""
+        self._staged, self._dropped = {}, set()
+        if self._leased:
+            self._leased = False
+            mine = f'FILTER(STRSTARTS(?h, "{self._token} "))'
+            with contextlib.suppress(StoreError):  # server gone: the lease goes stale, is taken over
+                self._update(f"DELETE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }} WHERE "
+                             f"{{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} {mine} }}")
+
+    def _need_writer(self) -> None:
+        if not self._writer:
+            raise StoreError(f"the store at {self.url} was opened read-only")
+
+    def __enter__(self) -> RemoteGraphStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_query_triples(data: bytes, media: str) -> ox.QueryTriples:
+    """A CONSTRUCT/DESCRIBE answer as pyoxigraph's own result object (what local queries give)."""
+    fmt = ox.RdfFormat.from_media_type(media) or ox.RdfFormat.N_TRIPLES
+    scratch = ox.Store()
+    scratch.extend(ox.Quad(t.subject, t.predicate, t.object) for t in ox.parse(data, format=fmt))
+    result = scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+    assert isinstance(result, ox.QueryTriples)
+    return result
+
+
+def _stale(holder: str) -> bool:
+    """A lease whose process is gone (same host) or older than :data:`LEASE_SECONDS`."""
+    try:
+        _, host, pid, since = holder.split()
+        if time.time() - float(since) > LEASE_SECONDS:
+            return True
+        if host == socket.gethostname():
+            os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except (ValueError, PermissionError):
+        return False
+    return False
+
+
+def _state_line(name: str, data: bytes) -> str:
+    return f"<{STATE}{name}> {CONTENT} \"{base64.b64encode(data).decode('ascii')}\" ."
+
+
+def _local_files(folder: Path) -> list[str]:
+    """The state files of a folder, relative to it (half-written ``.tmp`` files left out)."""
+    if not folder.is_dir():
+        return []
+    return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
+                  if p.is_file() and not p.name.endswith(".tmp") and p.name != "write.lock")
+
+
+def _file_digest(name: str, data: bytes) -> str:
+    """What a state file holds; a gzip file by its content (its header has the time it was written).
+
+    >>> _file_digest("a.gz", gzip.compress(b"x", mtime=1)) == _file_digest("a.gz", gzip.compress(b"x", mtime=2))
+    True
+    """
+    if name.endswith(".gz"):
+        try:
+            data = gzip.decompress(data)
+        except OSError:
+            pass
+    return hashlib.sha1(data).hexdigest()
+
+
+def _batches(ops: list[str], limit: int) -> list[str]:
+    """Update operations joined into requests of at most ``limit`` characters.
+
+    >>> _batches(["DROP GRAPH <a>", "DROP GRAPH <b>"], 1000)
+    ['DROP GRAPH <a> ;\\nDROP GRAPH <b>']
+    >>> len(_batches(["DROP GRAPH <a>", "DROP GRAPH <b>"], 20))
+    2
+    """
+    out: list[list[str]] = [[]]
+    size = 0
+    for op in ops:
+        if out[-1] and size + len(op) > limit:
+            out.append([])
+            size = 0
+        out[-1].append(op)
+        size += len(op) + 3
+    return [" ;\n".join(batch) for batch in out if batch]
