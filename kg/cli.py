@@ -32,7 +32,7 @@ def cmd_build(args: argparse.Namespace) -> None:
         check_scheduler(args.scheduler)  # before reading anything: a bad address fails fast
         report = build(args.inputs, args.store, as_of=args.as_of, jobs=args.jobs,
                        progress=not args.quiet, translate=not args.no_translate,
-                       offline=args.offline, scheduler=args.scheduler)
+                       offline=args.offline, scheduler=args.scheduler, state=args.state)
     except SchedulerError as exc:
         raise UserError(str(exc)) from None
     print(report.summary())
@@ -213,11 +213,12 @@ def cmd_watch(args: argparse.Namespace) -> None:
 
 # ---- helpers ---------------------------------------------------------------------------------
 def _open_store(path: str, read_only: bool = True, staged: bool = False):
-    """An existing store (never creates one: a mistyped path is an error, not an empty graph)."""
-    from kg.rdf.store import GraphStore
+    """An existing store, folder or server URL (never creates one: a mistyped path is an error,
+    not an empty graph)."""
+    from kg.rdf.backends import open_store
 
     try:
-        return GraphStore(path, read_only=read_only, create=False, staged=staged)
+        return open_store(path, read_only=read_only, create=False, staged=staged)
     except FileNotFoundError as exc:
         raise UserError(str(exc)) from None
 
@@ -260,8 +261,11 @@ def _date(text: str) -> datetime:
 
 # ---- parser ----------------------------------------------------------------------------------
 def _store_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR",
-                   help=f"the graph store folder (default: ./{DEFAULT_STORE})")
+    p.add_argument("--store", default=DEFAULT_STORE, metavar="DIR|URL",
+                   help=f"the graph store: a folder (default: ./{DEFAULT_STORE}), an Oxigraph "
+                        "server (http://HOST:PORT) or any SPARQL 1.1 server with the Graph Store "
+                        "Protocol (sparql+http://HOST:PORT/DATASET[?query=PATH&update=PATH&"
+                        "data=PATH&PARAM=VALUE...]; see kg.rdf.remote)")
 
 
 COMMANDS: dict[str, tuple[Callable[[argparse.Namespace], None], str]] = {
@@ -293,6 +297,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = parsers["build"]
     p.add_argument("inputs", nargs="+", metavar="INPUT", help="files, folders, globs or URLs")
     _store_arg(p)
+    p.add_argument("--state", metavar="DIR",
+                   help="with a server --store: the local working copy of the build's state "
+                        "(documents, caches), which lives on the server (default: "
+                        "$MKG_STATE_DIR or ~/.local/share/mkg/state, a folder per server)")
     p.add_argument("--as-of", type=_date, metavar="DATE",
                    help="resolve relative dates ('Today 10:25') against DATE (default: file time)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
