@@ -55,13 +55,14 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" انفجار\w*; انفجر\w*; تفجير\w*; فجر(?:ت|وا)? (?:نفس\w*|سياره|عبوه|قنبله|حزام);"
                     r" قنبل(?:ه|ات)\w*; عبو(?:ه|ات) ناسف\w*; مفخخ\w*; انتحاري\w*; اشتباك\w*; اشتبك\w*;"
                     r" [يت]شتبك\w*; اقتحام\w*; اقتحم\w*; [يت]قتحم\w*; اطلاق (?:ال)?نار; اطلق\w* (?:ال)?نار;"
-                    r" رصاص\w*; كمين; معارك; عمليه انتحاريه",
+                    r" رصاص\w*; كمين; معارك; عمليه انتحاريه; محاول(?:ه|ات) (?:ال)?اغتيال",
                  es=r"ataques?; atac(?:a|an|o|aron|aban|ado|ada|ados|adas|antes?)\b; bombarde\w+; bombas?;"
                     r" ofensiva; misiles?; cohetes?; incursion(?:es)?; atentados?; explosion(?:es)?;"
                     r" explot(?:a|an|o|aron|aba)\b; estall(?:a|o|aron|ido)\b; dispar(?:o|aron|aban|ando|os)\b;"
                     r" tirote\w+; balaceras?; emboscadas?; enfrentamientos?; agresion(?:es)?; agred\w+;"
                     r" apedre\w+; (?:lanz|arroj)\w+ (?:\w+ ){0,4}(?:piedras|huevos|botellas|bombas|molotov|pintura);"
-                    r" incendi(?:aron|aban|ado|ados|ada|adas)\b; granadas?; invadi\w+; invasion; asalt(?:o|aron|ado)\b"),
+                    r" incendi(?:aron|aban|ado|ados|ada|adas)\b; granadas?; invadi\w+; invasion; asalt(?:o|aron|ado)\b;"
+                    r" intentos? de asesinato"),
               "An armed attack, air strike, bombardment or raid."),
     EventType("Killing", {"en": "killing or casualties", "ar": "قتل أو إصابات", "es": "muertes o víctimas"},
               _t(en=r"killed; killing; kills?; dead; death toll; deaths?; died; wounded; injured;"
@@ -130,12 +131,39 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
 #: Contexts where a trigger word names no happening (a title, a square, a sentence, drones):
 #: a trigger inside one of these spans is skipped.
 NOT_EVENTS: dict[str, str] = {
-    "en": r"sexual assault\w*; (?:the )?march (?:\d|of)",
+    "en": r"sexual assault\w*; (?:the )?march (?:\d|of); no (?:casualties|injuries|deaths); no one was (?:killed|hurt|injured)",
     "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
           r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي",
-    "es": r"sin embargo; pena de muerte; (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
+    "es": r"sin embargo; pena de muerte; se dispar\w+; no hubo (?:victimas|heridos|muertos); (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
           r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+",
+}
+
+#: Contexts where a trigger word names no happening of one type (an attempt is no killing, a flood
+#: kills nobody): a trigger of that type inside one of these spans is skipped.
+NOT_TYPE: dict[str, dict[str, str]] = {
+    "Killing": {
+        "en": r"assassination attempts?; attempted assassination; (?:tried|attempt\w*|plot\w*) to assassinate;"
+              r" attempts? on (?:his|her|their) li(?:fe|ves); died (?:of|from) (?:cancer|illness|natural causes|"
+              r"covid\w*|a heart attack)",
+        "es": r"intentos? de asesinato; (?:intent\w+|trat\w+ de) asesinar;"
+              r" victimas de (?:las |la |los |el )?(?:inundacion\w*|terremoto\w*|sismo\w*|huracan\w*|accidente\w*)",
+        "ar": r"محاول(?:ه|ات) (?:ال)?اغتيال",
+    },
+}
+
+#: Words right before a trigger that make it no report of a happening: a threat, a fear, a plan
+#: or a call (it has not happened), a negation, or a back-reference to a happening reported
+#: elsewhere ("responsible for the attack", "charged in connection with the bombing").
+#: At most three words may stand between the cue and the trigger.
+IRREALIS: dict[str, str] = {
+    "en": r"\b(?:(?:tr(?:y|ied|ies|ying)|attempt(?:ed|s|ing)?|fail(?:ed|s)?|threat(?:en(?:ed|s)?)?|"
+          r"plan(?:s|ned|ning)?|vow(?:ed|s)?) to|could|would|might|fears? of|feared|warn(?:ed|s|ing)? of|no|"
+          r"responsib\w+ for|in connection with|involved in|suspects? in|accused of|charged (?:with|over)|"
+          r"probe into|investigation into|condemn(?:ed|s)?|claimed)",
+    "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
+          r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
+          r"sospech\w+ de)",
 }
 
 #: Spanish accents folded one character for one (offsets stay valid); patterns are written folded.
@@ -174,10 +202,40 @@ def _patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
             for name, etype in EVENT_TYPES.items() if etype.triggers.get(lang)]
 
 
-@lru_cache(maxsize=8)
-def _not_events(lang: str) -> re.Pattern[str] | None:
-    pats = tuple(p.strip() for p in NOT_EVENTS.get(lang, "").split(";") if p.strip())
+@lru_cache(maxsize=32)
+def _not_events(lang: str, etype: str = "") -> re.Pattern[str] | None:
+    source = NOT_TYPE.get(etype, {}).get(lang, "") if etype else NOT_EVENTS.get(lang, "")
+    pats = tuple(p.strip() for p in source.split(";") if p.strip())
     return _compile(_alternation(pats, lang), lang) if pats else None
+
+
+@lru_cache(maxsize=8)
+def _irrealis(lang: str) -> re.Pattern[str] | None:
+    body = IRREALIS.get(lang)
+    if not body:
+        return None
+    body = normalize_arabic(body) if lang == "ar" else body.translate(_FOLD_ES) if lang == "es" else body
+    return re.compile(rf"{body}(?:\W+\w+){{0,3}}?\W+$", re.IGNORECASE)
+
+
+def _blocked(text: str, lang: str, etype: str | None = None) -> list[tuple[int, int]]:
+    neg = _not_events(lang, etype or "")
+    return [m.span() for m in neg.finditer(text)] if neg else []
+
+
+def irrealis(text: str, start: int, lang: str) -> bool:
+    """Whether the trigger at ``start`` of ``text`` (in its matching form) is threatened, feared,
+    planned, negated or only referred back to (:data:`IRREALIS`).
+
+    >>> s = "they threatened to attack the base"; irrealis(s, s.index("attack"), "en")
+    True
+    >>> s = "la anunciada visita por temor a las protestas"; irrealis(s, s.index("protestas"), "es")
+    True
+    >>> s = "Israeli strikes hit Gaza"; irrealis(s, s.index("strikes"), "en")
+    False
+    """
+    rx = _irrealis(lang)
+    return bool(rx and rx.search(text[max(0, start - 60):start]))
 
 
 def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
@@ -197,13 +255,13 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     """
     lang = lang if lang in ("en", "ar", "es") else "en"
     text, index = _fold(sentence, lang)
-    neg = _not_events(lang)
-    blocked = [m.span() for m in neg.finditer(text)] if neg else []
+    blocked = _blocked(text, lang)
     hits = []
     for name, rx in _patterns(lang):
+        typed = _blocked(text, lang, name) if name in NOT_TYPE else []
         for m in rx.finditer(text):
             s, e = m.span(1)
-            if any(a <= s and e <= b for a, b in blocked):
+            if any(a <= s and e <= b for a, b in blocked + typed) or irrealis(text, m.start(), lang):
                 continue
             if index is not None:
                 s, e = index[s], index[e]
