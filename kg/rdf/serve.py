@@ -53,7 +53,9 @@ RESULT_TYPES = {
 }
 GRAPH_TYPES = {"text/turtle": "TURTLE", "application/n-triples": "N_TRIPLES"}
 #: paths answered with a resource's page (HTML) or its triples (by ``Accept``), see :mod:`kg.site`
-RESOURCE_PATHS = ("/entity/", "/article/", "/event/", "/edition/")
+RESOURCE_PATHS = ("/entity/", "/article/", "/event/", "/edition/")  # /article/A/sameStoryAs/B too
+#: the site's own pages: search and the comparison of editions
+SITE_PAGES = ("/", "/index.html", "/compare", "/compare.html")
 
 #: bytes held before the status line is sent: small results get a Content-Length
 FIRST_CHUNK = 64 * 1024
@@ -239,9 +241,10 @@ def make_handler(pool: _Pool, limits: Limits) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             url = urlparse(self.path)
             if url.path != "/sparql":
-                if url.path in ("/", "/index.html") or url.path.startswith(RESOURCE_PATHS):
+                if url.path in SITE_PAGES or url.path.startswith(RESOURCE_PATHS):
                     # a resource page (or its RDF): made by a worker, under the same limits
-                    return self._run("", resource=url.path, params=url.query)
+                    return self._run("", resource=url.path, params=url.query,
+                                     language=self.headers.get("Accept-Language") or "")
                 return self._send(404, "not found: the endpoint is /sparql")
             params = parse_qs(url.query)
             if "update" in params:
@@ -543,7 +546,7 @@ def _resource_reply(store: GraphStore, request: dict, send) -> None:
 
     try:
         status, media, body = respond(store, request["resource"], request.get("params", ""),
-                                      request["accept"])
+                                      request["accept"], accept_lang=request.get("language", ""))
     except (QueryError, ValueError) as exc:
         send(b"H", json.dumps({"status": 400, "message": str(exc)}).encode())
         return

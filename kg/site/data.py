@@ -22,27 +22,41 @@ from collections import defaultdict
 from pyoxigraph import NamedNode
 
 from kg.rdf.store import GraphStore
-from kg.rdf.vocab import CLASS_TYPE, MKGR, SCHEMA
+from kg.rdf.vocab import CLASS_TYPE, MKGR
 from kg.text.arabic import fold_latin, normalize_arabic
 
 __all__ = ["KINDS", "resource_kind", "fold", "entity_data", "article_data", "event_data",
-           "edition_data", "all_resources", "search_entries", "exists", "rdf_of"]
+           "edition_data", "story_data", "compare_data", "all_resources", "search_entries",
+           "exists", "rdf_of"]
 
 #: the resource kinds that get a page, by the first segment of their IRI after ``mkgr:``
-KINDS = ("entity", "article", "event", "edition")
+KINDS = ("entity", "article", "event", "edition", "story")
 LANGS = ("en", "ar", "es")
+_STORY = re.compile(r"[^/]+/sameStoryAs/[^/]+")
+#: an entity page lists at most this many articles of each edition (the latest), with sentences
+ARTICLES_PER_EDITION = 20
+#: entities in an entity's ego network (its strongest co-mentions)
+EGO_SIZE = 12
 _SENTENCE_END = re.compile(r"[.!?؟。\n]")
 
 
 def resource_kind(iri: str) -> str | None:
-    """``entity``, ``article``, ``event`` or ``edition`` for a page resource, else ``None``.
+    """``entity``, ``article``, ``event``, ``edition`` or ``story`` (a ``sameStoryAs`` link node,
+    ``article/A/sameStoryAs/B``) for a page resource, else ``None``.
 
-    Sub-resources (an article's text context, an entity's geometry) are not pages.
+    Other sub-resources (an article's text context, an entity's geometry) are not pages.
+
+    >>> resource_kind(MKGR + "article/a1/sameStoryAs/b2"), resource_kind(MKGR + "article/a1/x/b2")
+    ('story', None)
     """
     if not iri.startswith(MKGR):
         return None
     kind, _, rest = iri[len(MKGR):].partition("/")
-    if kind not in KINDS or not rest or "/" in rest or "#" in rest:
+    if "#" in rest:
+        return None
+    if kind == "article" and _STORY.fullmatch(rest):
+        return "story"
+    if kind not in KINDS or not rest or "/" in rest:
         return None
     return kind
 
@@ -126,53 +140,96 @@ def sentence_around(text: str, start: int, end: int, width: int = 240) -> tuple[
 
 # -- the pages ------------------------------------------------------------------------------------
 
-def entity_data(store: GraphStore, iri: str) -> dict | None:
-    """Labels, type, links, mentions (with their sentence) per edition, co-mentions and events."""
+def entity_data(store: GraphStore, iri: str, per_edition: int = ARTICLES_PER_EDITION) -> dict | None:
+    """Labels, type, links, place, articles per edition and day, the latest ``per_edition``
+    articles of each edition with the sentences around the mentions, co-mentions, ego network
+    and events."""
     node = _node(iri)
-    head = store.select(f"""SELECT ?t ?same ?wkt WHERE {{ {{ {node} a ?t }}
-        UNION {{ {node} owl:sameAs ?same }} UNION {{ {node} geo:hasGeometry/geo:asWKT ?wkt }} }}""")
+    head = store.select(f"""SELECT ?t ?same ?wkt ?key WHERE {{ {{ {node} a ?t }}
+        UNION {{ {node} owl:sameAs ?same }} UNION {{ {node} geo:hasGeometry/geo:asWKT ?wkt }}
+        UNION {{ {node} mkg:key ?key }} }}""")
     if not head:
         return None
     types = [CLASS_TYPE[str(r["t"])] for r in head if str(r.get("t")) in CLASS_TYPE]
     same = sorted(str(r["same"]) for r in head if "same" in r)
     wkt = next((str(r["wkt"]) for r in head if "wkt" in r), "")
+    key = next((str(r["key"]) for r in head if "key" in r), "")
     alts = store.select(f"SELECT DISTINCT ?l WHERE {{ {node} skos:altLabel ?l }} ORDER BY ?l LIMIT 30")
-    rows = store.select(f"""SELECT ?a ?h ?lang ?date ?ed ?b ?e ?text WHERE {{
-        ?m itsrdf:taIdentRef {node} ; nif:referenceContext ?ctx ; nif:beginIndex ?b ; nif:endIndex ?e .
-        ?a mkg:textContext ?ctx . ?ctx nif:isString ?text .
+    rows = store.select(f"""SELECT ?a ?h ?lang ?date ?ed WHERE {{ ?a schema:mentions {node} .
         OPTIONAL {{ ?a schema:headline ?h }} OPTIONAL {{ ?a schema:inLanguage ?lang }}
         OPTIONAL {{ ?a schema:datePublished ?date }} OPTIONAL {{ ?a schema:isPartOf ?ed }} }}
-        ORDER BY ?date ?a ?b""")
+        ORDER BY DESC(?date) ?a""")
     articles: dict[str, dict] = {}
     for r in rows:
-        a = str(r["a"])
-        art = articles.setdefault(a, {"iri": a, "headline": str(r.get("h", "")),
-                                      "lang": str(r.get("lang", "")),
-                                      "date": str(r.get("date", ""))[:10],
-                                      "edition": str(r.get("ed", "")), "snippets": []})
-        if len(art["snippets"]) < 3:
-            art["snippets"].append(sentence_around(str(r["text"]), int(r["b"]), int(r["e"])))
-    counts: dict[tuple[str, str], int] = defaultdict(int)  # (edition, day) -> mentions
-    for r in rows:
-        counts[(str(r.get("ed", "")), str(r.get("date", ""))[:10])] += 1
-    co = store.select(f"""SELECT ?o (COUNT(DISTINCT ?a) AS ?n) WHERE {{
-        ?a schema:mentions {node}, ?o . FILTER(?o != {node}) }} GROUP BY ?o ORDER BY DESC(?n) ?o LIMIT 25""")
+        articles.setdefault(str(r["a"]), {
+            "iri": str(r["a"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
+            "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")), "snippets": []})
+    counts: dict[tuple[str, str], int] = defaultdict(int)  # (edition, day) -> articles
+    per_ed: dict[str, int] = defaultdict(int)
+    shown: list[dict] = []
+    for a in articles.values():
+        counts[(a["edition"], a["date"])] += 1
+        per_ed[a["edition"]] += 1
+        if per_ed[a["edition"]] <= per_edition:
+            shown.append(a)
+    _add_snippets(store, node, shown)
+    co_pairs, ties = _co_mentions(store, node)
     events = store.select(f"""SELECT DISTINCT ?ev ?type ?ts WHERE {{
         {{ ?ev sem:hasActor {node} }} UNION {{ ?ev sem:hasPlace {node} }}
         ?ev sem:eventType ?type . OPTIONAL {{ ?ev sem:hasTimeStamp ?ts }} }} ORDER BY ?ts ?ev LIMIT 100""")
-    editions = {a["edition"] for a in articles.values() if a["edition"]}
-    names = labels(store, {iri} | {str(r["o"]) for r in co} | editions
+    names = labels(store, {iri} | {o for o, _ in co_pairs} | set(per_ed) - {""}
                    | {str(r["type"]) for r in events})
     return {
         "iri": iri, "type": types[0] if types else "OTHER", "labels": names.get(iri, {}),
-        "alt": [str(r["l"]) for r in alts], "same_as": same, "wkt": wkt,
-        "articles": list(articles.values()), "counts": dict(counts),
-        "co": [(str(r["o"]), int(r["n"])) for r in co],
-        "types": _types(store, {str(r["o"]) for r in co}),
+        "alt": [str(r["l"]) for r in alts], "same_as": same, "wkt": wkt, "key": key,
+        "articles": shown, "per_edition": dict(per_ed), "total": len(articles),
+        "counts": dict(counts), "co": co_pairs, "ego": ties,
+        "types": _types(store, {o for o, _ in co_pairs}),
         "events": [{"iri": str(r["ev"]), "type": str(r["type"]), "date": str(r.get("ts", ""))[:10]}
                    for r in events],
         "names": names,
     }
+
+
+def _add_snippets(store: GraphStore, node: str, articles: list[dict], most: int = 3) -> None:
+    """Fill each article's ``snippets`` with up to ``most`` sentences around its mentions of ``node``."""
+    by_iri = {a["iri"]: a for a in articles}
+    iris = sorted(by_iri)
+    for i in range(0, len(iris), 200):
+        values = " ".join(_node(x) for x in iris[i:i + 200])
+        texts = {str(r["a"]): str(r["text"]) for r in store.select(
+            f"SELECT ?a ?text WHERE {{ VALUES ?a {{ {values} }} ?a mkg:textContext/nif:isString ?text }}")}
+        rows = store.select(f"""SELECT ?a ?b ?e WHERE {{ VALUES ?a {{ {values} }} ?a mkg:textContext ?ctx .
+            ?m nif:referenceContext ?ctx ; itsrdf:taIdentRef {node} ; nif:beginIndex ?b ; nif:endIndex ?e }}
+            ORDER BY ?a ?b""")
+        for r in rows:
+            snippets = by_iri[str(r["a"])]["snippets"]
+            if len(snippets) < most and str(r["a"]) in texts:
+                snippets.append(sentence_around(texts[str(r["a"])], int(r["b"]), int(r["e"])))
+
+
+def _co_mentions(store: GraphStore, node: str, top: int = 25
+                 ) -> tuple[list[tuple[str, int]], list[tuple[str, str, int]]]:
+    """The ``top`` entities most often mentioned with ``node`` as (IRI, articles together), and the
+    ties of its ego network: (x, y, articles mentioning ``node``, x and y) between the first
+    :data:`EGO_SIZE` of them. One query over the entity's articles."""
+    rows = store.select(f"SELECT ?a ?o WHERE {{ ?a schema:mentions {node}, ?o . FILTER(?o != {node}) }}")
+    by_article: dict[str, set[str]] = defaultdict(set)
+    for r in rows:
+        by_article[str(r["a"])].add(str(r["o"]))
+    counts: dict[str, int] = defaultdict(int)
+    for others in by_article.values():
+        for o in others:
+            counts[o] += 1
+    co = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    alters = {o for o, _ in co[:EGO_SIZE]}
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for others in by_article.values():
+        present = sorted(others & alters)
+        for i, x in enumerate(present):
+            for y in present[i + 1:]:
+                pairs[(x, y)] += 1
+    return co, sorted((x, y, n) for (x, y), n in pairs.items())
 
 
 def article_data(store: GraphStore, iri: str) -> dict | None:
@@ -180,25 +237,22 @@ def article_data(store: GraphStore, iri: str) -> dict | None:
     node = _node(iri)
     meta = store.select(f"""SELECT ?p ?o WHERE {{ {node} ?p ?o .
         FILTER(?p IN (schema:headline, schema:inLanguage, schema:datePublished, schema:url,
-                      schema:author, schema:isPartOf, schema:articleSection, schema:keywords)) }}""")
+                      schema:author, schema:isPartOf, schema:articleSection, schema:keywords,
+                      mkg:dateUncertain)) }}""")
     if not meta:
         return None
     info: dict[str, list[str]] = defaultdict(list)
     for r in meta:
-        info[str(r["p"])[len(SCHEMA):]].append(str(r["o"]))
+        info[re.split(r"[/#]", str(r["p"]))[-1]].append(str(r["o"]))
     text_rows = store.select(f"SELECT ?text WHERE {{ {node} mkg:textContext/nif:isString ?text }}")
     mentions = store.select(f"""SELECT ?b ?e ?ent WHERE {{ {node} mkg:textContext ?ctx .
         ?m nif:referenceContext ?ctx ; nif:beginIndex ?b ; nif:endIndex ?e .
         OPTIONAL {{ ?m itsrdf:taIdentRef ?ent }} }} ORDER BY ?b DESC(?e)""")
-    stories = store.select(f"""SELECT ?o ?h ?lang ?date ?ed ?conf ?ev WHERE {{ {node} mkg:sameStoryAs ?o .
-        OPTIONAL {{ ?o schema:headline ?h }} OPTIONAL {{ ?o schema:inLanguage ?lang }}
-        OPTIONAL {{ ?o schema:datePublished ?date }} OPTIONAL {{ ?o schema:isPartOf ?ed }}
-        OPTIONAL {{ ?l a mkg:StoryLink ; mkg:linksArticle {node}, ?o ; mkg:confidence ?conf .
-                    OPTIONAL {{ ?l mkg:evidence ?ev }} }} }} ORDER BY ?o""")
+    stories = story_rows(store, node)
     events = store.select(f"""SELECT DISTINCT ?ev ?type ?ts WHERE {{ ?ev prov:wasDerivedFrom {node} ;
         sem:eventType ?type . OPTIONAL {{ ?ev sem:hasTimeStamp ?ts }} }} ORDER BY ?ts ?ev""")
     entities = {str(r["ent"]) for r in mentions if "ent" in r}
-    editions = set(info.get("isPartOf", [])) | {str(r["ed"]) for r in stories if "ed" in r}
+    editions = set(info.get("isPartOf", [])) | {s["edition"] for s in stories if s["edition"]}
     names = labels(store, entities | editions | {str(r["type"]) for r in events})
     return {
         "iri": iri, "headline": (info.get("headline") or [""])[0],
@@ -209,13 +263,86 @@ def article_data(store: GraphStore, iri: str) -> dict | None:
         "text": str(text_rows[0]["text"]) if text_rows else "",
         "mentions": [(int(r["b"]), int(r["e"]), str(r.get("ent", ""))) for r in mentions],
         "types": _types(store, entities),
-        "stories": [{"iri": str(r["o"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
-                     "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")),
-                     "confidence": r.get("conf"), "evidence": str(r.get("ev", ""))} for r in stories],
+        "date_uncertain": (info.get("dateUncertain") or [""])[0] in ("true", "1", "True"),
+        "lead": _lead(str(text_rows[0]["text"]) if text_rows else ""),
+        "stories": stories,
         "events": [{"iri": str(r["ev"]), "type": str(r["type"]), "date": str(r.get("ts", ""))[:10]}
                    for r in events],
         "names": names,
     }
+
+
+def _lead(text: str, width: int = 320) -> str:
+    """The first sentences of a text, at most about ``width`` characters.
+
+    >>> _lead("First one. Second one. " + "x" * 400, 30)
+    'First one. Second one.'
+    """
+    text = re.sub(r"\s+", " ", text).strip()
+    if len(text) <= width:
+        return text
+    cut = [m.end() for m in _SENTENCE_END.finditer(text[:width])]
+    return text[:cut[-1]].strip() if cut else text[:width].rstrip() + "…"
+
+
+def story_rows(store: GraphStore, node: str) -> list[dict]:
+    """The articles linked to article ``node`` by ``mkg:sameStoryAs``, each with its headline,
+    lead, language, date, edition, and the link node's IRI, confidence and evidence."""
+    rows = store.select(f"""SELECT ?o ?h ?lang ?date ?ed ?l ?conf ?ev ?text WHERE {{
+        {node} mkg:sameStoryAs ?o .
+        OPTIONAL {{ ?o schema:headline ?h }} OPTIONAL {{ ?o schema:inLanguage ?lang }}
+        OPTIONAL {{ ?o schema:datePublished ?date }} OPTIONAL {{ ?o schema:isPartOf ?ed }}
+        OPTIONAL {{ ?o mkg:textContext/nif:isString ?text }}
+        OPTIONAL {{ ?l a mkg:StoryLink ; mkg:linksArticle {node}, ?o .
+                    OPTIONAL {{ ?l mkg:confidence ?conf }} OPTIONAL {{ ?l mkg:evidence ?ev }} }} }}
+        ORDER BY DESC(?conf) ?o""")
+    return [{"iri": str(r["o"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
+             "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")),
+             "lead": _lead(str(r.get("text", ""))), "link": str(r.get("l", "")),
+             "confidence": r.get("conf"), "evidence": str(r.get("ev", ""))} for r in rows]
+
+
+def story_data(store: GraphStore, iri: str) -> dict | None:
+    """A ``sameStoryAs`` link: confidence, evidence (parsed into its parts) and the two articles,
+    each with headline, lead, language, date and edition, plus the entities both mention."""
+    node = _node(iri)
+    rows = store.select(f"""SELECT ?a ?conf ?ev WHERE {{ {node} a mkg:StoryLink ; mkg:linksArticle ?a .
+        OPTIONAL {{ {node} mkg:confidence ?conf }} OPTIONAL {{ {node} mkg:evidence ?ev }} }} ORDER BY ?a""")
+    if not rows:
+        return None
+    sides = []
+    for a in sorted({str(r["a"]) for r in rows}):
+        info = store.select(f"""SELECT ?h ?lang ?date ?ed ?text WHERE {{
+            OPTIONAL {{ {_node(a)} schema:headline ?h }} OPTIONAL {{ {_node(a)} schema:inLanguage ?lang }}
+            OPTIONAL {{ {_node(a)} schema:datePublished ?date }} OPTIONAL {{ {_node(a)} schema:isPartOf ?ed }}
+            OPTIONAL {{ {_node(a)} mkg:textContext/nif:isString ?text }} }} LIMIT 1""")
+        r = info[0] if info else {}
+        sides.append({"iri": a, "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
+                      "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")),
+                      "lead": _lead(str(r.get("text", "")), 600)})
+    shared = []
+    if len(sides) == 2:
+        shared = [str(r["e"]) for r in store.select(
+            f"""SELECT DISTINCT ?e WHERE {{ {_node(sides[0]["iri"])} schema:mentions ?e .
+            {_node(sides[1]["iri"])} schema:mentions ?e }} ORDER BY ?e""")]
+    evidence = str(rows[0].get("ev", ""))
+    names = labels(store, set(shared) | {s["edition"] for s in sides if s["edition"]})
+    return {"iri": iri, "confidence": rows[0].get("conf"), "evidence": evidence,
+            "evidence_parts": evidence_parts(evidence), "articles": sides, "shared": shared,
+            "types": _types(store, set(shared)), "names": names}
+
+
+def evidence_parts(evidence: str) -> list[tuple[str, str]]:
+    """A story link's evidence string as (name, value) pairs; a bare word is a method.
+
+    >>> evidence_parts("parallel+participants headline=0.70 participants=kb:a,kb:b")
+    [('method', 'parallel+participants'), ('headline', '0.70'), ('participants', 'kb:a,kb:b')]
+    """
+    out = []
+    for part in evidence.split():
+        name, eq, value = part.partition("=")
+        out.append((name, value) if eq else ("method", part))
+    return out
 
 
 def event_data(store: GraphStore, iri: str) -> dict | None:
@@ -262,25 +389,67 @@ def edition_data(store: GraphStore, iri: str) -> dict | None:
         OPTIONAL {{ ?a schema:datePublished ?date }} }} ORDER BY DESC(?date) ?a""")
     top = store.select(f"""SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a schema:isPartOf {node} ;
         schema:mentions ?e }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 30""")
-    only = store.select(f"""SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a schema:isPartOf {node} ;
-        schema:mentions ?e . FILTER NOT EXISTS {{ ?b schema:mentions ?e ; schema:isPartOf ?other .
-        FILTER(?other != {node}) }} }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 30""")
-    ents = {str(r["e"]) for r in top + only}
+    special = distinctive_items(store).get(iri, [])
+    ents = {str(r["e"]) for r in top} | {r.item for r in special if r.kind == "entity"}
+    evs = {r.item for r in special if r.kind == "event"}
     return {
         "iri": iri, "name": str(head[0].get("name", local(iri))), "lang": str(head[0].get("lang", "")),
         "articles": [{"iri": str(r["a"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
                       "date": str(r.get("date", ""))[:10]} for r in arts],
         "top": [(str(r["e"]), int(r["n"])) for r in top],
-        "only": [(str(r["e"]), int(r["n"])) for r in only],
-        "types": _types(store, ents), "names": labels(store, ents),
+        "only": [_coverage_item(r) for r in special],
+        "types": _types(store, ents), "names": labels(store, ents | evs),
     }
+
+
+def _coverage_item(row) -> dict:
+    return {"iri": row.item, "kind": row.kind, "label": row.label, "type": row.type,
+            "articles": row.articles, "total": row.total, "share": row.normalised_share}
+
+
+_COVERAGE: dict[tuple[int, object], dict] = {}
+
+
+def distinctive_items(store: GraphStore) -> dict:
+    """Edition IRI -> what it covers that the other editions barely do: entities, then events
+    (:func:`kg.analysis.editions.distinctive`, the same thresholds as ``kg analyze``'s
+    ``distinctive.csv``). Computed once per store generation and kept."""
+    from kg.analysis.corpus import load_corpus
+    from kg.analysis.editions import distinctive, entity_coverage, event_coverage
+
+    key = (id(store), getattr(store, "_generation", None))
+    if key not in _COVERAGE:
+        corpus = load_corpus(store)
+        ents = distinctive(entity_coverage(corpus))
+        evs = distinctive(event_coverage(corpus), min_articles=2)
+        _COVERAGE.clear()
+        _COVERAGE[key] = {"by_edition": {ed: ents.get(ed, []) + evs.get(ed, [])
+                                         for ed in corpus.edition_sizes()},
+                          "sizes": corpus.edition_sizes(),
+                          "names": {ed: corpus.edition_name(ed) for ed in corpus.edition_sizes()}}
+    return _COVERAGE[key]["by_edition"]
+
+
+def compare_data(store: GraphStore) -> dict:
+    """The comparison of editions: for each, its size and what only it covers (see
+    :func:`distinctive_items`)."""
+    by_edition = distinctive_items(store)
+    cached = _COVERAGE[(id(store), getattr(store, "_generation", None))]
+    items = {r.item for rows in by_edition.values() for r in rows}
+    names = labels(store, items | set(by_edition))
+    return {"editions": [{"iri": ed, "name": pick(names.get(ed, {}), "en", cached["names"][ed]),
+                          "size": cached["sizes"][ed], "only": [_coverage_item(r) for r in rows]}
+                         for ed, rows in by_edition.items()],
+            "types": _types(store, {r.item for rows in by_edition.values() for r in rows
+                                    if r.kind == "entity"}),
+            "names": names}
 
 
 def all_resources(store: GraphStore) -> dict[str, list[str]]:
     """Every page resource of the store, by kind, sorted."""
     rows = store.select("""SELECT DISTINCT ?x ?k WHERE {
         { ?x a schema:NewsArticle BIND("article" AS ?k) } UNION { ?x a sem:Event BIND("event" AS ?k) }
-        UNION { ?x a schema:Periodical BIND("edition" AS ?k) }
+        UNION { ?x a schema:Periodical BIND("edition" AS ?k) } UNION { ?x a mkg:StoryLink BIND("story" AS ?k) }
         UNION { ?x a ?t FILTER(?t IN (schema:Person, schema:Place, schema:Organization)) BIND("entity" AS ?k) }
         UNION { ?x a schema:Event FILTER NOT EXISTS { ?x a sem:Event } BIND("entity" AS ?k) } }""")
     out: dict[str, list[str]] = {k: [] for k in KINDS}

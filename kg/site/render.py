@@ -22,10 +22,12 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from kg.rdf.vocab import MKGR
-from kg.site.data import pick, resource_kind
+from kg.site.charts import TYPE_COLOUR, ego_svg, mentions_chart
+from kg.site.data import EGO_SIZE, pick, resource_kind
+from kg.site.geo import kb_place, map_svg, parse_point
 
-__all__ = ["Links", "T", "entity_page", "article_page", "event_page", "edition_page", "index_page",
-           "not_found_page"]
+__all__ = ["Links", "T", "entity_page", "article_page", "event_page", "edition_page", "story_page",
+           "compare_page", "index_page", "not_found_page", "format_day", "file_name", "page_for"]
 
 #: interface strings, by page language
 T: dict[str, dict[str, str]] = {
@@ -39,7 +41,13 @@ T: dict[str, dict[str, str]] = {
            "editions": "Editions", "entities": "Entities", "not_found": "Nothing is known about this page.",
            "none": "none", "also": "Also known as", "PER": "Person", "ORG": "Organisation",
            "LOC": "Place", "EVENT": "Event", "OTHER": "Other", "map": "Point", "results": "results",
-           "data": "Data"},
+           "data": "Data",
+           "story": "Same story", "story_link": "Story link", "this_article": "This article",
+           "compare": "Compare editions", "compare_intro": "What each edition covers that the others barely do (at least 3 articles on an entity, 2 on an event, and a share of at least half once every edition is given the same size).",
+           "ego": "Ego network", "map_title": "On the map", "articles_time": "Articles mentioning it, per edition",
+           "showing": "latest {n} of {m}", "uncertain": "date uncertain (estimated)", "shared": "Entities both mention",
+           "method": "method", "share": "share", "size": "articles", "open": "Open the link",
+           "lead": "Lead", "language_switch": "Language"},
     "ar": {"home": "الرئيسية", "search": "ابحث عن كيان بأي لغة…", "labels": "التسميات",
            "type": "النوع", "links": "روابط", "mentions_time": "الإشارات عبر الزمن، حسب النسخة",
            "articles": "المقالات", "co": "يذكر مع", "events": "الأحداث", "edition": "النسخة",
@@ -50,7 +58,13 @@ T: dict[str, dict[str, str]] = {
            "editions": "النسخ", "entities": "الكيانات", "not_found": "لا يعرف شيء عن هذه الصفحة.",
            "none": "لا شيء", "also": "يعرف أيضا باسم", "PER": "شخص", "ORG": "منظمة",
            "LOC": "مكان", "EVENT": "حدث", "OTHER": "آخر", "map": "الموقع", "results": "نتائج",
-           "data": "البيانات"},
+           "data": "البيانات",
+           "story": "القصة نفسها", "story_link": "رابط القصة", "this_article": "هذا المقال",
+           "compare": "مقارنة النسخ", "compare_intro": "ما تغطيه كل نسخة ولا تكاد تغطيه النسخ الأخرى (3 مقالات على الأقل عن الكيان، ومقالان عن الحدث، وحصة لا تقل عن النصف إذا أعطيت كل نسخة الحجم نفسه).",
+           "ego": "شبكة الكيان", "map_title": "على الخريطة", "articles_time": "المقالات التي تذكره، حسب النسخة",
+           "showing": "أحدث {n} من {m}", "uncertain": "التاريخ غير مؤكد (تقديري)", "shared": "كيانات يذكرها المقالان",
+           "method": "الطريقة", "share": "الحصة", "size": "مقالات", "open": "افتح الرابط",
+           "lead": "المقدمة", "language_switch": "اللغة"},
     "es": {"home": "Inicio", "search": "Busca entidades en cualquier idioma…", "labels": "Nombres",
            "type": "Tipo", "links": "Enlaces", "mentions_time": "Menciones en el tiempo, por edición",
            "articles": "Artículos", "co": "Mencionado con", "events": "Eventos", "edition": "Edición",
@@ -61,12 +75,15 @@ T: dict[str, dict[str, str]] = {
            "editions": "Ediciones", "entities": "Entidades", "not_found": "No se sabe nada de esta página.",
            "none": "ninguno", "also": "También conocido como", "PER": "Persona", "ORG": "Organización",
            "LOC": "Lugar", "EVENT": "Evento", "OTHER": "Otro", "map": "Punto", "results": "resultados",
-           "data": "Datos"},
+           "data": "Datos",
+           "story": "Misma noticia", "story_link": "Enlace de noticia", "this_article": "Este artículo",
+           "compare": "Comparar ediciones", "compare_intro": "Lo que cada edición cubre y las demás apenas cubren (al menos 3 artículos sobre una entidad, 2 sobre un evento, y una cuota de al menos la mitad si todas las ediciones tuvieran el mismo tamaño).",
+           "ego": "Red del entorno", "map_title": "En el mapa", "articles_time": "Artículos que lo mencionan, por edición",
+           "showing": "últimos {n} de {m}", "uncertain": "fecha incierta (estimada)", "shared": "Entidades que mencionan ambos",
+           "method": "método", "share": "cuota", "size": "artículos", "open": "Abrir el enlace",
+           "lead": "Entradilla", "language_switch": "Idioma"},
 }
 LANG_NAMES = {"en": "English", "ar": "العربية", "es": "Español"}
-TYPE_COLOUR = {"PER": "#e15759", "ORG": "#4e79a7", "LOC": "#59a14f", "EVENT": "#f28e2b", "OTHER": "#9c755f"}
-EDITION_COLOURS = ["#4e79a7", "#e15759", "#59a14f", "#f28e2b", "#b07aa1", "#76b7b2", "#edc948",
-                   "#9c755f", "#ff9da7", "#bab0ac"]
 
 CSS = """
 *{box-sizing:border-box}body{font-family:"Noto Sans","Noto Sans Arabic","Noto Naskh Arabic","DejaVu Sans",Arial,sans-serif;
@@ -79,7 +96,9 @@ mark{background:#fff3b0;padding:0 .1em}a.m{background:#e3f2fd;text-decoration:no
 .text{background:#fff;padding:1em;border:1px solid #ddd;white-space:pre-wrap}ul{padding-inline-start:1.3em}
 .cols{display:flex;gap:1em;flex-wrap:wrap}.cols>div{flex:1;min-width:18em;background:#fff;border:1px solid #ddd;padding:.6em}
 #results{background:#fff;border:1px solid #ddd;max-height:24em;overflow:auto;margin:0;padding:.3em 1.6em}#results:empty{display:none}
-.snip{margin:.1em 0 .4em;font-size:.92em}[lang=ar]{font-family:"Noto Naskh Arabic","Noto Sans Arabic","DejaVu Sans",sans-serif}
+.snip{margin:.1em 0 .4em;font-size:.92em}.lead{margin:.3em 0;font-size:.95em}.story h3{margin:.2em 0}
+svg.map,svg.ego,svg.chart{max-width:100%;height:auto}#map{flex:0 0 auto;min-width:0}ul.only li,ul.ents li{margin:.1em 0}
+#compare>div{min-width:16em}#langs a{margin:0 .2em}[lang=ar]{font-family:"Noto Naskh Arabic","Noto Sans Arabic","DejaVu Sans",sans-serif}
 """
 
 SEARCH_JS = """
@@ -121,15 +140,20 @@ class Links:
     """Where a resource's page is: ``static`` (relative ``.html`` files, from a page ``depth``
     folders below the site root) or ``serve`` (the IRI's own path on ``kg serve``).
 
+    A static site written in several languages (``langs``) has one tree per language side by side
+    (``en/``, ``ar/``, ``es/``); a page's language switch points at the same file in the others.
+
     >>> Links("serve").href(MKGR + "entity/kb:hamas")
     '/entity/kb:hamas'
     >>> Links("static", depth=1).href(MKGR + "entity/kb:hamas")
     '../entity/kb_hamas-bce79bf9.html'
+    >>> Links("static", depth=1, langs=("en", "ar")).switch("ar", "entity/x.html")
+    '../../ar/entity/x.html'
     """
 
     def __init__(self, mode: str, depth: int = 0, known: set[str] | None = None,
-                 lang: str = "en") -> None:
-        self.mode, self.depth, self.known = mode, depth, known
+                 lang: str = "en", langs: tuple[str, ...] = ()) -> None:
+        self.mode, self.depth, self.known, self.langs = mode, depth, known, langs
         #: ``kg serve`` keeps a non-English page language in its links (``?lang=ar``)
         self.suffix = f"?lang={lang}" if mode == "serve" and lang != "en" else ""
 
@@ -140,6 +164,9 @@ class Links:
     def index(self) -> str:
         return "/" + self.suffix if self.mode == "serve" else self.root + "index.html"
 
+    def compare(self) -> str:
+        return "/compare" + self.suffix if self.mode == "serve" else self.root + "compare.html"
+
     def has(self, iri: str) -> bool:
         return resource_kind(iri) is not None and (self.known is None or iri in self.known)
 
@@ -148,16 +175,46 @@ class Links:
             return "/" + quote(iri[len(MKGR):], safe="/:%-_.~") + self.suffix
         return self.root + quote(file_name(iri), safe="/-_.")
 
+    def switch(self, lang: str, page: str) -> str:
+        """The same page in ``lang``: ``?lang=`` on ``kg serve``, the sibling tree on disk."""
+        if self.mode == "serve":
+            return f"?lang={lang}"
+        return self.root + f"../{lang}/" + quote(page, safe="/-_.")
+
 
 def file_name(iri: str) -> str:
     """The static site's file for a resource: ``kind/name.html``, the name made file-safe (with a
-    short hash of the IRI when anything had to change, so two IRIs never share a file)."""
+    short hash of the IRI when anything had to change, so two IRIs never share a file).
+
+    >>> file_name(MKGR + "article/a1/sameStoryAs/b2")
+    'story/a1--b2.html'
+    """
     kind, _, rest = iri[len(MKGR):].partition("/")
+    if resource_kind(iri) == "story":
+        kind, rest = "story", rest.replace("/sameStoryAs/", "--")
     name = unquote(rest)
     safe = re.sub(r"[^\w.-]", "_", name)[:100]
     if safe != name or safe.startswith("."):
         safe = f"{safe}-{hashlib.sha1(iri.encode()).hexdigest()[:8]}"
     return f"{kind}/{safe}.html"
+
+
+def format_day(day: str, lang: str, pattern: str = "d MMM y") -> str:
+    """An ISO day (``2023-10-07``, or a month ``2023-10``) with the month named in ``lang``.
+
+    >>> format_day("2023-10-07", "es"), format_day("2023-10-07", "ar"), format_day("2023-10", "en")
+    ('7 oct 2023', '7 أكتوبر 2023', 'Oct 2023')
+    """
+    from datetime import date
+
+    from babel.dates import format_date
+
+    try:
+        if len(day) == 7:
+            return format_date(date(int(day[:4]), int(day[5:7]), 1), "MMM y", locale=lang)
+        return format_date(date.fromisoformat(day[:10]), pattern, locale=lang)
+    except (ValueError, TypeError):
+        return day
 
 
 # -- building blocks --------------------------------------------------------------------------------
@@ -166,7 +223,10 @@ def _dir(lang: str) -> str:
     return "rtl" if lang == "ar" else "ltr"
 
 
-def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: str = "") -> str:
+def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: str = "",
+         page: str = "index.html") -> str:
+    """One page: header (home, search, compare, language switch), ``body``, the search script.
+    ``page`` is the page's file in the static site (for the language switch)."""
     t = T[lang]
     search_action = links.index()
     script = f"<script>window.MKG_INDEX={index_js};</script>" if index_js else ""
@@ -176,18 +236,19 @@ def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: st
             f'<body data-kind="{kind}"><header><a href="{escape(search_action)}" id="home">mkg · {t["home"]}</a>'
             f'<form action="{escape(search_action)}" method="get" style="display:contents">'
             f'<input id="q" name="q" type="search" autocomplete="off" placeholder="{escape(t["search"])}">'
-            f'{_lang_inputs(links, lang)}</form>{_lang_switch(links, lang)}'
+            f'{_lang_inputs(links, lang)}</form><a href="{escape(links.compare())}" id="compare-link">'
+            f'{t["compare"]}</a>{_lang_switch(links, lang, page)}'
             f"</header><main>{'<ol id=results></ol>' if index_js else ''}{body}</main>{script}"
             f"<script>{SEARCH_JS}</script></body></html>\n")
 
 
-def _lang_switch(links: Links, lang: str) -> str:
-    """On ``kg serve``: the same page in the other languages (``?lang=``, relative to the page)."""
-    if links.mode != "serve":
-        return ""
-    return '<nav id="langs">' + " · ".join(
-        f'<a href="?lang={x}" hreflang="{x}" lang="{x}">{LANG_NAMES[x]}</a>' for x in ("en", "ar", "es")
-        if x != lang) + "</nav>"
+def _lang_switch(links: Links, lang: str, page: str) -> str:
+    """The same page in the other languages: ``?lang=`` on ``kg serve``, the sibling language
+    tree of a static site written with several languages."""
+    others = ("en", "ar", "es") if links.mode == "serve" else links.langs
+    items = [f'<a href="{escape(links.switch(x, page))}" hreflang="{x}" lang="{x}">{LANG_NAMES[x]}</a>'
+             for x in others if x != lang]
+    return f'<nav id="langs" aria-label="{T[lang]["language_switch"]}">' + " · ".join(items) + "</nav>" if items else ""
 
 
 def _lang_inputs(links: Links, lang: str) -> str:
@@ -220,7 +281,8 @@ def _type_tag(kind: str, lang: str) -> str:
 
 def _article_item(data: dict, a: dict, lang: str, links: Links, snippets: bool = False) -> str:
     head = a["headline"] or a["iri"].rsplit("/", 1)[-1]
-    out = f'<li><span class="muted">{escape(a["date"])}</span> {_link(data, a["iri"], lang, links, head, a["lang"])}'
+    out = (f'<li><span class="muted">{escape(format_day(a["date"], lang))}</span> '
+           f'{_link(data, a["iri"], lang, links, head, a["lang"])}')
     for before, mention, after in (a.get("snippets") or []) if snippets else []:
         out += (f'<div class="snip" lang="{a["lang"]}" dir="{_dir(a["lang"])}">…{escape(before)}'
                 f"<mark>{escape(mention)}</mark>{escape(after)}…</div>")
@@ -231,7 +293,7 @@ def _event_list(data: dict, events: list[dict], lang: str, links: Links) -> str:
     if not events:
         return f'<p class="muted">{T[lang]["none"]}</p>'
     items = [f'<li>{_link(data, e["iri"], lang, links, _name(data, e["type"], lang))} '
-             f'<span class="muted">{escape(e["date"])}</span></li>' for e in events]
+             f'<span class="muted">{escape(format_day(e["date"], lang))}</span></li>' for e in events]
     return "<ul>" + "".join(items) + "</ul>"
 
 
@@ -243,111 +305,146 @@ def _entity_list(data: dict, pairs: list[tuple[str, int]], lang: str, links: Lin
     return "<ul class=ents>" + "".join(items) + "</ul>"
 
 
-def mentions_chart(counts: dict[tuple[str, str], int], edition_names: dict[str, str],
-                   width: int = 640, height: int = 160) -> str:
-    """Mentions per day and edition as an inline SVG bar chart (one colour per edition).
-
-    >>> svg = mentions_chart({("e1", "2023-10-30"): 3, ("e2", "2023-10-31"): 1}, {"e1": "A", "e2": "B"})
-    >>> svg.startswith("<svg") and svg.count("<rect") == 4  # two bars, two legend keys
-    True
-    """
-    days = sorted({d for _, d in counts if d})
-    editions = sorted({e for e, _ in counts})
-    if not days:
-        return ""
-    top = max(counts.values())
-    band = (width - 40) / len(days)
-    bar = max(1.0, band / max(1, len(editions)) - 1)
-    rows = (len(editions) + 3) // 4  # legend: four editions a row
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height + 26 + 16 * rows}" '
-             f'role="img" direction="ltr" style="background:#fff;border:1px solid #ddd">']
-    for i, day in enumerate(days):
-        x0 = 30 + i * band
-        for j, ed in enumerate(editions):
-            n = counts.get((ed, day), 0)
-            if not n:
-                continue
-            h = (height - 20) * n / top
-            colour = EDITION_COLOURS[j % len(EDITION_COLOURS)]
-            parts.append(f'<rect x="{x0 + j * bar:.1f}" y="{height - h:.1f}" width="{bar:.1f}" '
-                         f'height="{h:.1f}" fill="{colour}"><title>{escape(edition_names.get(ed, ed))} '
-                         f'{day}: {n}</title></rect>')
-        if len(days) <= 12 or i % max(1, len(days) // 8) == 0:
-            parts.append(f'<text x="{x0:.1f}" y="{height + 14}" font-size="10">{day}</text>')
-    parts.append(f'<text x="2" y="12" font-size="10">{top}</text>')
-    for j, ed in enumerate(editions):
-        x, y = 30 + (j % 4) * 150, height + 22 + 16 * (j // 4)
-        parts.append(f'<rect x="{x}" y="{y}" width="10" height="10" '
-                     f'fill="{EDITION_COLOURS[j % len(EDITION_COLOURS)]}"/>'
-                     f'<text x="{x + 14}" y="{y + 9}" font-size="10">'
-                     f'{escape(edition_names.get(ed, ed)[:22])}</text>')
-    return "".join(parts) + "</svg>"
+def _coverage_list(data: dict, items: list[dict], lang: str, links: Links) -> str:
+    """What only an edition covers (:func:`kg.site.data.distinctive_items`): entities and events,
+    with their article count there, of all, and the normalised share."""
+    t = T[lang]
+    if not items:
+        return f'<p class="muted">{t["none"]}</p>'
+    out = []
+    for it in items:
+        tag = _type_tag(it["type"] or "OTHER", lang) if it["kind"] == "entity" else _type_tag("EVENT", lang)
+        label = _name(data, it["iri"], lang) if it["kind"] == "entity" else it["label"]
+        out.append(f'<li>{tag} {_link(data, it["iri"], lang, links, label)} <span class="muted">'
+                   f'({it["articles"]}/{it["total"]} · {t["share"]} {it["share"]:.2f})</span></li>')
+    return '<ul class="only">' + "".join(out) + "</ul>"
 
 
 # -- the pages ------------------------------------------------------------------------------------
 
 def entity_page(data: dict, links: Links, lang: str = "en") -> str:
-    """An entity: labels in three languages, type, links, chart, articles by edition, co-mentions, events."""
+    """An entity: labels in three languages, type, links, map, chart, articles by edition,
+    co-mentions, ego network, events."""
     t = T[lang]
     title = pick(data["labels"], lang, data["iri"].rsplit("/", 1)[-1])
     rows = "".join(f'<tr><th>{LANG_NAMES[x]}</th><td class="label-{x}">{_text(data["labels"][x], x)}</td></tr>'
                    for x in ("en", "ar", "es") if data["labels"].get(x))
     body = [f'<h1>{escape(title)}</h1><p>{_type_tag(data["type"], lang)}</p>',
-            f'<h2>{t["labels"]}</h2><table id="labels">{rows}</table>']
+            '<div class="cols top"><div>', f'<h2>{t["labels"]}</h2><table id="labels">{rows}</table>']
     if data["alt"]:
         body.append(f'<p class="muted">{t["also"]}: {escape(" · ".join(data["alt"]))}</p>')
     if data["same_as"]:
         body.append(f'<h2>{t["links"]}</h2><ul>' + "".join(
             f'<li><a href="{escape(u)}" rel="external">{escape(u)}</a></li>' for u in data["same_as"]) + "</ul>")
-    if data["wkt"]:
-        body.append(f'<p class="muted">{t["map"]}: <bdi>{escape(data["wkt"])}</bdi></p>')
+    body.append("</div>" + _map_block(data, title, lang) + "</div>")
     editions = sorted({e for e, _ in data["counts"]})
     ed_names = {e: _name(data, e, lang) if e else "—" for e in editions}
-    chart = mentions_chart(data["counts"], ed_names)
+    chart = mentions_chart(data["counts"], ed_names, lambda d: format_day(d, lang, "d MMM"))
     if chart:
-        body.append(f'<h2>{t["mentions_time"]}</h2>{chart}')
-    body.append(f'<h2>{t["articles"]} ({len(data["articles"])})</h2><div class="cols">')
+        body.append(f'<h2>{t["articles_time"]}</h2>{chart}')
+    body.append(f'<h2>{t["articles"]} ({data["total"]})</h2><div class="cols">')
     by_ed: dict[str, list[dict]] = defaultdict(list)
     for a in data["articles"]:
         by_ed[a["edition"]].append(a)
-    for ed in sorted(by_ed, key=lambda e: (-len(by_ed[e]), e)):
+    for ed in sorted(by_ed, key=lambda e: (-data["per_edition"].get(e, 0), e)):
         name = _link(data, ed, lang, links) if ed else "—"
-        body.append(f'<div><h3>{name} ({len(by_ed[ed])})</h3><ul class="articles">'
+        shown, total = len(by_ed[ed]), data["per_edition"].get(ed, 0)
+        more = f' <span class="muted">{t["showing"].format(n=shown, m=total)}</span>' if total > shown else ""
+        body.append(f'<div><h3>{name} ({total}){more}</h3><ul class="articles">'
                     + "".join(_article_item(data, a, lang, links, snippets=True) for a in by_ed[ed])
                     + "</ul></div>")
     body.append("</div>")
-    body.append(f'<h2>{t["co"]}</h2>' + _entity_list(data, data["co"], lang, links))
+    body.append('<div class="cols"><div>' f'<h2>{t["co"]}</h2>' + _entity_list(data, data["co"], lang, links)
+                + f'</div><div><h2>{t["ego"]}</h2>{_ego_block(data, title, lang, links)}</div></div>')
     body.append(f'<h2>{t["events"]} ({len(data["events"])})</h2>' + _event_list(data, data["events"], lang, links))
     body.append(_data_links(data["iri"], lang, links))
-    return _doc(title, "".join(body), lang, links, "entity")
+    return _doc(title, "".join(body), lang, links, "entity", page=file_name(data["iri"]))
+
+
+def _map_block(data: dict, title: str, lang: str) -> str:
+    """A place's point (``geo:asWKT`` in the store, else the KB's coordinates) on the offline map,
+    its country highlighted; nothing for other entities."""
+    point = parse_point(data["wkt"])
+    iso = ""
+    if data["type"] == "LOC" or point:
+        kb_point, iso = kb_place(data.get("key", ""))
+        point = point or kb_point
+    svg = map_svg(point, iso, label=title)
+    if not svg:
+        return ""
+    where = (f'{abs(point[1]):.2f}°{"NS"[point[1] < 0]} {abs(point[0]):.2f}°{"EW"[point[0] < 0]}'
+             if point else iso)
+    return (f'<div id="map"><h2>{T[lang]["map_title"]}</h2>{svg}'
+            f'<p class="muted"><bdi>{escape(where)}</bdi> · Natural Earth</p></div>')
+
+
+def _ego_block(data: dict, title: str, lang: str, links: Links) -> str:
+    alters = [(iri, _name(data, iri, lang), data["types"].get(iri, "OTHER"), n)
+              for iri, n in data["co"][:EGO_SIZE]]
+    svg = ego_svg((data["iri"], title, data["type"]), alters, data["ego"],
+                  lambda iri: links.href(iri) if links.has(iri) and iri != data["iri"] else None)
+    return svg or f'<p class="muted">{T[lang]["none"]}</p>'
 
 
 def article_page(data: dict, links: Links, lang: str = "en") -> str:
-    """An article: metadata, its text with mentions highlighted and linked, same-story articles, events."""
+    """An article: metadata, its text with mentions highlighted and linked, the same story in
+    other editions side by side (headline and lead in their language, confidence, evidence), events."""
     t = T[lang]
     alang = data["lang"]
-    meta = [(t["date"], escape(data["date"])), (t["language"], escape(alang)),
+    date = escape(format_day(data["date"], lang, "d MMMM y")) if data["date"] else ""
+    if data.get("date_uncertain"):
+        date += f' <span class="muted uncertain">({t["uncertain"]})</span>'
+    meta = [(t["date"], date), (t["language"], escape(LANG_NAMES.get(alang, alang))),
             (t["edition"], _link(data, data["edition"], lang, links) if data["edition"] else ""),
             (t["author"], escape(data["author"])),
             (t["source"], f'<a href="{escape(data["url"])}" rel="external">{escape(data["url"])}</a>'
              if data["url"] else "")]
     rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta if v)
-    body = [f'<h1 lang="{alang}" dir="{_dir(alang)}">{escape(data["headline"])}</h1><table>{rows}</table>',
-            f'<h2>{t["text"]}</h2><div class="text" id="text" lang="{alang}" dir="{_dir(alang)}">'
-            f'{_highlight(data, lang, links)}</div>']
+    body = [f'<h1 lang="{alang}" dir="{_dir(alang)}">{escape(data["headline"])}</h1><table>{rows}</table>']
     if data["stories"]:
-        cards = []
+        own = {"iri": data["iri"], "headline": data["headline"], "lang": alang, "date": data["date"][:10],
+               "edition": data["edition"], "lead": data["lead"]}
+        cards = [_story_card(data, own, lang, links, t["this_article"])]
         for s in data["stories"]:
             conf = f'{t["confidence"]} {s["confidence"]:.2f}' if s["confidence"] is not None else ""
-            ev = f'<div class="muted">{t["evidence"]}: {escape(s["evidence"])}</div>' if s["evidence"] else ""
-            cards.append(f'<div><div class="muted">{escape(s["date"])} · '
-                         f'{_link(data, s["edition"], lang, links) if s["edition"] else ""}</div>'
-                         f'<h3>{_link(data, s["iri"], lang, links, s["headline"] or s["iri"], s["lang"])}</h3>'
-                         f'<div class="muted">{conf}</div>{ev}</div>')
+            if s["link"] and links.has(s["link"]):
+                conf = f'<a href="{escape(links.href(s["link"]))}" class="story-link">{conf or t["story_link"]}</a>'
+            ev = f'<div class="muted">{t["evidence"]}: <bdi>{escape(s["evidence"])}</bdi></div>' if s["evidence"] else ""
+            cards.append(_story_card(data, s, lang, links, conf, ev))
         body.append(f'<h2>{t["same_story"]}</h2><div class="cols" id="stories">{"".join(cards)}</div>')
+    body.append(f'<h2>{t["text"]}</h2><div class="text" id="text" lang="{alang}" dir="{_dir(alang)}">'
+                f'{_highlight(data, lang, links)}</div>')
     body.append(f'<h2>{t["events"]} ({len(data["events"])})</h2>' + _event_list(data, data["events"], lang, links))
     body.append(_data_links(data["iri"], lang, links))
-    return _doc(data["headline"], "".join(body), lang, links, "article")
+    return _doc(data["headline"], "".join(body), lang, links, "article", page=file_name(data["iri"]))
+
+
+def _story_card(data: dict, a: dict, lang: str, links: Links, top: str, extra: str = "") -> str:
+    """One article of a story, its headline and lead in its own language and direction."""
+    edition = _link(data, a["edition"], lang, links) if a["edition"] else ""
+    return (f'<div class="story"><div class="muted">{escape(format_day(a["date"], lang))} · {edition} · {top}</div>'
+            f'<h3 lang="{a["lang"]}" dir="{_dir(a["lang"])}">'
+            f'{_link(data, a["iri"], lang, links, a["headline"] or a["iri"])}</h3>'
+            f'<p class="lead" lang="{a["lang"]}" dir="{_dir(a["lang"])}">{escape(a["lead"])}</p>{extra}</div>')
+
+
+def story_page(data: dict, links: Links, lang: str = "en") -> str:
+    """A ``sameStoryAs`` link: its confidence and evidence, the two articles side by side, and the
+    entities both mention."""
+    t = T[lang]
+    conf = f'{data["confidence"]:.2f}' if data["confidence"] is not None else "—"
+    parts = "".join(f"<tr><th>{escape(t['method'] if k == 'method' else k)}</th><td><bdi>{escape(v)}</bdi></td></tr>"
+                    for k, v in data["evidence_parts"])
+    cards = "".join(_story_card(data, a, lang, links, "") for a in data["articles"])
+    shared = [(e, 0) for e in data["shared"]]
+    body = (f'<h1>{t["story_link"]}</h1><p>{t["confidence"]}: <b id="confidence">{conf}</b></p>'
+            f'<div class="cols" id="stories">{cards}</div>'
+            f'<h2>{t["evidence"]}</h2><table id="evidence">{parts}</table>'
+            f'<h2>{t["shared"]} ({len(shared)})</h2>'
+            + _entity_list(data, shared, lang, links).replace(' <span class="muted">(0)</span>', "")
+            + _data_links(data["iri"], lang, links))
+    title = " ↔ ".join(a["headline"][:40] for a in data["articles"])
+    return _doc(f'{t["story"]}: {title}', body, lang, links, "story", page=file_name(data["iri"]))
 
 
 def _highlight(data: dict, lang: str, links: Links) -> str:
@@ -373,7 +470,7 @@ def event_page(data: dict, links: Links, lang: str = "en") -> str:
     t = T[lang]
     kind = _name(data, data["type"], lang) if data["type"] else t["EVENT"]
     ents = lambda xs: ", ".join(f'{_link(data, x, lang, links)}' for x in xs) or t["none"]  # noqa: E731
-    rows = [(t["type"], escape(kind)), (t["time"], escape(data["date"][:10])),
+    rows = [(t["type"], escape(kind)), (t["time"], escape(format_day(data["date"][:10], lang, "d MMMM y"))),
             (t["actors"], ents(data["actors"])), (t["places"], ents(data["places"]))]
     if data["confidence"] is not None:
         rows.append((t["confidence"], f'{data["confidence"]:.2f}'))
@@ -387,20 +484,34 @@ def event_page(data: dict, links: Links, lang: str = "en") -> str:
         body.append(f'<div><h3>{_link(data, ed, lang, links) if ed else "—"}</h3><ul>'
                     + "".join(_article_item(data, a, lang, links) for a in by_ed[ed]) + "</ul></div>")
     body.append("</div>" + _data_links(data["iri"], lang, links))
-    return _doc(f'{kind} {data["date"][:10]}', "".join(body), lang, links, "event")
+    return _doc(f'{kind} {data["date"][:10]}', "".join(body), lang, links, "event", page=file_name(data["iri"]))
 
 
 def edition_page(data: dict, links: Links, lang: str = "en") -> str:
-    """An edition: its articles, its most mentioned entities and those only it mentions."""
+    """An edition: its most mentioned entities, what it covers that the others barely do, its articles."""
     t = T[lang]
-    body = [f'<h1>{escape(data["name"])}</h1><p class="muted">{t["language"]}: {escape(data["lang"])}</p>',
+    body = [f'<h1>{escape(data["name"])}</h1><p class="muted">{t["language"]}: '
+            f'{escape(LANG_NAMES.get(data["lang"], data["lang"]))} · '
+            f'<a href="{escape(links.compare())}">{t["compare"]}</a></p>',
             '<div class="cols">',
             f'<div><h2>{t["top"]}</h2>{_entity_list(data, data["top"], lang, links)}</div>',
-            f'<div><h2>{t["only"]}</h2>{_entity_list(data, data["only"], lang, links)}</div></div>',
+            f'<div id="only"><h2>{t["only"]}</h2>{_coverage_list(data, data["only"], lang, links)}</div></div>',
             f'<h2>{t["articles"]} ({len(data["articles"])})</h2><ul>'
             + "".join(_article_item(data, a, lang, links) for a in data["articles"]) + "</ul>",
             _data_links(data["iri"], lang, links)]
-    return _doc(data["name"], "".join(body), lang, links, "edition")
+    return _doc(data["name"], "".join(body), lang, links, "edition", page=file_name(data["iri"]))
+
+
+def compare_page(data: dict, links: Links, lang: str = "en") -> str:
+    """Every edition side by side: its size and what only it covers, linked."""
+    t = T[lang]
+    cols = "".join(
+        f'<div class="edition"><h2>{_link(data, e["iri"], lang, links, e["name"])} '
+        f'<span class="muted">({e["size"]} {t["size"]})</span></h2>'
+        f'{_coverage_list(data, e["only"], lang, links)}</div>'
+        for e in sorted(data["editions"], key=lambda e: (-len(e["only"]), -e["size"], e["iri"])))
+    body = f'<h1>{t["compare"]}</h1><p class="muted">{t["compare_intro"]}</p><div class="cols" id="compare">{cols}</div>'
+    return _doc(t["compare"], body, lang, links, "compare", page="compare.html")
 
 
 def index_page(entries: list[dict], editions: list[tuple[str, str]], links: Links, lang: str = "en",
@@ -416,6 +527,7 @@ def index_page(entries: list[dict], editions: list[tuple[str, str]], links: Link
     summary = " · ".join(f"{t[k]}: {v}" for k, v in (counts or {}).items() if k in t)
     body = (f'<p class="muted" id="summary">{escape(summary)}</p>'
             f'<h2>{t["editions"]}</h2><ul id="editions">{ed_items}</ul>'
+            f'<p><a href="{escape(links.compare())}">{t["compare"]}</a></p>'
             f'<h2>{t["entities"]}</h2><ul>'
             + "".join(f'<li>{_type_tag(e["type"], lang)} <a href="{escape(x["h"])}">{escape(x["l"])}</a> '
                       f'<span class="muted">({x["n"]})</span></li>' for e, x in list(zip(entries, index, strict=True))[:50])
@@ -441,7 +553,8 @@ def page_for(store, iri: str, links: Links, lang: str = "en") -> str | None:
 
     kind = resource_kind(iri)
     loaders = {"entity": (d.entity_data, entity_page), "article": (d.article_data, article_page),
-               "event": (d.event_data, event_page), "edition": (d.edition_data, edition_page)}
+               "event": (d.event_data, event_page), "edition": (d.edition_data, edition_page),
+               "story": (d.story_data, story_page)}
     if kind is None:
         return None
     load, render = loaders[kind]
