@@ -69,9 +69,58 @@ def test_arabic_labels_and_direction(store, tmp_path):
     assert labels[entity_iri("ORG:hezbollah")] == "حزب الله"
     assert labels[entity_iri("PER:gabriel_boric")] == "Gabriel Boric"  # no Arabic label: fallback
     html = page.read_text(encoding="utf-8")
-    assert '<html lang="ar">' in html and 'id="mynetwork" dir="rtl"' in html
+    assert '<html lang="ar" dir="rtl">' in html
     es, _, _ = page_data(write_viz(store, tmp_path / "es.html", lang="es"))
     assert {n["label"] for n in es} >= {"Hamás", "Líbano"}
+
+
+def _visible_text(html: str) -> str:
+    """The page's own markup and words, without the inlined vis-network code and the data."""
+    html = re.sub(r"<script>.*?</script>|<style>.*?</style>", "", html, flags=re.S)
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("ar", ["بحث", "الأنواع", "النسخ", "التواريخ", "إعادة ضبط المرشحات", "شبكة كيانات الأخبار"]),
+    ("es", ["Buscar", "Tipos", "Ediciones", "Fechas", "Restablecer filtros", "desde", "hasta"]),
+    ("en", ["Search", "Types", "Editions", "Dates", "Reset filters"]),
+])
+def test_interface_speaks_the_page_language(store, tmp_path, lang, words):
+    page = write_viz(store, tmp_path / f"{lang}.html", lang=lang)
+    text = _visible_text(page.read_text(encoding="utf-8"))
+    for word in words:
+        assert word in text, word
+    if lang != "en":
+        for english in ("Reset filters", "Types", "Dates", "label in any language", "laying out"):
+            assert english not in text, english
+    _, edges, meta = page_data(page)
+    names = {t: spec["name"] for t, spec in meta["types"].items()}
+    assert names["PER"] == {"en": "Person", "ar": "شخص", "es": "Persona"}[lang]
+    assert meta["months"][9] == {"en": "October", "ar": "أكتوبر", "es": "octubre"}[lang]
+    strongest = max(edges, key=lambda e: e["value"])
+    assert str(strongest["value"]) in strongest["title"]
+    assert strongest["title"] == {"en": "3 articles mention both", "ar": "مقالات تذكرهما معا: 3",
+                                  "es": "3 artículos mencionan a ambas"}[lang]
+
+
+def _with_uncertain(store, article: str):
+    """Mark one sample article's date as a guess, as ``kg build`` does (mkg:dateUncertain)."""
+    from kg.rdf.vocab import article_graph_iri, article_iri
+    store.update(f"INSERT DATA {{ GRAPH <{article_graph_iri(article)}> "
+                 f"{{ <{article_iri(article)}> mkg:dateUncertain true }} }}")
+    return store
+
+
+def test_uncertain_dates_do_not_set_the_axis(store, tmp_path):
+    _, _, before = page_data(write_viz(store, tmp_path / "a.html"))
+    late = max(load_corpus(store).articles.values(), key=lambda a: a.published)
+    nodes, _, meta = page_data(write_viz(_with_uncertain(store, late.iri.rsplit("/", 1)[1]),
+                                         tmp_path / "b.html"))
+    assert meta["uncertain"] == 1 and before["uncertain"] == 0
+    assert meta["last"] < before["last"]  # the guessed date no longer ends the axis
+    marked = [a for n in nodes for a in n["arts"] if a[4]]
+    assert marked and all(a[0] == late.headline for a in marked)
+    assert any(n["ued"] for n in nodes)
 
 
 def test_unknown_language_is_a_user_error(store, tmp_path):

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from kg.analysis.sample import sample_store
-from kg.rdf.vocab import entity_iri
+from kg.rdf.vocab import article_graph_iri, article_iri, entity_iri
 from kg.viz import write_viz
 from kg.viz.browser import Browser, find_chromium
 
@@ -114,6 +114,60 @@ def test_arabic_page_draws(browser, pages, tmp_path):
     assert drawn(p)
     shot = p.screenshot(tmp_path / "ar.png")
     assert shot.stat().st_size > 10_000
+    p.close()
+
+
+def test_arabic_interface_is_arabic_and_right_to_left(browser, pages):
+    p = browser.open(pages["ar"])
+    p.wait_for(STABLE)
+    assert p.eval("document.documentElement.dir") == "rtl"
+    assert p.eval("getComputedStyle(document.body).direction") == "rtl"
+    # the filter panel sits on the right of the network, as Arabic readers start there
+    assert p.eval("document.getElementById('panel').getBoundingClientRect().left"
+                  " > document.getElementById('main').getBoundingClientRect().left")
+    headings = p.eval("[...document.querySelectorAll('#panel h2')].map(h => h.textContent)")
+    assert headings == ["بحث", "الأنواع", "النسخ", "التواريخ"]
+    assert p.eval("document.getElementById('reset').textContent") == "إعادة ضبط المرشحات"
+    assert p.eval("document.getElementById('search').placeholder") == "تسمية بأي لغة"
+    types = p.eval("document.getElementById('type-filters').textContent")
+    assert "شخص" in types and "منظمة" in types and "Person" not in types
+    assert p.eval("document.getElementById('summary').textContent") == "المعروض: 9 من 9"
+    assert p.eval("document.getElementById('date-range').textContent") == \
+        "7 أكتوبر 2023 – 17 أكتوبر 2023"
+    p.type_text("#search", "Hamas")
+    info = p.eval("document.getElementById('info').textContent")
+    assert "منظمة" in info and "المقالات: 3" in info and "أكتوبر 2023" in info
+    assert "article" not in info and "Oct" not in info
+    p.eval("document.getElementById('search').value = ''")
+    p.type_text("#search", "Atlantis")
+    assert p.eval("document.getElementById('search-result').textContent") == "لا نتيجة"
+    english = p.eval("document.getElementById('panel').innerText")
+    for word in ("Search", "Types", "Editions", "Dates", "Reset", "entities shown", "from", "to "):
+        assert word not in english, word
+    assert p.errors == []
+    p.close()
+
+
+def test_uncertain_dates_are_apart_from_the_date_filter(browser, tmp_path):
+    """A guessed date (mkg:dateUncertain) neither sets the date range nor is filtered by it."""
+    store = sample_store()
+    for article in ("cl-1", "cl-2", "bbc-3"):  # bbc-3 is the last article (17 October)
+        store.update(f"INSERT DATA {{ GRAPH <{article_graph_iri(article)}> "
+                     f"{{ <{article_iri(article)}> mkg:dateUncertain true }} }}")
+    p = browser.open(write_viz(store, tmp_path / "u.html", lang="es"))
+    p.wait_for(STABLE)
+    assert p.eval("document.getElementById('uncertain').hidden") is False
+    assert p.eval("document.getElementById('uncertain-count').textContent") == \
+        "3 artículos con fecha incierta"
+    assert p.eval("document.getElementById('date-range').textContent") == \
+        "7 de octubre de 2023 – 16 de octubre de 2023"
+    shown = p.eval("mkgViz.visibleNodeIds().length")
+    assert shown == 9  # the guessed articles' entities stay, though not on the date axis
+    p.eval("document.getElementById('uncertain-on').click()")  # Boric and Santiago: only guesses
+    assert p.eval("mkgViz.visibleNodeIds().length") == shown - 2
+    p.eval("document.getElementById('reset').click()")
+    assert p.eval("mkgViz.visibleNodeIds().length") == shown
+    assert p.errors == []
     p.close()
 
 

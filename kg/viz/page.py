@@ -18,25 +18,32 @@ import json
 import math
 import re
 from datetime import date
+from html import escape
 from pathlib import Path
 
 import networkx as nx
 import pyvis
 from pyvis.network import Network
 
-from kg.analysis.corpus import LANGS, Corpus, load_corpus
+from kg.analysis.corpus import LANGS, NO_EDITION, Corpus, load_corpus
 from kg.analysis.metrics import pagerank
 from kg.analysis.networks import cooccurrence_graph
+from kg.analysis.timeline import uncertain_articles
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ANALYSIS_GRAPH, entity_iri
+from kg.viz.messages import MONTHS, count, direction, messages
 
 __all__ = ["write_viz", "build_network", "resolve_entity", "VizError", "TYPE_STYLE",
            "assert_self_contained"]
 
 TEMPLATES = Path(__file__).parent / "templates"
+#: The interface words the page's script needs (the template's own come through ``/*@T:key@*/``).
+SCRIPT_WORDS = ("articles_one", "articles_many", "pagerank", "no_match", "shown", "laying_out",
+                "nothing_to_show", "uncertain_mark", "uncertain_one", "uncertain_many", "day_format",
+                "lang_en", "lang_ar", "lang_es")
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
-#: Colour and display name of each entity type.
+#: Colour and English name of each entity type (the page shows the name in its own language).
 TYPE_STYLE = {
     "PER": ("#e15759", "Person"),
     "ORG": ("#4e79a7", "Organisation"),
@@ -170,7 +177,7 @@ def _options(n_nodes: int, lang: str) -> dict:
     iterations = 400 if n_nodes <= 200 else 250
     return {
         "autoResize": True,
-        "locale": "en",
+        "locale": lang if lang in ("en", "es") else "en",  # vis-network has no Arabic locale
         "nodes": {
             "shape": "dot",
             "font": {"face": FONT_FACE, "size": 14, "strokeWidth": 3, "strokeColor": "#ffffff"},
@@ -228,60 +235,35 @@ def write_viz(
     if lang not in LANGS:
         raise VizError(f"--lang must be one of {', '.join(LANGS)}, not {lang!r}")
     corpus, G, pr, center = build_network(store, focus, top, editions, radius, max_edges)
+    uncertain = uncertain_articles(store) & corpus.articles.keys()
     out_file = Path(out_file)
     out_file.parent.mkdir(parents=True, exist_ok=True)
-
-    edition_keys = list(corpus.edition_sizes())
-    ed_index = {ed: i for i, ed in enumerate(edition_keys)}
-    entity_articles = corpus.entity_articles()
-    max_pr = max(pr.values(), default=0.0) or 1.0
+    t = messages(lang)
 
     net = Network(height="100%", width="100%", bgcolor="#ffffff", cdn_resources="in_line")
-    type_counts: dict[str, int] = {}
-    for node in sorted(G, key=lambda x: (-pr[x], x)):
-        info = corpus.entity(node)
-        typ = info.type if info.type in TYPE_STYLE else "OTHER"
-        type_counts[typ] = type_counts.get(typ, 0) + 1
-        arts = sorted(entity_articles.get(node, ()),
-                      key=lambda a: (corpus.articles[a].published, a), reverse=True)
-        eds: dict[str, set[int]] = {}
-        for a in arts:
-            art = corpus.articles[a]
-            if art.day is not None:
-                eds.setdefault(str(ed_index[art.edition]), set()).add(_day(art.day))
-            else:
-                eds.setdefault(str(ed_index[art.edition]), set())
-        label = info.label(lang)
-        net.add_node(
-            node, label=label, color=TYPE_STYLE[typ][0], value=math.sqrt(pr[node] / max_pr),
-            shape="star" if node == center else "dot",
-            etype=typ, labels={k: info.labels.get(k, "") for k in LANGS}, alt=info.alt_labels[:8],
-            n=len(arts), pr=round(pr[node], 6),
-            eds={k: sorted(v) for k, v in eds.items()},
-            arts=[[corpus.articles[a].headline or a, corpus.articles[a].url or a,
-                   corpus.articles[a].published[:10], ed_index[corpus.articles[a].edition]]
-                  for a in arts[:ARTICLES_PER_NODE]],
-        )
+    type_counts = _add_nodes(net, corpus, G, pr, center, lang, uncertain)
     for i, (u, v, w) in enumerate(sorted(G.edges(data="weight"))):
         # appended directly: pyvis' add_edge rescans every edge (quadratic); pairs are unique here
-        net.edges.append({"id": i, "from": u, "to": v, "value": w,
-                          "title": f"{w} article{'s' if w != 1 else ''} mention both"})
+        net.edges.append({"id": i, "from": u, "to": v, "value": w, "title": count("both", w, lang)})
     net.options = _options(G.number_of_nodes(), lang)
     net.set_template_dir(str(TEMPLATES), "viz.html")
     net.templateEnv.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
     net.heading = _heading(corpus, focus and center, lang, G)
 
-    days = [d for d in (a.day for a in corpus.articles.values()) if d is not None]
+    days = [a.day for iri, a in corpus.articles.items() if a.day is not None and iri not in uncertain]
     meta = {
         "langs": list(LANGS),
         "lang": lang,
-        "types": {t: {"color": c, "name": name, "count": type_counts.get(t, 0)}
-                  for t, (c, name) in TYPE_STYLE.items()},
-        "editions": [{"iri": ed, "name": corpus.edition_name(ed), "articles": k}
+        "types": {typ: {"color": c, "name": t.get(typ, name), "count": type_counts.get(typ, 0)}
+                  for typ, (c, name) in TYPE_STYLE.items()},
+        "editions": [{"iri": ed, "name": _edition_name(corpus, ed, t), "articles": k}
                      for ed, k in corpus.edition_sizes().items()],
         "first": _day(min(days)) if days else None,
         "last": _day(max(days)) if days else None,
         "focus": center,
+        "uncertain": len(uncertain),
+        "t": {k: t[k] for k in SCRIPT_WORDS},
+        "months": MONTHS[lang],
     }
     html = net.generate_html(name=out_file.name)
     html = _inline(html, meta, lang)
@@ -290,10 +272,58 @@ def write_viz(
     return out_file
 
 
+def _edition_name(corpus: Corpus, edition: str, t: dict[str, str]) -> str:
+    return t["no_edition"] if edition == NO_EDITION else corpus.edition_name(edition)
+
+
+def _add_nodes(net: Network, corpus: Corpus, G: nx.Graph, pr: dict[str, float],
+               center: str | None, lang: str, uncertain: set[str]) -> dict[str, int]:
+    """One vis node per entity; returns how many nodes each type has.
+
+    ``eds``: edition index -> the days (since 1970) of its articles mentioning the entity, for
+    the date filter; ``ued``: editions whose articles have only a guessed date (shown unless
+    the user leaves them out, never on the date axis); ``arts``: the latest few articles as
+    ``[headline, url, day, edition index, uncertain]``.
+    """
+    ed_index = {ed: i for i, ed in enumerate(corpus.edition_sizes())}
+    entity_articles = corpus.entity_articles()
+    max_pr = max(pr.values(), default=0.0) or 1.0
+    type_counts: dict[str, int] = {}
+    for node in sorted(G, key=lambda x: (-pr[x], x)):
+        info = corpus.entity(node)
+        typ = info.type if info.type in TYPE_STYLE else "OTHER"
+        type_counts[typ] = type_counts.get(typ, 0) + 1
+        arts = sorted(entity_articles.get(node, ()),
+                      key=lambda a: (a not in uncertain, corpus.articles[a].published, a),
+                      reverse=True)
+        eds: dict[str, set[int]] = {}
+        ued: set[int] = set()
+        for a in arts:
+            art = corpus.articles[a]
+            days = eds.setdefault(str(ed_index[art.edition]), set())
+            if a in uncertain:
+                ued.add(ed_index[art.edition])
+            elif art.day is not None:
+                days.add(_day(art.day))
+        net.add_node(
+            node, label=info.label(lang), color=TYPE_STYLE[typ][0],
+            value=math.sqrt(pr[node] / max_pr), shape="star" if node == center else "dot",
+            etype=typ, labels={k: info.labels.get(k, "") for k in LANGS}, alt=info.alt_labels[:8],
+            n=len(arts), pr=round(pr[node], 6),
+            eds={k: sorted(v) for k, v in eds.items()}, ued=sorted(ued),
+            arts=[[corpus.articles[a].headline or a, corpus.articles[a].url or a,
+                   corpus.articles[a].published[:10], ed_index[corpus.articles[a].edition],
+                   int(a in uncertain)]
+                  for a in arts[:ARTICLES_PER_NODE]],
+        )
+    return type_counts
+
+
 def _heading(corpus: Corpus, center: str | None, lang: str, G: nx.Graph) -> str:
+    t = messages(lang)
     if center:
-        return f"Around {corpus.entity(center).label(lang)}"
-    return f"News entity network ({G.number_of_nodes()} entities)"
+        return t["around"].format(label=corpus.entity(center).label(lang))
+    return t["network_heading"].format(n=G.number_of_nodes())
 
 
 def _script_safe(text: str) -> str:
@@ -308,8 +338,9 @@ def _inline(html: str, meta: dict, lang: str) -> str:
         "/*@APP_JS@*/": _script_safe((TEMPLATES / "app.js").read_text(encoding="utf-8")),
         "/*@META@*/": json.dumps(meta, ensure_ascii=False).replace("<", "\\u003c"),
         "/*@LANG@*/": lang,
-        "/*@DIR@*/": ' dir="rtl"' if lang == "ar" else "",
+        "/*@DIR@*/": direction(lang),
     }
+    replacements.update({f"/*@T:{k}@*/": escape(v) for k, v in messages(lang).items()})
     # one pass, so inlined code is never searched for further markers
     pattern = re.compile("|".join(re.escape(k) for k in replacements))
     return pattern.sub(lambda m: replacements[m.group(0)], html)

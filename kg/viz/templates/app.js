@@ -1,8 +1,10 @@
-/* The page's behaviour: tooltips, filters (type, edition, dates), search, info panel.
+/* The page's behaviour: tooltips, filters (type, edition, dates), search, info panel, all in
+   the page language (META.t: its words, META.months: its month names).
    Globals from the page: vis, META, rawNodes, rawEdges, options. Exposes window.mkgViz. */
 (function () {
   "use strict";
   var DAY = 86400000;
+  var T = META.t;
 
   function el(tag, attrs, text) {
     var e = document.createElement(tag);
@@ -11,6 +13,15 @@
     return e;
   }
   function dayString(d) { return new Date(d * DAY).toISOString().slice(0, 10); }
+  function fill(template, values) {
+    return template.replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
+  }
+  function formatDay(iso) {  // "2023-10-30" -> "30 October 2023" / "30 أكتوبر 2023" / "30 de octubre de 2023"
+    var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+    if (!m) { return iso || ""; }
+    return fill(T.day_format, { d: Number(m[3]), month: META.months[Number(m[2]) - 1], y: m[1] });
+  }
+  function articles(n) { return n === 1 ? T.articles_one : fill(T.articles_many, { n: n }); }
   function dayNumber(s) { var t = Date.parse(s + "T00:00:00Z"); return isNaN(t) ? null : Math.floor(t / DAY); }
   function norm(s) {
     return String(s || "").normalize("NFKD").toLowerCase()
@@ -19,7 +30,7 @@
   }
   function labelLine(lang, text) {
     var line = el("div", {});
-    line.appendChild(el("span", { "class": "count" }, lang + ": "));
+    line.appendChild(el("span", { "class": "count" }, (T["lang_" + lang] || lang) + ": "));
     var span = el("span", { lang: lang, dir: lang === "ar" ? "rtl" : "ltr" }, text || "—");
     line.appendChild(span);
     return line;
@@ -29,8 +40,8 @@
     var title = el("b", { dir: "auto" }, n.label);
     box.appendChild(title);
     box.appendChild(el("div", { "class": "count" },
-      (META.types[n.etype] || { name: n.etype }).name + " · " + n.n + (n.n === 1 ? " article" : " articles")
-      + (n.pr ? " · PageRank " + n.pr.toFixed(4) : "")));
+      (META.types[n.etype] || { name: n.etype }).name + " · " + articles(n.n)
+      + (n.pr ? " · " + T.pagerank + " " + n.pr.toFixed(4) : "")));
     META.langs.forEach(function (lang) { box.appendChild(labelLine(lang, n.labels[lang])); });
     if (n.arts && n.arts.length) {
       var ul = el("ul", {});
@@ -38,7 +49,8 @@
         var li = el("li", {});
         var link = el(withLinks ? "a" : "span", withLinks ? { href: a[1], target: "_blank", rel: "noopener", dir: "auto" } : { dir: "auto" }, a[0]);
         li.appendChild(link);
-        li.appendChild(el("span", { "class": "count" }, " " + a[2] + " · " + (META.editions[a[3]] || {}).name));
+        var when = a[4] ? formatDay(a[2]) + " (" + T.uncertain_mark + ")" : formatDay(a[2]);
+        li.appendChild(el("span", { "class": "count" }, " " + when + " · " + (META.editions[a[3]] || {}).name));
         ul.appendChild(li);
       });
       box.appendChild(ul);
@@ -61,10 +73,10 @@
     document.body.setAttribute("data-stable", "1");
   }
   network.on("stabilizationProgress", function (p) {
-    status.textContent = "laying out… " + Math.round(100 * p.iterations / p.total) + "%";
+    status.textContent = T.laying_out + " " + Math.round(100 * p.iterations / p.total) + "%";
   });
   network.once("stabilizationIterationsDone", stable);
-  if (!rawNodes.length) { stable(); status.style.display = "block"; status.textContent = "no entities to show"; }
+  if (!rawNodes.length) { stable(); status.style.display = "block"; status.textContent = T.nothing_to_show; }
 
   // -- filters -----------------------------------------------------------------------------
   var typeOn = {}, editionOn = {};
@@ -94,9 +106,18 @@
   }
   from.addEventListener("change", applyFilters);
   to.addEventListener("change", applyFilters);
+  // articles whose date is a guess: never on the date axis, shown unless the user says not
+  var uncertainOn = document.getElementById("uncertain-on");
+  if (META.uncertain) {
+    document.getElementById("uncertain").hidden = false;
+    document.getElementById("uncertain-count").textContent = META.uncertain === 1
+      ? T.uncertain_one : fill(T.uncertain_many, { n: META.uncertain });
+  }
+  uncertainOn.addEventListener("change", applyFilters);
 
   function isVisible(n, lo, hi) {
     if (!typeOn[n.etype]) { return false; }
+    if (uncertainOn.checked && (n.ued || []).some(function (ed) { return editionOn[String(ed)]; })) { return true; }
     return Object.keys(n.eds).some(function (ed) {
       return editionOn[ed] && n.eds[ed].some(function (d) { return d >= lo && d <= hi; });
     });
@@ -114,7 +135,9 @@
     });
     nodes.update(changes);
     edges.update(rawEdges.map(function (e) { return { id: e.id, hidden: !(shown[e.from] && shown[e.to]) }; }));
-    document.getElementById("summary").textContent = count + " of " + rawNodes.length + " entities shown";
+    document.getElementById("summary").textContent = fill(T.shown, { n: count, total: rawNodes.length });
+    document.getElementById("date-range").textContent = from.value || to.value
+      ? formatDay(from.value) + " – " + formatDay(to.value) : "";
     return count;
   }
   document.getElementById("reset").addEventListener("click", function () {
@@ -122,6 +145,7 @@
     Object.keys(typeOn).forEach(function (k) { typeOn[k] = true; });
     Object.keys(editionOn).forEach(function (k) { editionOn[k] = true; });
     if (META.first !== null) { from.value = dayString(META.first); to.value = dayString(META.last); }
+    uncertainOn.checked = true;
     applyFilters();
   });
 
@@ -150,7 +174,7 @@
       });
     });
     var result = document.getElementById("search-result");
-    if (!best) { result.textContent = "no match"; network.unselectAll(); return null; }
+    if (!best) { result.textContent = T.no_match; network.unselectAll(); return null; }
     result.textContent = "";
     network.selectNodes([best.id]);
     network.focus(best.id, { scale: 1.4, animation: false });
@@ -176,7 +200,7 @@
   applyFilters();
   window.mkgViz = {
     network: network, nodes: nodes, edges: edges, search: search, applyFilters: applyFilters,
-    visibleNodeIds: visibleNodeIds,
+    visibleNodeIds: visibleNodeIds, formatDay: formatDay,
     setType: function (t, on) { var b = document.querySelector('#type-filters input[data-key="' + t + '"]'); if (b) { b.checked = on; } typeOn[t] = on; return applyFilters(); },
     setEdition: function (i, on) { var b = document.querySelector('#edition-filters input[data-key="' + i + '"]'); if (b) { b.checked = on; } editionOn[String(i)] = on; return applyFilters(); }
   };
