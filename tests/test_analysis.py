@@ -305,6 +305,54 @@ def test_report_files_are_usable(tmp_path):
     assert {r["granularity"] for r in timeline} == {"day", "week"}
 
 
+def _mark_uncertain(store: GraphStore, *articles: str) -> GraphStore:
+    """Flag articles' dates as guesses, as ``kg build`` does (``mkg:dateUncertain true``)."""
+    from kg.rdf.vocab import article_graph_iri, article_iri
+    for article in articles:
+        store.update(f"INSERT DATA {{ GRAPH <{article_graph_iri(article)}> "
+                     f"{{ <{article_iri(article)}> mkg:dateUncertain true }} }}")
+    return store
+
+
+def test_uncertain_dates_stay_off_the_time_axis(tmp_path):
+    """bbc-3 (17 October, week 42) is the last article: once its date is a guess, the weekly
+    axis ends a week earlier, its counts leave the timeline, and the report lists it apart."""
+    store = _mark_uncertain(sample_store(), "bbc-3")
+    report = run_analysis(store, tmp_path, lang="en")
+    assert report.n_uncertain_dates == 1 and "1 article(s) with an uncertain date" in report.summary()
+    weeks = {r["period"] for r in _csv_rows(report.files["timeline"]) if r["granularity"] == "week"}
+    assert weeks == {"2023-W40", "2023-W41", "2023-W42"}  # am-3 (16 October) is still in W42
+    days = {r["period"] for r in _csv_rows(report.files["timeline"]) if r["granularity"] == "day"}
+    assert "2023-10-17" not in days and "2023-10-16" in days
+    html = report.files["html"].read_text(encoding="utf-8")
+    assert '<p id="uncertain-dates">1 article with an uncertain date.' in html
+    assert "7 October 2023 – 9 October 2023" in html  # BBC's dates without the guessed one
+    store = _mark_uncertain(store, "am-3")
+    assert periods(load_corpus(store), "week") == ["2023-W40", "2023-W41", "2023-W42"]
+    run_analysis(store, tmp_path / "b")
+    weeks = {r["period"] for r in _csv_rows(tmp_path / "b" / "timeline.csv")
+             if r["granularity"] == "week"}
+    assert weeks == {"2023-W40", "2023-W41"}
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("ar", ["الكيانات الأكثر مركزية", "المجتمعات", "مقارنة النسخ", "عبر الزمن", "أكثر الأيام نشاطا",
+            "أكتوبر 2023", "شخص"]),
+    ("es", ["Entidades más centrales", "Comunidades", "Comparación de ediciones", "octubre de 2023",
+            "Persona"]),
+])
+def test_report_speaks_its_language(tmp_path, lang, words):
+    html = run_analysis(sample_store(), tmp_path, lang=lang).files["html"].read_text(encoding="utf-8")
+    assert f'<html lang="{lang}" dir="{"rtl" if lang == "ar" else "ltr"}">' in html
+    for word in words:
+        assert word in html, word
+    for english in ("Most central entities", "Communities", "Busiest days", "Over time",
+                    "October", ">PER<"):
+        assert english not in html, english
+    with pytest.raises(ValueError):
+        run_analysis(sample_store(), tmp_path, lang="fr")
+
+
 # -- the real corpus, when the lead has built it -----------------------------------------------
 
 
