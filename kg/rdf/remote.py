@@ -85,7 +85,7 @@ LEASE = INTERNAL + "lease"            #: graph (and subject) of the writer's lea
 HOLDS = f"<{INTERNAL}holds>"          #: staged: <graph> holds <<( s p o )>>
 CONTENT = f"<{INTERNAL}content>"      #: state file: <urn:mkg:state/NAME> content "base64"
 HELD_BY = f"<{INTERNAL}heldBy>"
-TIMEOUT = float(os.environ.get("MKG_HTTP_TIMEOUT", "60"))  #: seconds a request may stay silent
+TIMEOUT = 60.0  #: seconds a request may stay silent (``MKG_HTTP_TIMEOUT`` overrides it)
 LEASE_SECONDS = float(os.environ.get("MKG_LEASE_SECONDS", str(6 * 3600)))
 UPLOAD_BYTES = 8_000_000              #: staged N-Triples sent per Graph Store Protocol request
 SWITCH_BYTES = 4_000_000              #: largest update request (generic form: several if larger)
@@ -197,9 +197,11 @@ class RemoteGraphStore:
 
     def __init__(self, spec: str, read_only: bool = True, create: bool = False,
                  staged: bool = True, state: str | Path | None = None,
-                 timeout: float = TIMEOUT) -> None:
+                 timeout: float | None = None) -> None:
         self.url = spec
         self.endpoints = parse_spec(spec)
+        if timeout is None:
+            timeout = float(os.environ.get("MKG_HTTP_TIMEOUT") or TIMEOUT)
         self._http = _Http(self.endpoints.base, timeout)
         self._writer = not read_only
         self._token = uuid.uuid4().hex

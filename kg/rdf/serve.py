@@ -419,7 +419,9 @@ class SparqlServer(ThreadingHTTPServer):
 
     def __init__(self, store: GraphStore, host: str, port: int, limits: Limits) -> None:
         self._tmp: tempfile.TemporaryDirectory | None = None
-        if store.path is not None:
+        if getattr(store, "url", None):  # a SPARQL server (kg.rdf.remote): workers query it
+            source = store.url
+        elif store.path is not None:
             source = str(store.path)
         else:  # an in-memory store (tests): the workers load a copy of it
             from pyoxigraph import RdfFormat
@@ -481,7 +483,9 @@ def _worker_main(source: str) -> None:
             store = GraphStore(None)
             store.raw.load(path=source, format=RdfFormat.N_QUADS)
         else:
-            store = GraphStore(source, read_only=True, create=False)
+            from kg.rdf.backends import open_store
+
+            store = open_store(source, read_only=True, create=False)
     except Exception as exc:  # noqa: BLE001 - reported to the server, which gives up
         send(b"X", str(exc).encode())
         return
