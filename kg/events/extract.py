@@ -171,7 +171,7 @@ _GROUP_NOUNS = {
           r"taxistas|transportistas|maestros|profesores|m[ée]dicos|agricultores|mineros|vecinos|habitantes|"
           r"pobladores|activistas|militantes|guerrilleros|rebeldes|opositores|aficionados|hinchas|presos|"
           r"j[óo]venes|personas|mujeres|ecologistas|palestinos|israel[ií]es",
-    "ar": r"متظاهر(?:ون|ين)|محتج(?:ون|ين)|طلاب|طلبه|مواطن(?:ون|ين)|شرطه|قوات|جيش|جنود|مسلح(?:ون|ين)|"
+    "ar": r"متظاهر(?:ون|ين|ا)?|محتج(?:ون|ين|ا)?|انتحاري(?:ون|ين|ان)?|مفجر(?:ون|ين)|طلاب|طلبه|مواطن(?:ون|ين)|شرطه|قوات|جيش|جنود|مسلح(?:ون|ين)|"
           r"مستوطن(?:ون|ين)|اهالي|سكان|شبان|ناس|عمال|ناشط(?:ون|ين)|نشطاء|ثوار|انصار|مؤيد(?:ون|ين|و)|"
           r"فلسطيني(?:ون|ين)|اسرائيلي(?:ون|ين)|احتلال|مقاومه|معتقل(?:ون|ين)|اسري|سجناء|مسلم(?:ون|ين)|"
           r"محتشد(?:ون|ين)|اشخاص|شخص|ابناء",
@@ -182,6 +182,7 @@ _GROUP_NOUNS = {
 def _group_rx(lang: str) -> re.Pattern[str]:
     body = _GROUP_NOUNS.get(lang, _GROUP_NOUNS["en"])
     if lang == "ar":
+        body = normalize_arabic(body)  # the sentence is matched normalised ("اسرائيليين" with ي)
         return re.compile(rf"(?<!\w)(?:[وف])?(?:[بلك])?(?:ال|ل)?({body})(?!\w)")
     return re.compile(rf"\b({body})\b", re.IGNORECASE)
 
@@ -297,8 +298,9 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     trigger_norm = _norm_gap(text[t_start:t_end], lang)
     verb_first = lang == "ar" and not trigger_norm.startswith("ال")
     subject = None
-    if verb_first and after and state(after[0]) and len(gap(after[0][0]).split()) <= (
-            2 if after[0][0].type == "GRP" else 1):
+    # the words between verb and subject; an article or clitic glued to the subject is not a word
+    lead_words = len(re.sub(r"(?:^|\s)(?:[وفبلك]?ال|[وفبلك])$", "", gap(after[0][0]).rstrip()).split()) if after else 0
+    if verb_first and after and state(after[0]) and lead_words <= (2 if after[0][0].type == "GRP" else 1):
         subject = after[0]
     on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
 
