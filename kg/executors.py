@@ -27,6 +27,7 @@ import multiprocessing as mp
 import socket
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import CancelledError
 from contextlib import closing
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
@@ -118,6 +119,8 @@ def _dask(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
     task, at most :data:`CLUSTER_WINDOW` tasks per worker thread in flight."""
     if not items:
         return
+    from distributed import KilledWorker
+
     client = connect(scheduler or "")
     try:
         threads = max(1, sum(client.nthreads().values()))
@@ -129,6 +132,10 @@ def _dask(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
                 yield from pending.popleft().result()
         while pending:
             yield from pending.popleft().result()
+    except (KilledWorker, CancelledError, OSError) as err:  # the cluster failed, not the work
+        reason = " ".join(str(err).split())  # one line
+        raise SchedulerError(f"{scheduler}: the cluster failed ({type(err).__name__}: "
+                             f"{reason})") from None
     finally:
         client.close()
 

@@ -17,7 +17,7 @@ import pytest
 
 from kg.build import _find, build
 from kg.cli import main
-from kg.executors import map_ordered
+from kg.executors import SchedulerError, map_ordered
 from kg.rdf.store import GraphStore
 from kg.sources import read_inputs
 
@@ -32,7 +32,7 @@ pytestmark = pytest.mark.timeout(600)
 def scheduler():
     """The address of a two-process local cluster, closed after the module."""
     cluster = distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1,
-                                       host="127.0.0.1", dashboard_address=None,
+                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
                                        silence_logs=40)
     try:
         yield cluster.scheduler_address
@@ -114,3 +114,25 @@ def test_an_unreachable_scheduler_is_a_one_line_error_in_seconds(address, reason
     assert time.monotonic() - started < 15
     assert err.startswith("kg build: ") and reason in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_fork_pool_gives_the_serial_results_in_order(monkeypatch):
+    import kg.executors
+
+    monkeypatch.setattr(kg.executors, "POOL_MIN_ITEMS", 2)
+    work = _work()[:12]
+    assert list(map_ordered(_find, work, jobs=2)) == [_find(item) for item in work]
+
+
+def test_a_cluster_that_goes_away_mid_work_is_a_one_line_error():
+    cluster = distributed.LocalCluster(n_workers=1, processes=True, threads_per_worker=1,
+                                       host="127.0.0.1", dashboard_address="127.0.0.1:0",
+                                       silence_logs=50)
+    results = map_ordered(time.sleep, [0.05] * 200, scheduler=cluster.scheduler_address)
+    try:
+        assert next(results) is None
+    finally:
+        cluster.close()
+    with pytest.raises(SchedulerError, match="the cluster failed") as caught:
+        list(results)
+    assert "\n" not in str(caught.value)
