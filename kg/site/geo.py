@@ -15,6 +15,8 @@ store has none, from the shipped knowledge base (:func:`kb_place`).
 True
 >>> country_bbox("LB")[0] < 35.5 < country_bbox("LB")[2]
 True
+>>> all(map_svg(None, iso).count("<path") > 3 for iso in ("RU", "US", "CL"))
+True
 """
 
 from __future__ import annotations
@@ -94,7 +96,8 @@ def _window(point: tuple[float, float] | None, iso: str) -> tuple[float, float, 
     west, south, east, north = box
     half = max((east - west) / 2, (north - south) / 2, 3.0) * 1.6
     cx, cy = (west + east) / 2, (south + north) / 2
-    return cx - half, max(-85.0, cy - half * 0.7), cx + half, min(85.0, cy + half * 0.7)
+    return (max(-180.0, cx - half), max(-85.0, cy - half * 0.7), min(180.0, cx + half),
+            min(85.0, cy + half * 0.7))
 
 
 def map_svg(point: tuple[float, float] | None, iso: str = "", width: int = 320,
@@ -137,7 +140,7 @@ def map_svg(point: tuple[float, float] | None, iso: str = "", width: int = 320,
 def _graticule(west: float, south: float, east: float, north: float, sx: float, sy: float,
                height: int) -> str:
     span = max(east - west, north - south)
-    step = next(s for s in (1, 2, 5, 10, 20, 30, 60) if span / s <= 8)
+    step = next((s for s in (1, 2, 5, 10, 20, 30) if span / s <= 8), 60)
     out = ['<g stroke="#7aa" stroke-width="0.4" stroke-dasharray="2,2" font-size="9" fill="#456">']
     lon = math.ceil(west / step) * step
     while lon <= east:
