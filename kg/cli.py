@@ -342,7 +342,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--focus", metavar="ENTITY", help="ego network of an entity (label, key or IRI)")
     p.add_argument("--top", type=int, default=500, metavar="N", help="at most N nodes (default 500)")
     p.add_argument("--lang", default="en",
-                   help="label language: en, ar or es (a list such as ar,en: the first is used)")
+                   help="page language, of the interface and the labels: en, ar (right-to-left) "
+                        "or es (a list such as ar,en: the first is used)")
     p.add_argument("--edition", metavar="EDITION[,EDITION]",
                    help="only articles of these editions (slug such as almayadeen-ar, bbc)")
 
