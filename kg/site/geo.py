@@ -29,7 +29,7 @@ from functools import lru_cache
 from html import escape
 from pathlib import Path
 
-__all__ = ["parse_point", "map_svg", "country_bbox", "kb_place", "build_world"]
+__all__ = ["parse_point", "map_svg", "country_bbox", "country_name", "kb_place", "build_world"]
 
 HERE = Path(__file__).resolve().parent
 WORLD = HERE / "world.json"
@@ -55,6 +55,15 @@ def country_bbox(iso: str) -> tuple[float, float, float, float] | None:
         if c["iso"] == iso:
             return tuple(v / UNIT for v in c["main"])  # type: ignore[return-value]
     return None
+
+
+def country_name(iso: str) -> str:
+    """Natural Earth's (English) name of a country, else the code.
+
+    >>> country_name("LB")
+    'Lebanon'
+    """
+    return next((c["name"] for c in _world() if c["iso"] == iso), iso)
 
 
 @lru_cache(maxsize=1)

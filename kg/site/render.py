@@ -24,7 +24,7 @@ from urllib.parse import quote, unquote
 from kg.rdf.vocab import MKGR
 from kg.site.charts import TYPE_COLOUR, ego_svg, mentions_chart
 from kg.site.data import EGO_SIZE, pick, resource_kind
-from kg.site.geo import kb_place, map_svg, parse_point
+from kg.site.geo import country_name, kb_place, map_svg, parse_point
 
 __all__ = ["Links", "T", "entity_page", "article_page", "event_page", "edition_page", "story_page",
            "compare_page", "index_page", "not_found_page", "format_day", "file_name", "page_for"]
@@ -84,6 +84,18 @@ T: dict[str, dict[str, str]] = {
            "lead": "Entradilla", "language_switch": "Idioma"},
 }
 LANG_NAMES = {"en": "English", "ar": "العربية", "es": "Español"}
+#: the parts of a story link's evidence (:func:`kg.site.data.evidence_parts`), by page language
+EVIDENCE = {
+    "en": {"method": "method", "headline": "headline similarity", "lead": "lead similarity",
+           "entities": "shared entities", "margin": "margin over the next candidate",
+           "days": "days apart", "rank": "rank", "participants": "participants"},
+    "ar": {"method": "الطريقة", "headline": "تشابه العنوان", "lead": "تشابه المقدمة",
+           "entities": "الكيانات المشتركة", "margin": "الفارق عن المرشح التالي",
+           "days": "الفارق بالأيام", "rank": "الترتيب", "participants": "المشاركون"},
+    "es": {"method": "método", "headline": "similitud del titular", "lead": "similitud de la entradilla",
+           "entities": "entidades compartidas", "margin": "margen sobre el siguiente candidato",
+           "days": "días de diferencia", "rank": "rango", "participants": "participantes"},
+}
 
 CSS = """
 *{box-sizing:border-box}body{font-family:"Noto Sans","Noto Sans Arabic","Noto Naskh Arabic","DejaVu Sans",Arial,sans-serif;
@@ -335,7 +347,7 @@ def entity_page(data: dict, links: Links, lang: str = "en") -> str:
         body.append(f'<p class="muted">{t["also"]}: {escape(" · ".join(data["alt"]))}</p>')
     if data["same_as"]:
         body.append(f'<h2>{t["links"]}</h2><ul>' + "".join(
-            f'<li><a href="{escape(u)}" rel="external">{escape(u)}</a></li>' for u in data["same_as"]) + "</ul>")
+            f'<li><a href="{escape(u)}" rel="external" dir="ltr">{escape(u)}</a></li>' for u in data["same_as"]) + "</ul>")
     body.append("</div>" + _map_block(data, title, lang) + "</div>")
     editions = sorted({e for e, _ in data["counts"]})
     ed_names = {e: _name(data, e, lang) if e else "—" for e in editions}
@@ -373,7 +385,7 @@ def _map_block(data: dict, title: str, lang: str) -> str:
     if not svg:
         return ""
     where = (f'{abs(point[1]):.2f}°{"NS"[point[1] < 0]} {abs(point[0]):.2f}°{"EW"[point[0] < 0]}'
-             if point else iso)
+             if point else country_name(iso))
     return (f'<div id="map"><h2>{T[lang]["map_title"]}</h2>{svg}'
             f'<p class="muted"><bdi>{escape(where)}</bdi> · Natural Earth</p></div>')
 
@@ -397,7 +409,7 @@ def article_page(data: dict, links: Links, lang: str = "en") -> str:
     meta = [(t["date"], date), (t["language"], escape(LANG_NAMES.get(alang, alang))),
             (t["edition"], _link(data, data["edition"], lang, links) if data["edition"] else ""),
             (t["author"], escape(data["author"])),
-            (t["source"], f'<a href="{escape(data["url"])}" rel="external">{escape(data["url"])}</a>'
+            (t["source"], f'<a href="{escape(data["url"])}" rel="external" dir="ltr">{escape(data["url"])}</a>'
              if data["url"] else "")]
     rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta if v)
     body = [f'<h1 lang="{alang}" dir="{_dir(alang)}">{escape(data["headline"])}</h1><table>{rows}</table>']
@@ -422,7 +434,8 @@ def article_page(data: dict, links: Links, lang: str = "en") -> str:
 def _story_card(data: dict, a: dict, lang: str, links: Links, top: str, extra: str = "") -> str:
     """One article of a story, its headline and lead in its own language and direction."""
     edition = _link(data, a["edition"], lang, links) if a["edition"] else ""
-    return (f'<div class="story"><div class="muted">{escape(format_day(a["date"], lang))} · {edition} · {top}</div>'
+    head = " · ".join(x for x in (escape(format_day(a["date"], lang)), edition, top) if x)
+    return (f'<div class="story"><div class="muted">{head}</div>'
             f'<h3 lang="{a["lang"]}" dir="{_dir(a["lang"])}">'
             f'{_link(data, a["iri"], lang, links, a["headline"] or a["iri"])}</h3>'
             f'<p class="lead" lang="{a["lang"]}" dir="{_dir(a["lang"])}">{escape(a["lead"])}</p>{extra}</div>')
@@ -433,7 +446,7 @@ def story_page(data: dict, links: Links, lang: str = "en") -> str:
     entities both mention."""
     t = T[lang]
     conf = f'{data["confidence"]:.2f}' if data["confidence"] is not None else "—"
-    parts = "".join(f"<tr><th>{escape(t['method'] if k == 'method' else k)}</th><td><bdi>{escape(v)}</bdi></td></tr>"
+    parts = "".join(f"<tr><th>{escape(EVIDENCE[lang].get(k, k))}</th><td><bdi>{escape(v)}</bdi></td></tr>"
                     for k, v in data["evidence_parts"])
     cards = "".join(_story_card(data, a, lang, links, "") for a in data["articles"])
     shared = [(e, 0) for e in data["shared"]]
