@@ -80,12 +80,45 @@ def _rfc822(text: str) -> datetime | None:
 
 
 def _patterns(text: str) -> datetime | None:
-    for pattern in _FORMATS:
-        try:
-            return datetime.strptime(text, pattern)
-        except ValueError:
-            continue
+    for candidate in dict.fromkeys((text, english_months(text))):
+        for pattern in _FORMATS:
+            try:
+                return datetime.strptime(candidate, pattern)
+            except ValueError:
+                continue
     return None
+
+
+_ENGLISH_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+                   "September", "October", "November", "December")
+#: Spanish and Arabic month names (Arabic: the Levantine names Al Mayadeen uses, and the
+#: Egyptian/Gulf ones), month number first.
+_MONTH_NAMES = {
+    1: ("enero", "ene", "كانون الثاني", "يناير"), 2: ("febrero", "feb", "شباط", "فبراير"),
+    3: ("marzo", "آذار", "مارس"), 4: ("abril", "abr", "نيسان", "أبريل", "ابريل"),
+    5: ("mayo", "أيار", "مايو"), 6: ("junio", "jun", "حزيران", "يونيو"),
+    7: ("julio", "jul", "تموز", "يوليو"), 8: ("agosto", "ago", "آب", "أغسطس", "اغسطس"),
+    9: ("septiembre", "setiembre", "sept", "sep", "أيلول", "سبتمبر"),
+    10: ("octubre", "oct", "تشرين الأول", "أكتوبر", "اكتوبر"),
+    11: ("noviembre", "nov", "تشرين الثاني", "نوفمبر"), 12: ("diciembre", "dic", "كانون الأول", "ديسمبر"),
+}
+_MONTH_WORD = re.compile(
+    r"(?<!\w)(" + "|".join(sorted((re.escape(w) for ws in _MONTH_NAMES.values() for w in ws),
+                                   key=len, reverse=True)) + r")\.?(?!\w)", re.IGNORECASE)
+_MONTH_OF = {w.casefold(): _ENGLISH_MONTHS[m - 1] for m, ws in _MONTH_NAMES.items() for w in ws}
+_ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+
+
+def english_months(text: str) -> str:
+    """Spanish and Arabic month names (and Arabic-Indic digits) as English, for the patterns.
+
+    >>> english_months("3 de noviembre de 2025"), english_months("٣ تشرين الثاني ٢٠٢٥")
+    ('3 November 2025', '3 November 2025')
+    >>> parse_date("5 nov. 2025").date(), parse_date("28 آب 2013").date()
+    (datetime.date(2025, 11, 5), datetime.date(2013, 8, 28))
+    """
+    text = _MONTH_WORD.sub(lambda m: _MONTH_OF[m.group(1).casefold()], text.translate(_ARABIC_DIGITS))
+    return re.sub(r"\s+de\s+", " ", text).strip()
 
 
 _RELATIVE_DAY = {"today": 0, "yesterday": 1, "اليوم": 0, "أمس": 1, "hoy": 0, "ayer": 1}
