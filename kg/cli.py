@@ -205,7 +205,7 @@ def cmd_watch(args: argparse.Namespace) -> None:
         done = watch(args.inputs, args.store, every=args.every, rounds=args.rounds,
                      pages=not args.no_pages, timeout=args.timeout, stop=stop, on_round=show,
                      jobs=args.jobs, translate=not args.no_translate, offline=args.offline,
-                     scheduler=args.scheduler)
+                     scheduler=args.scheduler, state=args.state)
     finally:
         signal.signal(signal.SIGINT, previous)
     print(f"stopped after {len(done)} round{'' if len(done) == 1 else 's'}")
@@ -381,6 +381,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("inputs", nargs="+", metavar="FEED-OR-FOLDER",
                    help="feed or page URLs, files, folders or globs")
     _store_arg(p)
+    p.add_argument("--state", metavar="DIR",
+                   help="with a server --store: the local working copy of the build's state "
+                        "(as for kg build)")
     p.add_argument("--every", type=_positive(float), default=15.0, metavar="MINUTES",
                    help="minutes from the start of one round to the next (default 15)")
     p.add_argument("--rounds", type=_positive(int), metavar="N",
