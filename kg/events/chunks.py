@@ -67,7 +67,7 @@ def _phrase(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
     """The leading noun phrase of ``words``: up to a stop word or a verb, at most MAX_WORDS."""
     out = []
     for s, e, w in words:
-        if out and (_STOP.match(w) and w.lower() not in ("y", "e")) or _VERB.match(w):
+        if out and (_STOP.match(w) and w.lower() not in ("y", "e")) or (_VERB.match(w) and w.islower()):
             break
         if not out and _STOP.match(w):
             return None

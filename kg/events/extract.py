@@ -81,6 +81,20 @@ def sentences(text: str) -> Iterable[tuple[int, int, str]]:
             yield start, start + len(stripped), stripped
 
 
+#: A section heading ("==Attack==") or a short list item ("* 2007 Bagram Airfield bombing",
+#: a link list of earlier reports): no sentence of the report.
+_NOT_PROSE = re.compile(r"^(?:=+.*=+|[*•·▪►]\s*(?:\S+\s+){0,6}\S+)$")
+
+
+def not_prose(sentence: str) -> bool:
+    """A heading or a short list item rather than a sentence.
+
+    >>> not_prose("==Attack=="), not_prose("* 2014 Bagram Airfield bombing"), not_prose("A bomb exploded in Kabul.")
+    (True, True, False)
+    """
+    return bool(_NOT_PROSE.match(sentence.strip()))
+
+
 def _pub_day(article: Article) -> date | None:
     if article.published is None:
         return None
@@ -97,6 +111,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
     out: dict[tuple, _Candidate] = {}
     per_type: Counter = Counter()
     for s_start, s_end, sent in sentences(text[:max_chars]):
+        if not_prose(sent):
+            continue
         hits = find_triggers(sent, lang)
         if not hits:
             continue

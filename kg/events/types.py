@@ -48,7 +48,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" shell(?:s|ed|ing)?; raids?; missiles? (?:hit|struck|fired); rockets? (?:hit|fired);"
                     r" drone strikes?; fired (?:rockets|missiles); targeted; shot down; invasion; invaded;"
                     r" offensive; explosions?; blasts?; exploded; detonat\w+; shootings?; shot dead;"
-                    r" opened fire; gunmen; suicide bomb\w*; ambush(?:ed)?; assaults?; stormed",
+                    r" opened fire; gunmen; suicide bomb\w*; ambush(?:ed)?; assaults?; stormed; assassination attempts?;"
+                    r" attempted assassination",
                  ar=r"غار(?:ه|ات); قصف\w*; [يت]قصف\w*; استهداف; استهدف\w*; [يت]ستهدف\w*; هجوم\w*;"
                     r" هجمات\w*; هاجم\w*; [يت]هاجم\w*; مهاجم\w*; اعتداء\w*; اعتدي\w*; [يت]عتدي\w*;"
                     r" ضرب(?:ه|ات); صواريخ; صاروخ\w*; اجتياح; توغل\w*; قذائف; قذيفه; عمليه عسكريه;"
@@ -75,7 +76,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "People killed or wounded."),
     EventType("Protest", {"en": "protest", "ar": "احتجاج", "es": "protesta"},
               _t(en=r"protests?; protesters?; protested; protesting; demonstrations?; demonstrators?; rall(?:y|ies);"
-                    r" (?-i:march(?:ed|es)?); sit-in; strike action; general strike; riots?; rioters",
+                    r" (?-i:march(?:ed|es)?); sit-in; strike action; general strike; riots?; rioters;"
+                    r" \d+-(?:hour|day) strike; hunger strikes?; (?:national|nationwide|labou?r|workers'?) strikes?",
                  ar=r"تظاهر\w*; [يت]تظاهر\w*; متظاهر\w*; مظاهر(?:ه|ات); احتجاج\w*; احتج(?:وا|ت)?;"
                     r" [يت]حتج\w*; محتج\w*; وقفه احتجاجيه; وقفات? تضامني\w*; اعتصام\w*; اعتصم\w*;"
                     r" [يت]عتصم\w*; معتصم\w*; تجمهر\w*; اضراب\w*; مضرب\w*; عصيان مدني; شغب; هتاف\w*;"
@@ -94,7 +96,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "A demonstration, rally or protest."),
     EventType("Meeting", {"en": "meeting or visit", "ar": "لقاء أو زيارة", "es": "reunión o visita"},
               _t(en=r"met (?:with)?; meeting; meets; talks (?:with|in|between); visit(?:s|ed|ing)?;"
-                    r" summit; hosted; received",
+                    r" summit; hosted; received (?:the |a )?(?:\w+ )?(?:delegation|envoy|president|minister|"
+                    r"prime minister|king|ambassador|leader)s?\b",
                  ar=r"التقي; التقت; لقاء; اجتماع(?:ات|ا|ه)?; اجتمع\w*; زيار(?:ه|ات); زار; استقبل\w*; محادثات;"
                     r" قمه",
                  es=r"reunion(?:es)?; reunio; se reuni\w+; visit(?:a|o|aron)?; cumbre; recibio; encuentro"),
@@ -142,6 +145,20 @@ NOT_EVENTS: dict[str, str] = {
 #: Contexts where a trigger word names no happening of one type (an attempt is no killing, a flood
 #: kills nobody): a trigger of that type inside one of these spans is skipped.
 NOT_TYPE: dict[str, dict[str, str]] = {
+    "Attack": {
+        "en": r"accidental(?:ly)? (?:\w+ )?(?:explosions?|blasts?|detonat\w+); detonated accidentally;"
+              r" (?:\d+-(?:hour|day) |general |hunger |labou?r |national |nationwide |workers'? )strikes?",
+        "es": r"explosion(?:es)? accidental\w*",
+    },
+    "Arrest": {
+        "en": r"arrest warrants?; warrants? for (?:the |his |her |their )?arrest",
+        "es": r"ordene?s? de (?:arresto|detencion|captura)",
+        "ar": r"مذكر(?:ه|ات) (?:ال)?(?:اعتقال|توقيف)",
+    },
+    "Protest": {
+        "en": r"(?:campaign|election|electoral|presidential|pro-government) rall(?:y|ies)",
+        "es": r"(?:mitin|acto) (?:de campaña|electoral)",
+    },
     "Killing": {
         "en": r"assassination attempts?; attempted assassination; (?:tried|attempt\w*|plot\w*) to assassinate;"
               r" attempts? on (?:his|her|their) li(?:fe|ves); died (?:of|from) (?:cancer|illness|natural causes|"
