@@ -160,7 +160,7 @@ def test_uncertain_dates_are_apart_from_the_date_filter(browser, tmp_path):
     assert p.eval("document.getElementById('uncertain-count').textContent") == \
         "3 artículos con fecha incierta"
     assert p.eval("document.getElementById('date-range').textContent") == \
-        "7 de octubre de 2023 – 16 de octubre de 2023"
+        "7 oct 2023 – 16 oct 2023"
     shown = p.eval("mkgViz.visibleNodeIds().length")
     assert shown == 9  # the guessed articles' entities stay, though not on the date axis
     p.eval("document.getElementById('uncertain-on').click()")  # Boric and Santiago: only guesses

@@ -435,7 +435,7 @@ def _editions_section(page: _Page) -> list[str]:
         days = sorted(a.day for a in dated if a.edition == ed)
         span = f"{format_day(days[0], lang)} – {format_day(days[-1], lang)}" if days else ""
         if any(corpus.articles[a].edition == ed for a in page.uncertain):
-            span = f"{span} (+ {t['uncertain_mark']})" if span else t["uncertain_mark"]
+            span = f"{span} · {t['uncertain']}" if span else t["uncertain"]
         langs = Counter(a.lang for a in corpus.articles.values() if a.edition == ed)
         rows.append("<tr>" + _td(page.edition(ed)) + _td(", ".join(langs)) + _td(k, True)
                     + _td(H.number_of_nodes(), True) + _td(H.number_of_edges(), True)

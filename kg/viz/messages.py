@@ -1,13 +1,15 @@
 """The interface language of the network page and the analysis report: one table per language.
 
 The browsing pages' table (:data:`kg.site.render.T`) is the base; :data:`EXTRA` adds only the
-words the network page and the report need beyond it (no key is defined twice), and
-:data:`MONTHS` the month names dates are written with. :func:`messages` merges them.
+words the network page and the report need beyond it (no key is defined twice). Days are
+written by the browsing pages' :func:`~kg.site.render.format_day` (month names from the CLDR
+data of Babel); :func:`month_names` gives the page script the same names. :func:`messages`
+merges the tables.
 
 >>> messages("ar")["PER"], messages("ar")["reset"]
 ('شخص', 'إعادة ضبط المرشحات')
 >>> format_day(date(2023, 10, 7), "ar"), format_day(date(2023, 10, 7), "es")
-('7 أكتوبر 2023', '7 de octubre de 2023')
+('7 أكتوبر 2023', '7 oct 2023')
 >>> count("articles", 1, "en"), count("articles", 3, "en"), count("articles", 3, "ar")
 ('1 article', '3 articles', 'المقالات: 3')
 """
@@ -16,25 +18,17 @@ from __future__ import annotations
 
 from datetime import date
 
+from babel.dates import get_month_names
+
 from kg.site.render import LANG_NAMES, T
+from kg.site.render import format_day as _format_iso_day
 
-__all__ = ["EXTRA", "MONTHS", "LANG_NAMES", "messages", "format_day", "count", "direction"]
-
-#: Month names, January first.
-MONTHS: dict[str, list[str]] = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August",
-           "September", "October", "November", "December"],
-    "ar": ["يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
-           "أكتوبر", "نوفمبر", "ديسمبر"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto",
-           "septiembre", "octubre", "noviembre", "diciembre"],
-}
+__all__ = ["EXTRA", "LANG_NAMES", "messages", "format_day", "month_names", "count", "direction"]
 
 #: Words of the network page and the report that the browsing pages' table lacks. Keys ending in
 #: ``_one`` / ``_many`` are counts (see :func:`count`); ``{...}`` are filled by ``str.format``.
 EXTRA: dict[str, dict[str, str]] = {
     "en": {
-        "day_format": "{d} {month} {y}",
         "network_heading": "News entity network ({n} entities)", "around": "Around {label}",
         "search_heading": "Search", "search_hint": "label in any language", "types": "Types",
         "dates": "Dates", "from": "from", "to": "to", "reset": "Reset filters",
@@ -47,7 +41,7 @@ EXTRA: dict[str, dict[str, str]] = {
         "uncertain_one": "1 article with an uncertain date",
         "uncertain_many": "{n} articles with an uncertain date",
         "uncertain_include": "include them (they are off the date axis)",
-        "uncertain_mark": "uncertain date", "no_edition": "(no edition)",
+        "no_edition": "(no edition)",
         "report_title": "Network analysis", "report_heading": "News knowledge graph: network analysis",
         "report_summary": "{articles} articles in {editions} editions; {entities} entities mentioned, "
                           "{links} co-occurrence links (two entities mentioned in the same article), "
@@ -89,7 +83,6 @@ EXTRA: dict[str, dict[str, str]] = {
         "untyped": "(untyped)",
     },
     "ar": {
-        "day_format": "{d} {month} {y}",
         "network_heading": "شبكة كيانات الأخبار ({n})", "around": "حول {label}",
         "search_heading": "بحث", "search_hint": "تسمية بأي لغة", "types": "الأنواع",
         "dates": "التواريخ", "from": "من", "to": "إلى", "reset": "إعادة ضبط المرشحات",
@@ -102,7 +95,7 @@ EXTRA: dict[str, dict[str, str]] = {
         "uncertain_one": "مقال واحد بتاريخ غير مؤكد",
         "uncertain_many": "مقالات بتاريخ غير مؤكد: {n}",
         "uncertain_include": "تضمينها (هي خارج محور التاريخ)",
-        "uncertain_mark": "تاريخ غير مؤكد", "no_edition": "(بلا نسخة)",
+        "no_edition": "(بلا نسخة)",
         "report_title": "تحليل الشبكة", "report_heading": "الرسم البياني المعرفي للأخبار: تحليل الشبكة",
         "report_summary": "المقالات: {articles}؛ النسخ: {editions}؛ الكيانات المذكورة: "
                           "{entities}؛ روابط التواجد المشترك (كيانان ذكرا في المقال نفسه): "
@@ -143,7 +136,6 @@ EXTRA: dict[str, dict[str, str]] = {
         "untyped": "(بلا نوع)",
     },
     "es": {
-        "day_format": "{d} de {month} de {y}",
         "network_heading": "Red de entidades de las noticias ({n} entidades)",
         "around": "En torno a {label}",
         "search_heading": "Buscar", "search_hint": "nombre en cualquier idioma", "types": "Tipos",
@@ -158,7 +150,7 @@ EXTRA: dict[str, dict[str, str]] = {
         "uncertain_one": "1 artículo con fecha incierta",
         "uncertain_many": "{n} artículos con fecha incierta",
         "uncertain_include": "incluirlos (quedan fuera del eje de fechas)",
-        "uncertain_mark": "fecha incierta", "no_edition": "(sin edición)",
+        "no_edition": "(sin edición)",
         "report_title": "Análisis de red",
         "report_heading": "Grafo de conocimiento de noticias: análisis de red",
         "report_summary": "{articles} artículos en {editions} ediciones; {entities} entidades "
@@ -214,10 +206,17 @@ def messages(lang: str) -> dict[str, str]:
 
 
 def format_day(day: date, lang: str) -> str:
-    """A calendar day with its month name in ``lang`` (digits stay Western)."""
-    lang = lang if lang in MONTHS else "en"
-    return EXTRA[lang]["day_format"].format(d=day.day, month=MONTHS[lang][day.month - 1],
-                                            y=day.year)
+    """A calendar day as the browsing pages write it: "7 Oct 2023", "7 أكتوبر 2023"."""
+    return _format_iso_day(day.isoformat(), lang)
+
+
+def month_names(lang: str) -> list[str]:
+    """The month names :func:`format_day` uses in ``lang``, January first (for the page script).
+
+    >>> month_names("es")[9], month_names("ar")[9]
+    ('oct', 'أكتوبر')
+    """
+    return list(get_month_names("abbreviated", locale=lang).values())
 
 
 def count(key: str, n: int, lang: str) -> str:

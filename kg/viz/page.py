@@ -31,7 +31,7 @@ from kg.analysis.networks import cooccurrence_graph
 from kg.analysis.timeline import uncertain_articles
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ANALYSIS_GRAPH, entity_iri
-from kg.viz.messages import MONTHS, count, direction, messages
+from kg.viz.messages import count, direction, messages, month_names
 
 __all__ = ["write_viz", "build_network", "resolve_entity", "VizError", "TYPE_STYLE",
            "assert_self_contained"]
@@ -39,8 +39,8 @@ __all__ = ["write_viz", "build_network", "resolve_entity", "VizError", "TYPE_STY
 TEMPLATES = Path(__file__).parent / "templates"
 #: The interface words the page's script needs (the template's own come through ``/*@T:key@*/``).
 SCRIPT_WORDS = ("articles_one", "articles_many", "pagerank", "no_match", "shown", "laying_out",
-                "nothing_to_show", "uncertain_mark", "uncertain_one", "uncertain_many", "day_format",
-                "lang_en", "lang_ar", "lang_es")
+                "nothing_to_show", "uncertain", "uncertain_one", "uncertain_many", "lang_en",
+                "lang_ar", "lang_es")
 VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
 #: Colour and English name of each entity type (the page shows the name in its own language).
@@ -263,7 +263,7 @@ def write_viz(
         "focus": center,
         "uncertain": len(uncertain),
         "t": {k: t[k] for k in SCRIPT_WORDS},
-        "months": MONTHS[lang],
+        "months": month_names(lang),
     }
     html = net.generate_html(name=out_file.name)
     html = _inline(html, meta, lang)

@@ -16,10 +16,10 @@
   function fill(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return values[k] !== undefined ? values[k] : m; });
   }
-  function formatDay(iso) {  // "2023-10-30" -> "30 October 2023" / "30 أكتوبر 2023" / "30 de octubre de 2023"
+  function formatDay(iso) {  // "2023-10-30" -> "30 Oct 2023" / "30 أكتوبر 2023" / "30 oct 2023", as kg site writes days
     var m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
     if (!m) { return iso || ""; }
-    return fill(T.day_format, { d: Number(m[3]), month: META.months[Number(m[2]) - 1], y: m[1] });
+    return Number(m[3]) + " " + META.months[Number(m[2]) - 1] + " " + m[1];
   }
   function articles(n) { return n === 1 ? T.articles_one : fill(T.articles_many, { n: n }); }
   function dayNumber(s) { var t = Date.parse(s + "T00:00:00Z"); return isNaN(t) ? null : Math.floor(t / DAY); }
@@ -49,7 +49,7 @@
         var li = el("li", {});
         var link = el(withLinks ? "a" : "span", withLinks ? { href: a[1], target: "_blank", rel: "noopener", dir: "auto" } : { dir: "auto" }, a[0]);
         li.appendChild(link);
-        var when = a[4] ? formatDay(a[2]) + " (" + T.uncertain_mark + ")" : formatDay(a[2]);
+        var when = a[4] ? formatDay(a[2]) + " · " + T.uncertain : formatDay(a[2]);
         li.appendChild(el("span", { "class": "count" }, " " + when + " · " + (META.editions[a[3]] || {}).name));
         ul.appendChild(li);
       });
