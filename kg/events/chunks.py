@@ -1,4 +1,4 @@
-"""Who did it, when no entity says so: the noun phrase that acts in a Spanish sentence.
+"""Who did it, when no entity says so: the noun phrase that acts in a Spanish or English sentence.
 
 No Spanish dependency parser is installed (spaCy ships only an English model here), so the
 subject is found by position and function words, the way a reader skims:
@@ -9,7 +9,10 @@ subject is found by position and function words, the way a reader skims:
   protestó", "unos 1.000 alumnos se manifestaron");
 * a trigger that is only the motive of the main clause ("en protesta por", "para protestar
   contra") belongs to the subject that opens the sentence ("La Unión Europea acordó represalias
-  ... en protesta por la ley").
+  ... en protesta por la ley");
+* in English, an agent after "by" ("an attack by a gunman", "killed by Israeli forces") and the
+  subject of an active verb trigger ("The Kremlin launched its air strikes" is not one: only the
+  phrase right before the trigger counts).
 
 Each function returns the ``(start, end)`` of a short phrase (at most :data:`MAX_WORDS` words) in
 the text, or ``None``.
@@ -159,3 +162,71 @@ def motive(text: str, t_start: int) -> bool:
     True
     """
     return bool(_MOTIVE_BEFORE.search(text[max(0, t_start - 20):t_start]))
+
+
+_STOP_EN = re.compile(
+    r"^(?:in|on|at|for|with|to|from|into|over|during|after|before|since|near|of|that|which|who|whom|"
+    r"whose|when|where|while|because|as|if|not|has|have|had|was|were|is|are|be|been|being|also|"
+    r"reportedly|allegedly|said|says|and|or|but|then|later|yesterday|today)$", re.IGNORECASE)
+#: Words before an English verb trigger that make it passive or no finite verb of the clause.
+_PASSIVE_EN = re.compile(r"\b(?:was|were|been|being|be|is|are|get|got|to)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+
+
+def _phrase_en(words: list[tuple[int, int, str]]) -> tuple[int, int] | None:
+    out = []
+    for s, e, w in words:
+        if _STOP_EN.match(w) and not (out and w.lower() == "and"):
+            break
+        if w.islower() and re.search(r"ed$", w):
+            break
+        out.append((s, e, w))
+        if len(out) == MAX_WORDS:
+            break
+    while out and _STOP_EN.match(out[-1][2]):
+        out.pop()
+    if not out or not any(len(w) >= 2 and w[0].isalpha() for _, _, w in out):
+        return None
+    return out[0][0], out[-1][1]
+
+
+def by_agent_en(text: str, t_end: int, s_end: int) -> tuple[int, int] | None:
+    """The agent after "by" ("an attack by a gunman", "was detained by intelligence forces").
+
+    >>> s = "the deadliest attack by a gunman in our history"
+    >>> a, b = by_agent_en(s, s.index("attack") + 6, len(s)); s[a:b]
+    'a gunman'
+    """
+    m = re.match(r"\s*(?:[\w-]+\s+){0,3}?by\s+", text[t_end:s_end], re.IGNORECASE)
+    if not m:
+        return None
+    return _phrase_en(_words(text[t_end + m.end():s_end], t_end + m.end()))
+
+
+def subject_before_en(text: str, s_start: int, t_start: int) -> tuple[int, int] | None:
+    """The subject of an active English verb trigger: the phrase right before it, in its clause.
+
+    >>> s = "On the morning of 1 March 2019, Taliban gunmen and suicide bombers attacked Camp Shorabak"
+    >>> a, b = subject_before_en(s, 0, s.index("attacked")); s[a:b]
+    'Taliban gunmen and suicide'
+    >>> s = "Three soldiers were killed"; subject_before_en(s, 0, s.index("killed")) is None
+    True
+    """
+    left = text[s_start:t_start]
+    if _PASSIVE_EN.search(left):
+        return None
+    cut = max((m.end() for m in re.finditer(r"[,;:()\"“”]|\b(?:that|which|who|when|where|while|after|"
+                                              r"before|because|and then)\b", left, re.IGNORECASE)), default=0)
+    words = _words(left[cut:], s_start + cut)
+    if not words or len(words) > 6 or _STOP_EN.match(words[0][2]):
+        return None
+    return _phrase_en(words)
+
+
+def nominal_en(text: str, t_start: int) -> bool:
+    """An English trigger after an article, a possessive or a preposition is a noun.
+
+    >>> s = "the attacked convoy"; nominal_en(s, s.index("attacked"))
+    True
+    """
+    return bool(re.search(r"\b(?:the|a|an|this|that|its|their|his|her|of|in|after|before)\s+$",
+                          text[max(0, t_start - 12):t_start], re.IGNORECASE))

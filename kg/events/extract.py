@@ -342,8 +342,8 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     passive = lang == "ar" or bool(_PARTICIPLE.get(lang, _PARTICIPLE["en"]).search(text[t_start:t_end]))
     if actor is None and passive:
         actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
-    if actor is None and lang == "es" and sentence is not None:
-        actor = _phrase_actor(text, etype, t_start, t_end, sentence, ordered)
+    if actor is None and lang in ("es", "en") and sentence is not None:
+        actor = _phrase_actor(text, lang, etype, t_start, t_end, sentence, ordered)
     if actor is None and subject is not None:
         actor = subject
     if actor is None:
@@ -365,13 +365,17 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
             "place": [(place_key, place_mk[0].surface)] if place_mk else []}
 
 
-def _phrase_actor(text: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
+def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
                   ordered: Sequence[tuple[Mention, str]]) -> tuple[Mention, str] | None:
     """The Spanish agent phrase of a trigger (:mod:`kg.events.chunks`): after a nominal trigger
     "de X"; before a verb trigger its subject; for a motive ("en protesta") the sentence's subject.
     An entity or group inside the phrase plays the role; else the phrase itself, as a group."""
     s_start, s_end = sentence
-    if chunks.motive(text, t_start):
+    if lang == "en":
+        verb = bool(re.search(r"(?:ed|ck|ot|ew)$", text[t_start:t_end])) and not chunks.nominal_en(text, t_start)
+        span = chunks.by_agent_en(text, t_end, s_end) or (
+            chunks.subject_before_en(text, s_start, t_start) if verb else None)
+    elif chunks.motive(text, t_start):
         span = chunks.sentence_subject(text, s_start, t_start)
     elif chunks.nominal(text, t_start, t_end):
         # "protestas de los conductores"; but "asesinato de rehenes" names the victims
