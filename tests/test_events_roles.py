@@ -97,3 +97,14 @@ def test_entity_in_a_spanish_phrase_plays_the_role():
     t = s.index("protestó")
     roles = assign_roles(s, "es", "Protest", t, t + len("protestó"), ms, (0, len(s)))
     assert roles["actor"] == [("PER:taormina", "Taormina")]
+
+
+def test_occupations_and_work_stoppages_are_protests():
+    s = ("Trabajadores del sector salud de El Salvador paralizaron este lunes el servicio de consulta externa en "
+         "siete hospitales del país, contra un supuesto plan del Gobierno para privatizar el sistema de salud")
+    assert _types(s, "es") == {"Protest"}
+    s = ("Los maestros y agentes de la administración pública provincial, que no pueden cobrar sus sueldos en "
+         "forma normal, ocuparon el puente el viernes")
+    assert _types(s, "es") == {"Protest"}
+    # "ocupación" of a post is no occupation of a place (written for the test)
+    assert _types("El ministro ocupa el cargo desde enero", "es") == set()

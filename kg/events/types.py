@@ -77,7 +77,9 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     EventType("Protest", {"en": "protest", "ar": "احتجاج", "es": "protesta"},
               _t(en=r"protests?; protesters?; protested; protesting; demonstrations?; demonstrators?; rall(?:y|ies);"
                     r" (?-i:march(?:ed|es)?); sit-in; strike action; general strike; riots?; rioters;"
-                    r" \d+-(?:hour|day) strike; hunger strikes?; (?:national|nationwide|labou?r|workers'?) strikes?",
+                    r" \d+-(?:hour|day) strike; hunger strikes?; (?:national|nationwide|labou?r|workers'?) strikes?;"
+                    r" took to the streets; occupied (?:the )?(?:\w+ )?(?:building|square|bridge|campus|offices|"
+                    r"embassy|parliament)",
                  ar=r"تظاهر\w*; [يت]تظاهر\w*; متظاهر\w*; مظاهر(?:ه|ات); احتجاج\w*; احتج(?:وا|ت)?;"
                     r" [يت]حتج\w*; محتج\w*; وقفه احتجاجيه; وقفات? تضامني\w*; اعتصام\w*; اعتصم\w*;"
                     r" [يت]عتصم\w*; معتصم\w*; تجمهر\w*; اضراب\w*; مضرب\w*; عصيان مدني; شغب; هتاف\w*;"
@@ -92,7 +94,13 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" paros? (?:nacional|general|civico|indefinido|de \w+|laboral|agrario|camionero)\w*;"
                     r" concentracion(?:es)? (?:de (?:apoyo|protesta|repudio)|frente|ante|en)\b; se concentraron;"
                     r" bloque\w* (?:\w+ ){0,3}(?:rutas|calles|carreteras|caminos|puentes?|accesos|transito|vias|arterias);"
-                    r" cortes? de ruta\w*; cacerolazos?; sentadas?; piquetes?; boicot\w*; disturbios; desfilaron"),
+                    r" cortes? de ruta\w*; cacerolazos?; sentadas?; piquetes?; boicot\w*; disturbios; desfilaron;"
+                    r" bloqueos? relampago\w*;"
+                    r" ocup(?:aron|an|aban|ando)\b (?:\w+ ){0,2}(?:puentes?|edificios?|sede|plazas?|oficinas|"
+                    r"instalaciones|fabricas?|embajada|universidad|iglesia|catedral|carreteras?|alcaldia|ministerio|"
+                    r"consulado|tierras|predios?|local)\b;"
+                    r" paraliz(?:aron|an|aban)\b (?:\w+ ){0,3}(?:servicios?|labores|actividades|trabajos?|produccion|"
+                    r"transporte|clases|hospitales?)\b"),
               "A demonstration, rally or protest."),
     EventType("Meeting", {"en": "meeting or visit", "ar": "لقاء أو زيارة", "es": "reunión o visita"},
               _t(en=r"met (?:with)?; meeting; meets; talks (?:with|in|between); visit(?:s|ed|ing)?;"
