@@ -209,7 +209,11 @@ class RemoteGraphStore:
         self._synced: dict[str, str] | None = None  # state file -> digest, as on the server
         self._digests: dict[str, str] | None = None
         self._graphs: set[str] | None = None        # named graphs on the server (writer)
-        self._staged: dict[str, list[str]] = {}      # graph -> N-Triples lines of its new triples
+        self._staged: dict[str, str | None] = {}     # graph -> its staging graph (None: empty)
+        self._chunk: list[str] = []                   # staged lines not sent yet (Oxigraph)
+        self._chunk_size = 0
+        self._in_chunk: set[str] = set()
+        self._sent: set[str] = set()                  # graphs with staged lines on the server
         self._dropped: set[str] = set()
         self._leased = False
         if not create and not self._has_graphs():
@@ -355,7 +359,7 @@ class RemoteGraphStore:
         lines = [f"{s} {p} {o} ." for s, p, o in triples]
         digest = hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()
         if graph in self._server_graphs() and self.digests.get(graph) == digest:
-            self._staged.pop(graph, None)
+            self._unstage(graph)
             self._dropped.discard(graph)
             return False
         self.digests[graph] = digest
@@ -383,29 +387,67 @@ class RemoteGraphStore:
         self._update(SPARQL_PREFIXES + sparql_update)
 
     def _stage(self, graph: str, lines: list[str]) -> None:
+        """Send the new triples of ``graph`` to the server's staging area now (in chunks of
+        :data:`UPLOAD_BYTES`: a build holds one chunk in memory); :meth:`commit` makes them live."""
+        self._unstage(graph)
         self._dropped.discard(graph)
-        self._staged[graph] = lines
+        self._staged[graph] = self._staging_name(graph) if lines else None
+        if not lines:
+            return
+        if not self.endpoints.triple_terms:
+            self._gsp("PUT", self._staged[graph], lines)
+            return
+        self._chunk += [f"<{graph}> {HOLDS} <<( {line[:-2]} )>> ." for line in lines]
+        self._chunk_size += sum(map(len, lines))
+        self._in_chunk.add(graph)
+        if self._chunk_size > UPLOAD_BYTES:
+            self._flush_chunk()
+
+    def _staging_name(self, graph: str) -> str:
+        """Oxigraph: one staging graph per build; others: one per graph written."""
+        if self.endpoints.triple_terms:
+            return f"{STAGING}{self._token}"
+        return f"{STAGING}{self._token}:{hashlib.sha1(graph.encode()).hexdigest()[:20]}"
+
+    def _flush_chunk(self) -> None:
+        if self._chunk:
+            self._gsp("POST", self._staging_name(""), self._chunk)
+        self._sent |= self._in_chunk
+        self._chunk, self._chunk_size, self._in_chunk = [], 0, set()
+
+    def _unstage(self, graph: str) -> None:
+        """Forget what was staged for ``graph`` (rare: a graph written twice in one build)."""
+        name = self._staged.pop(graph, None)
+        if name is None:
+            return
+        if not self.endpoints.triple_terms:
+            self._update(f"DROP SILENT GRAPH <{name}>")
+            return
+        self._chunk = [line for line in self._chunk if not line.startswith(f"<{graph}> ")]
+        if graph in self._sent:
+            self._sent.discard(graph)
+            self._update(f"DELETE WHERE {{ GRAPH <{name}> {{ <{graph}> {HOLDS} ?t }} }}")
 
     def _drop(self, graph: str) -> None:
-        self._staged.pop(graph, None)
+        self._unstage(graph)
         if graph in self._server_graphs():
             self._dropped.add(graph)
 
     def commit(self) -> None:
-        """Upload what was staged, then switch it in with one update request; stays open."""
+        """Send the last staged chunk, then switch everything in with one update request
+        (see the module documentation); the store stays open."""
         self._need_writer()
         self._stage_state()
         if not self._staged and not self._dropped:
             return
         self._check_lease()
-        staging = self._upload()
-        for statement in self._switch(staging):
+        self._flush_chunk()
+        for statement in self._switch():
             self._update(statement)
         graphs = self._server_graphs()
-        graphs -= self._dropped
-        graphs |= {g for g, lines in self._staged.items() if lines}
-        graphs -= {g for g, lines in self._staged.items() if not lines}
-        self._staged, self._dropped = {}, set()
+        graphs -= self._dropped | {g for g, name in self._staged.items() if name is None}
+        graphs |= {g for g, name in self._staged.items() if name is not None}
+        self._staged, self._dropped, self._sent = {}, set(), set()
         if self._digests is not None:
             self._digests_on_server = dict(self._digests)
         if self._synced is not None:
@@ -415,52 +457,23 @@ class RemoteGraphStore:
     def flush(self) -> None:
         """Nothing to flush: the server persists each commit."""
 
-    def _upload(self) -> dict[str, str]:
-        """Send the staged graphs to the server; graph -> its staging graph."""
-        if self.endpoints.triple_terms:
-            stage = f"{STAGING}{self._token}"
-            chunk: list[str] = []
-            size = 0
-            for graph, lines in self._staged.items():
-                for line in lines:
-                    chunk.append(f"<{graph}> {HOLDS} <<( {line[:-2]} )>> .")
-                    size += len(chunk[-1])
-                    if size > UPLOAD_BYTES:
-                        self._post_ntriples(stage, chunk)
-                        chunk, size = [], 0
-            self._post_ntriples(stage, chunk)
-            return {graph: stage for graph in self._staged}
-        staging = {}
-        for i, (graph, lines) in enumerate(self._staged.items()):
-            if lines:
-                staging[graph] = f"{STAGING}{self._token}:{i}"
-                self._put_ntriples(staging[graph], lines)
-        return staging
-
-    def _post_ntriples(self, graph: str, lines: list[str]) -> None:
-        if lines:
-            self._gsp("POST", graph, lines)
-
-    def _put_ntriples(self, graph: str, lines: list[str]) -> None:
-        self._gsp("PUT", graph, lines)
-
     def _gsp(self, method: str, graph: str, lines: list[str]) -> None:
         url = self.endpoints.data + "?" + urllib.parse.urlencode({"graph": graph})
         body = ("\n".join(lines) + "\n").encode("utf-8")
         self._http.call(method, url, body, {"Content-Type": "application/n-triples"})
 
-    def _switch(self, staging: dict[str, str]) -> list[str]:
+    def _switch(self) -> list[str]:
         """The update request(s) making the staged graphs live (one, except for a generic
         server whose request would exceed :data:`SWITCH_BYTES`)."""
         changed = sorted(set(self._staged) | self._dropped)
         if self.endpoints.triple_terms:
-            stage = f"{STAGING}{self._token}"
+            stage = self._staging_name("")
             ops = [f"DROP SILENT GRAPH <{g}>" for g in changed]
             ops.append(f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{stage}> {{ ?g {HOLDS} ?t }} "
                        "BIND(SUBJECT(?t) AS ?s) BIND(PREDICATE(?t) AS ?p) BIND(OBJECT(?t) AS ?o) }")
             ops.append(f"DROP SILENT GRAPH <{stage}>")
             return [" ;\n".join(ops)]
-        ops = [f"MOVE <{staging[g]}> TO <{g}>" if g in staging else f"DROP SILENT GRAPH <{g}>"
+        ops = [f"MOVE <{self._staged[g]}> TO <{g}>" if self._staged.get(g) else f"DROP SILENT GRAPH <{g}>"
                for g in changed]
         return _batches(ops, SWITCH_BYTES)
 
@@ -507,7 +520,11 @@ class RemoteGraphStore:
 
     def close(self) -> None:
         """Release the lease; what was staged and not committed is dropped."""
-        self._staged, self._dropped = {}, set()
+        staging = {name for name in self._staged.values() if name is not None}
+        self._staged, self._dropped, self._chunk = {}, set(), []
+        if staging and self._leased:
+            with contextlib.suppress(StoreError):
+                self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(staging)))
         if self._leased:
             self._leased = False
             mine = f'FILTER(STRSTARTS(?h, "{self._token} "))'
