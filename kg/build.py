@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from tqdm import tqdm
 
 from kg.article import Article, Rejection
+from kg.buildstate import BuildState, corpus_key
 from kg.docstore import Document, load_documents, save_documents
 from kg.rdf.backends import open_store
 from kg.rdf.store import crash_point
@@ -44,15 +45,33 @@ EXTRACTION_INPUTS = ("nlp/models/{lang}", "kb/data", "nlp/pipeline.py", "nlp/kb_
                      "nlp/statistical", "text")
 
 
+#: what the corpus-level stages and the writer depend on (with the extraction inputs)
+LINKING_INPUTS = ("build.py", "kb", "link", "events", "rdf/triples.py", "rdf/writer.py",
+                  "rdf/vocab.py", "ontologies", "text")
+LANGUAGES = ("ar", "en", "es", "other")
+
+
 @functools.cache
 def extractor_version(lang: str) -> str:
     """A hash of the model of ``lang``, the knowledge-base data and the finder code."""
+    return _code_version(tuple(x.format(lang=lang) for x in EXTRACTION_INPUTS))
+
+
+def stages_version(translate: bool, offline: bool) -> str:
+    """A hash of everything a build's output depends on besides the documents: the code and
+    data of every stage, and the options that change what linking may ask."""
+    extractors = "".join(extractor_version(lang) for lang in LANGUAGES)
+    return f"{extractors}:{_code_version(LINKING_INPUTS)}:{translate:d}{offline:d}"
+
+
+@functools.cache
+def _code_version(names: tuple[str, ...]) -> str:
     digest = hashlib.sha1()
-    for name in (x.format(lang=lang) for x in EXTRACTION_INPUTS):
+    for name in names:
         path = PACKAGE_DIR / name
         files = sorted(path.rglob("*")) if path.is_dir() else [path]
         for file in files:
-            if file.is_file() and file.suffix != ".pyc":
+            if file.is_file() and file.suffix != ".pyc" and "__pycache__" not in file.parts:
                 digest.update(file.relative_to(PACKAGE_DIR).as_posix().encode())
                 digest.update(file.read_bytes())
     return digest.hexdigest()[:12]
@@ -122,8 +141,6 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     state (documents, rejects, caches) then lives on the server, worked on in ``state``
     (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder.
     """
-    from kg.sources import read_inputs
-
     started = time.perf_counter()
     report = BuildReport()
     # First, so a store another process writes fails fast. Staged: the graph is written into a
@@ -131,31 +148,80 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     # any point leaves the store as it was (and the next build gives what a clean one gives).
     store = open_store(store_dir, read_only=False, create=True, staged=True, state=state)
     store_dir = store.path  # where documents, rejects and caches live (see open_store)
+    version = stages_version(translate, offline)
+    last = BuildState.load(store_dir)
     with _timed(report, "read"):
         docs = load_documents(store_dir)
-        incoming = _read(read_inputs(inputs, as_of=as_of), report, progress)
+        if not docs:  # the documents are gone: the state describes nothing that is here
+            last = BuildState()
+        incoming = _read_changed(inputs, as_of, last, report, progress)
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
         _extract(docs, jobs, progress, scheduler)
-    with _timed(report, "link+write"):
-        ordered = [docs[k] for k in sorted(docs)]
-        linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
-        write_graph(store, [d.article for d in ordered], linked.mentions, linked.resolution,
-                    linked.links, linked.events, progress=progress)
-        save_documents(store_dir, docs)
-        crash_point("save-documents")
-        report.rejects_file = _write_rejects(store_dir, report.rejections, report.skipped)
-        store.commit()
-    report.articles = len(docs)
-    report.by_language = Counter(d.article.language or "?" for d in docs.values())
-    report.mentions = sum(len(d.mentions) for d in docs.values())
-    report.entities, report.events = len(linked.resolution.entities), len(linked.events)
-    report.story_links = len(linked.links)
-    report.triples = len(store)
+    key = corpus_key(((k, d.article.fingerprint(), d.extractor) for k, d in docs.items()), version)
+    if key == last.corpus_key and last.counts:
+        _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
+    else:
+        with _timed(report, "link+write"):
+            ordered = [docs[k] for k in sorted(docs)]
+            linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
+            write_graph(store, [d.article for d in ordered], linked.mentions, linked.resolution,
+                        linked.links, linked.events, progress=progress)
+            save_documents(store_dir, docs)
+            crash_point("save-documents")
+        _report_counts(report, docs, {
+            "entities": len(linked.resolution.entities), "events": len(linked.events),
+            "story_links": len(linked.links), "triples": len(store)})
+    report.rejects_file = _write_rejects(store_dir, report.rejections, report.skipped)
+    store.commit()
+    last.corpus_key, last.counts = key, _counts(report)
+    last.save(store_dir)  # after the commit: a build killed before it is redone in full
     store.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _report_counts(report: BuildReport, docs: dict[str, Document], counts: dict[str, int]) -> None:
+    report.articles = len(docs)
+    report.by_language = Counter(d.article.language or "?" for d in docs.values())
+    report.mentions = sum(len(d.mentions) for d in docs.values())
+    for name in ("entities", "events", "story_links", "triples"):
+        setattr(report, name, counts.get(name, 0))
+
+
+def _counts(report: BuildReport) -> dict[str, int]:
+    return {"entities": report.entities, "events": report.events,
+            "story_links": report.story_links, "triples": report.triples}
+
+
+def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
+                  report: BuildReport, progress: bool) -> list[Article]:
+    """The articles of the inputs that are new or changed since the last build (``last``
+    remembers what it read, and learns what this one reads). The articles of unchanged files
+    are among the store's documents already; their rejections are reported again."""
+    from kg.sources import read_inputs
+
+    skipped: list[str] = []
+
+    def unchanged(path: str) -> bool:
+        if last.unchanged(path, as_of):
+            skipped.append(path)
+            return True
+        return False
+
+    articles = _read(read_inputs(inputs, as_of=as_of, skip=unchanged), report, progress)
+    by_file: dict[str, list[str]] = {}
+    for article in articles:
+        by_file.setdefault(article.source_file, []).append(article.id)
+    rejected: dict[str, list[Rejection]] = {}
+    for rejection in report.rejections:
+        rejected.setdefault(rejection.source_file, []).append(rejection)
+    for path in sorted(set(by_file) | set(rejected)):
+        last.record(path, as_of, by_file.get(path, []), rejected.get(path, []))
+    for path in skipped:
+        report.rejections.extend(last.rejections(path))
+    return articles
 
 
 @dataclass

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import random
 import shutil
 from pathlib import Path
 
@@ -41,6 +43,61 @@ def test_two_builds_equal_one(tmp_path):
     build(files[:3], tmp_path / "two", progress=False)
     build(files[3:], tmp_path / "two", progress=False)
     assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "two")
+
+
+def _split_examples(folder: Path, parts: int, seed: int) -> list[Path]:
+    """The example records, shuffled and dealt into ``parts`` files per example file (so each
+    file keeps its own layout), plus the single-page files as they are."""
+    rng = random.Random(seed)
+    folder.mkdir()
+    out = []
+    for path in sorted(EXAMPLES.iterdir()):
+        if path.suffix == ".jsonl":
+            records = [line for line in path.read_text(encoding="utf-8").splitlines() if line]
+        elif path.suffix == ".json":
+            records = json.loads(path.read_text(encoding="utf-8"))
+        else:
+            if path.name != "README.md":
+                out.append(folder / path.name)
+                shutil.copy(path, out[-1])
+            continue
+        rng.shuffle(records)
+        for i in range(parts):
+            chunk = records[i::parts]
+            if chunk:
+                out.append(folder / f"{path.stem}.part{i}{path.suffix}")
+                text = ("\n".join(chunk) + "\n" if path.suffix == ".jsonl"
+                        else json.dumps(chunk, ensure_ascii=False))
+                out[-1].write_text(text, encoding="utf-8")
+    rng.shuffle(out)
+    return out
+
+
+def test_shuffled_batches_give_the_one_shot_graph(tmp_path):
+    files = [str(p) for p in _split_examples(tmp_path / "in", parts=3, seed=7)]
+    one_shot = build(files, tmp_path / "one", progress=False)
+    for batch in (files[:4], files[4:9], files[9:]):
+        build(batch, tmp_path / "batches", progress=False)
+    assert one_shot.story_links > 0 and one_shot.events > 0
+    assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "batches")
+
+
+def test_a_rebuild_with_nothing_new_does_no_corpus_wide_work(tmp_path):
+    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
+    (tmp_path / "empty.json").write_bytes(b"")
+    files.append(str(tmp_path / "empty.json"))
+    first = build(files, tmp_path / "s", progress=False)
+    graph = _ntriples(tmp_path / "s")
+    again = build(files, tmp_path / "s", progress=False)
+    assert "link+write" in first.timings and "link+write" not in again.timings
+    assert again.read == 0 and again.unchanged == first.articles
+    assert (again.entities, again.triples) == (first.entities, first.triples) and again.triples > 0
+    reasons = sorted(r.reason for r in first.rejections)
+    assert "empty file" in reasons and sorted(r.reason for r in again.rejections) == reasons
+    os.utime(files[0])  # read again, but the same articles: still nothing to link
+    touched = build(files, tmp_path / "s", progress=False)
+    assert touched.read > 0 and "link+write" not in touched.timings
+    assert _ntriples(tmp_path / "s") == graph
 
 
 def test_bad_files_are_rejected_and_the_build_goes_on(tmp_path):

@@ -359,7 +359,11 @@ class _Resolver:
             if node[0] == "EVENT" or self.root_kb.get(node) or len(bare(node[1])) < 3 or not st.surfaces:
                 continue
             (surface, lang), _ = max(st.surfaces.items(), key=lambda kv: (kv[1], kv[0]))
-            asked.append((node, (surface, lang, node[0], self._context(node))))
+            # the context only shapes questions Wikidata is actually asked (a third of a build
+            # when computed for every name): cached answers and offline runs do without it
+            needs_context = not reconciler.offline and not reconciler.cached(surface, lang, node[0])[0]
+            context = self._context(node) if needs_context else []
+            asked.append((node, (surface, lang, node[0], context)))
         found = reconcile_names([name for _, name in asked], reconciler)
         for node, (surface, lang, etype, _context) in asked:
             answer = found.get((surface, lang, etype))

@@ -12,7 +12,7 @@ import fnmatch
 import glob
 import logging
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -130,19 +130,23 @@ def count_inputs(inputs: Iterable[str]) -> int:
     return sum(1 for item in expand_inputs(inputs) if isinstance(item, Input))
 
 
-def read_inputs(inputs: Iterable[str] | str,
-                as_of: datetime | None = None) -> Iterator[Article | Rejection]:
+def read_inputs(inputs: Iterable[str] | str, as_of: datetime | None = None,
+                skip: Callable[[str], bool] | None = None) -> Iterator[Article | Rejection]:
     """Every Article and Rejection from ``inputs``; never raises for bad input.
 
     ``as_of`` resolves relative dates ("Today 10:25") on saved pages; by default each file's
     modification time is used. Language is set when the source states it; call
     :func:`~kg.language.ensure_language` (or :func:`detect_language`) for the rest.
+    Local files for which ``skip(path)`` is true are not opened (an incremental build's
+    unchanged files); URLs are always read.
     """
     if isinstance(inputs, str):
         inputs = [inputs]
     for item in expand_inputs(inputs):
         if isinstance(item, Rejection):
             yield item
+        elif skip is not None and not item.is_url and skip(item.location):
+            continue
         elif item.is_url:
             yield from _guarded(item.location, read_url(item.location))
         else:
