@@ -18,12 +18,17 @@ from kg.analysis.sample import sample_store
 from kg.rdf.serve import make_server
 from kg.rdf.vocab import MKGR
 from kg.site.data import fold
-from kg.site.render import file_name
+from kg.site.render import Links, file_name
 from kg.viz.browser import Browser, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples"
 HAMAS = MKGR + "entity/kb:hamas"
+GAZA_CITY = MKGR + "entity/geo:281133"
+GAZA_STRIP = MKGR + "entity/kb:gaza_strip"
+#: the BBC article and the Al Mayadeen (Arabic) one that ``kg build`` links as the same story
+STORY = MKGR + "article/710489df093f9d22/sameStoryAs/www.almayadeen.net-1768951"
+BBC_ARTICLE = MKGR + "article/710489df093f9d22"
 
 needs_chromium = pytest.mark.skipif(find_chromium() is None,
                                     reason="chromium not installed (run scripts/install_browser.sh)")
@@ -42,11 +47,12 @@ def sites(tmp_path_factory) -> dict[str, Path]:
     built = kg("build", str(EXAMPLES), "--store", str(store), "-q")
     assert built.returncode == 0, built.stderr
     out = {}
-    for lang in ("en", "ar"):
+    for lang in ("en", "ar", "all"):
         result = kg("site", "--store", str(store), "-o", str(work / lang), "--lang", lang)
         assert result.returncode == 0, result.stderr
         assert "pages" in result.stdout
         out[lang] = work / lang
+    out["store"] = store
     return out
 
 
@@ -59,8 +65,8 @@ def browser():
 def test_site_has_a_page_for_every_kind(sites):
     site = sites["en"]
     counts = {kind: len(list((site / kind).glob("*.html"))) for kind in
-              ("entity", "article", "event", "edition")}
-    assert counts["article"] == 29 and counts["edition"] >= 3
+              ("entity", "article", "event", "edition", "story")}
+    assert counts["article"] == 29 and counts["edition"] >= 3 and counts["story"] == 2
     assert counts["entity"] > 100 and counts["event"] > 50
     page = (site / file_name(HAMAS)).read_text(encoding="utf-8")
     assert "حماس" in page and "Hamás" in page and "Hamas" in page
@@ -218,3 +224,145 @@ def test_serve_speaks_the_page_language_and_keeps_it_in_links(server):
     assert 'href="?lang=es"' in html and 'href="?lang=en"' in html  # the language switch
     status, _, body = _get(server + "/entity/ORG:hamas?lang=es", "text/html")
     assert "Artículos" in body.decode()
+
+
+# -- story links, maps, ego networks, comparison, languages -----------------------------------------
+
+def test_story_link_page_and_the_same_story_side_by_side(sites):
+    site = sites["en"]
+    story = (site / file_name(STORY)).read_text(encoding="utf-8")
+    assert 'data-kind="story"' in story
+    assert 0.5 <= float(story.split('id="confidence">', 1)[1].split("<", 1)[0]) <= 1
+    assert "headline similarity" in story and "kb:keir_starmer" in story  # evidence, in parts
+    assert story.count('class="story"') == 2 and 'lang="ar" dir="rtl"' in story
+    article = (site / file_name(BBC_ARTICLE)).read_text(encoding="utf-8")
+    cards = article.split('id="stories">', 1)[1].split('<h2>', 1)[0]
+    assert cards.count('class="story"') == 2  # this article and its Arabic counterpart
+    assert 'class="lead" lang="ar" dir="rtl"' in cards and 'class="lead" lang="en" dir="ltr"' in cards
+    assert f'href="../{file_name(STORY)}"' in cards  # the confidence links to the story page
+
+
+def test_place_pages_have_an_offline_map(sites):
+    city = (sites["en"] / file_name(GAZA_CITY)).read_text(encoding="utf-8")
+    svg = city.split('<svg xmlns="http://www.w3.org/2000/svg" class="map"', 1)[1].split("</svg>", 1)[0]
+    assert "<circle" in svg and 'data-iso="PS"' in svg and 'data-iso="IL"' in svg
+    assert "31.50°N 34.47°E" in city
+    # the Gaza Strip has no coordinates in the store or the KB: its country is drawn, no point
+    strip = (sites["en"] / file_name(GAZA_STRIP)).read_text(encoding="utf-8")
+    svg = strip.split('class="map"', 1)[1].split("</svg>", 1)[0]
+    assert 'fill="#f6d58e" stroke="#999" stroke-width="0.6" data-iso="PS"' in svg and "<circle" not in svg
+    hamas = (sites["en"] / file_name(HAMAS)).read_text(encoding="utf-8")
+    assert 'class="map"' not in hamas  # an organisation gets no map
+
+
+def test_comparison_reuses_the_edition_analysis(sites):
+    from kg.analysis.corpus import load_corpus
+    from kg.analysis.editions import distinctive, entity_coverage
+    from kg.rdf.store import GraphStore
+
+    corpus = load_corpus(GraphStore(sites["store"], read_only=True, create=False))
+    expected = {r.item for rows in distinctive(entity_coverage(corpus)).values() for r in rows}
+    assert expected
+    page = (sites["en"] / "compare.html").read_text(encoding="utf-8")
+    for iri in expected:
+        assert f'href="{Links("static").href(iri)}"' in page.split('id="compare"', 1)[1]
+    bbc = (sites["en"] / file_name(MKGR + "edition/bbc")).read_text(encoding="utf-8")
+    assert "Gaza Health Ministry" in bbc.split('id="only"', 1)[1]
+
+
+def test_all_languages_side_by_side_with_month_names(sites):
+    site = sites["all"]
+    assert sorted(p.name for p in site.iterdir()) == ["ar", "en", "es", "index.html"]
+    for lang, month, heading in (("en", "Oct", "Articles"), ("ar", "أكتوبر", "المقالات"),
+                                 ("es", "oct", "Artículos")):
+        page = (site / lang / file_name(HAMAS)).read_text(encoding="utf-8")
+        assert f'<html lang="{lang}"' in page and heading in page and f"30 {month} 2023" in page
+        others = [x for x in ("en", "ar", "es") if x != lang]
+        for other in others:
+            assert f'href="../../{other}/{file_name(HAMAS)}"' in page
+
+
+@needs_chromium
+def test_story_map_ego_and_comparison_in_the_browser(sites, browser):
+    page = browser.open(sites["en"] / file_name(BBC_ARTICLE))
+    assert page.eval("document.querySelectorAll('#stories .story').length") == 2
+    assert page.eval("getComputedStyle(document.querySelectorAll('#stories .lead')[1]).direction") == "rtl"
+    page.eval("document.querySelector('#stories a.story-link').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'story'")
+    assert page.eval("document.querySelectorAll('#evidence tr').length") > 5
+    # from the story to an entity both articles mention, then its ego network to another
+    page.eval("document.querySelector('ul.ents a').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    first = page.eval("document.querySelector('h1').textContent")
+    assert page.eval("document.querySelectorAll('svg.ego a').length") > 2
+    page.eval("document.querySelector('svg.ego a circle').dispatchEvent("
+              "new MouseEvent('click', {bubbles: true}))")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    assert page.eval("document.querySelector('h1').textContent") != first
+    # the comparison page, and from it to an entity only one edition covers
+    page.eval("document.getElementById('compare-link').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'compare'")
+    assert page.eval("document.querySelectorAll('#compare .edition').length") >= 3
+    page.eval("document.querySelector('#compare ul.only a[href*=\"entity/\"]').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    assert page.errors == [] and page.external_requests == []
+    assert all(u.startswith("file:") for u in page.requests)
+    page.close()
+    # a place: the map is drawn, its point inside the picture
+    page = browser.open(sites["ar"] / file_name(GAZA_CITY))
+    box = page.eval("JSON.stringify(document.querySelector('svg.map').getBoundingClientRect())")
+    dot = page.eval("JSON.stringify(document.querySelector('svg.map circle').getBoundingClientRect())")
+    box, dot = json.loads(box), json.loads(dot)
+    assert box["left"] < dot["left"] < box["right"] and box["top"] < dot["top"] < box["bottom"]
+    assert page.errors == [] and page.external_requests == []
+    page.close()
+
+
+@needs_chromium
+def test_language_switch_on_disk(sites, browser):
+    page = browser.open(sites["all"] / "index.html")  # redirects to en/
+    page.wait_for("document.body && document.body.dataset.kind === 'index'")
+    page.eval("document.querySelector('ul a[href*=\"entity/\"]').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.body && document.body.dataset.kind === 'entity'")
+    page.eval("document.querySelector('#langs a[hreflang=ar]').click()")
+    page.wait_event("Page.loadEventFired")
+    page.wait_for("document.documentElement.lang === 'ar'")
+    assert page.eval("getComputedStyle(document.body).direction") == "rtl"
+    assert "/ar/entity/" in page.eval("location.href")
+    assert page.errors == [] and page.external_requests == []
+    page.close()
+
+
+@pytest.fixture(scope="module")
+def examples_server(sites):
+    from kg.rdf.serve import Limits
+    from kg.rdf.store import GraphStore
+
+    srv = make_server(GraphStore(sites["store"], read_only=True, create=False), port=0,
+                      limits=Limits(max_concurrent=1))
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{srv.server_port}"
+    srv.shutdown()
+    srv.server_close()
+
+
+def test_serve_story_link_compare_and_accept_language(examples_server):
+    server = examples_server
+    path = "/" + STORY[len(MKGR):]
+    status, media, body = _get(server + path, "text/turtle")
+    assert status == 200 and media.startswith("text/turtle") and b"confidence" in body
+    status, media, body = _get(server + path, "text/html")
+    assert status == 200 and 'data-kind="story"' in body.decode()
+    status, _, body = _get(server + "/compare", "text/html")
+    assert status == 200 and 'id="compare"' in body.decode()
+    req = urllib.request.Request(server + "/entity/kb:hamas",
+                                 headers={"Accept": "text/html", "Accept-Language": "es-CL,es;q=0.9"})
+    with urllib.request.urlopen(req, timeout=20) as resp:
+        assert 'lang="es"' in resp.read().decode()
