@@ -7,10 +7,11 @@
 Kinds: ``entity``, ``article``, ``event``, ``edition``, ``story`` (sameStoryAs link),
 ``compare`` (the comparison of editions) and ``index`` (search page with its inline index).
 The resources are a seeded random sample of each kind (all of them when there are fewer); the
-same sample is timed both ways. The comparison of editions is computed once per store generation
-and kept (:func:`kg.site.data.distinctive_items`): its first computation is timed apart as
-``edition analysis (cold)`` and the server is warmed with one ``/compare`` per worker first, so
-the percentiles are those of a running server. Prints the machine (nproc, RAM, load), the
+same sample is timed both ways. ``entity (top 10)`` are the ten most mentioned entities (the
+heaviest pages). The comparison of editions and the search index are computed once per store
+generation and kept (:mod:`kg.site.data`): their first computation is timed apart (``cold``) and
+the server is warmed with one ``/compare`` and one ``/`` per worker first, so the percentiles are
+those of a running server. Prints the machine (nproc, RAM, load), the
 command and a Markdown table; ``--json FILE`` also writes the raw timings.
 """
 
@@ -38,7 +39,7 @@ from kg.site import data as d  # noqa: E402
 from kg.site import respond  # noqa: E402
 from kg.site.geo import kb_place  # noqa: E402
 
-KINDS = ("entity", "article", "event", "edition", "story", "compare", "index")
+KINDS = ("entity", "entity (top 10)", "article", "event", "edition", "story", "compare", "index")
 
 
 def machine() -> str:
@@ -59,6 +60,9 @@ def sample(store: GraphStore, per_kind: int, seed: int) -> dict[str, list[str]]:
         iris = resources.get(kind, [])
         chosen = rng.sample(iris, min(per_kind, len(iris)))
         out[kind] = ["/" + iri[len(MKGR):] for iri in chosen]
+    top = store.select("SELECT ?x (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?x } "
+                       "GROUP BY ?x ORDER BY DESC(?n) LIMIT 10")
+    out["entity (top 10)"] = ["/" + str(r["x"])[len(MKGR):] for r in top]
     out["compare"] = ["/compare"] * min(per_kind, 5)
     out["index"] = ["/"] * min(per_kind, 5)
     return out
@@ -109,8 +113,9 @@ def time_server(store_path: str, paths: dict[str, list[str]], lang: str, workers
     out: dict[str, list[float]] = {}
     try:
         print(server.stdout.readline().strip(), file=sys.stderr)
-        for _ in range(workers):  # each worker keeps its own comparison of editions
+        for _ in range(workers):  # each worker keeps its own comparison and search index
             get(f"{base}/compare", timeout)
+            get(f"{base}/", timeout)
         suffix = f"?lang={lang}" if lang != "en" else ""
         for kind, items in paths.items():
             out[kind] = []
@@ -158,6 +163,9 @@ def main() -> int:
     d.distinctive_items(store)
     cold = time.perf_counter() - start
     print(f"edition analysis (cold, once per store generation): {cold:.2f} s")
+    start = time.perf_counter()
+    d.search_entries(store)
+    print(f"search index (cold, once per store generation): {time.perf_counter() - start:.2f} s")
     start = time.perf_counter()
     kb_place("")
     print(f"KB place table for the maps (cold, once per process): {time.perf_counter() - start:.2f} s")

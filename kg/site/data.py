@@ -17,6 +17,7 @@ dicts and lists; :mod:`kg.site.render` turns them into HTML. Nothing here parses
 from __future__ import annotations
 
 import re
+import weakref
 from collections import defaultdict
 
 from pyoxigraph import NamedNode
@@ -407,34 +408,33 @@ def _coverage_item(row) -> dict:
             "articles": row.articles, "total": row.total, "share": row.normalised_share}
 
 
-_COVERAGE: dict[tuple[int, object], dict] = {}
-
-
 def distinctive_items(store: GraphStore) -> dict:
     """Edition IRI -> what it covers that the other editions barely do: entities, then events
     (:func:`kg.analysis.editions.distinctive`, the same thresholds as ``kg analyze``'s
     ``distinctive.csv``). Computed once per store generation and kept."""
+    return _coverage(store)["by_edition"]
+
+
+def _coverage(store: GraphStore) -> dict:
     from kg.analysis.corpus import load_corpus
     from kg.analysis.editions import distinctive, entity_coverage, event_coverage
 
-    key = (id(store), getattr(store, "_generation", None))
-    if key not in _COVERAGE:
+    def compute() -> dict:
         corpus = load_corpus(store)
         ents = distinctive(entity_coverage(corpus))
         evs = distinctive(event_coverage(corpus), min_articles=2)
-        _COVERAGE.clear()
-        _COVERAGE[key] = {"by_edition": {ed: ents.get(ed, []) + evs.get(ed, [])
-                                         for ed in corpus.edition_sizes()},
-                          "sizes": corpus.edition_sizes(),
-                          "names": {ed: corpus.edition_name(ed) for ed in corpus.edition_sizes()}}
-    return _COVERAGE[key]["by_edition"]
+        sizes = corpus.edition_sizes()
+        return {"by_edition": {ed: ents.get(ed, []) + evs.get(ed, []) for ed in sizes},
+                "sizes": sizes, "names": {ed: corpus.edition_name(ed) for ed in sizes}}
+
+    return _cached(store, "coverage", compute)
 
 
 def compare_data(store: GraphStore) -> dict:
     """The comparison of editions: for each, its size and what only it covers (see
     :func:`distinctive_items`)."""
-    by_edition = distinctive_items(store)
-    cached = _COVERAGE[(id(store), getattr(store, "_generation", None))]
+    cached = _coverage(store)
+    by_edition = cached["by_edition"]
     items = {r.item for rows in by_edition.values() for r in rows}
     names = labels(store, items | set(by_edition))
     return {"editions": [{"iri": ed, "name": pick(names.get(ed, {}), "en", cached["names"][ed]),
@@ -445,42 +445,68 @@ def compare_data(store: GraphStore) -> dict:
             "names": names}
 
 
+def _cached(store: GraphStore, name: str, compute):
+    """``compute()``, kept for an on-disk store until its generation changes (a new build); an
+    in-memory store, which can change under the same generation, is never cached."""
+    generation = getattr(store, "_generation", None)
+    if getattr(store, "path", None) is None or generation is None:
+        return compute()
+    held = _CACHE.get(name)
+    if held is None or held[0]() is not store or held[1] != generation:
+        held = (weakref.ref(store), generation, compute())
+        _CACHE[name] = held
+    return held[2]
+
+
+_CACHE: dict[str, tuple] = {}
+_ENTITY_CLASSES = "schema:Person schema:Place schema:Organization schema:Event"
+
+
 def all_resources(store: GraphStore) -> dict[str, list[str]]:
-    """Every page resource of the store, by kind, sorted."""
-    rows = store.select("""SELECT DISTINCT ?x ?k WHERE {
-        { ?x a schema:NewsArticle BIND("article" AS ?k) } UNION { ?x a sem:Event BIND("event" AS ?k) }
-        UNION { ?x a schema:Periodical BIND("edition" AS ?k) } UNION { ?x a mkg:StoryLink BIND("story" AS ?k) }
-        UNION { ?x a ?t FILTER(?t IN (schema:Person, schema:Place, schema:Organization)) BIND("entity" AS ?k) }
-        UNION { ?x a schema:Event FILTER NOT EXISTS { ?x a sem:Event } BIND("entity" AS ?k) } }""")
-    out: dict[str, list[str]] = {k: [] for k in KINDS}
-    for r in rows:
-        iri = str(r["x"])
-        if resource_kind(iri) == r["k"]:
-            out[str(r["k"])].append(iri)
-    return {k: sorted(set(v)) for k, v in out.items()}
+    """Every page resource of the store, by kind, sorted (kept per store generation)."""
+    return _cached(store, "resources", lambda: _all_resources(store))
+
+
+def _all_resources(store: GraphStore) -> dict[str, list[str]]:
+    out: dict[str, set[str]] = {k: set() for k in KINDS}
+    wanted = {"schema:NewsArticle": "article", "sem:Event": "event", "schema:Periodical": "edition",
+              "mkg:StoryLink": "story"}
+    for cls, kind in wanted.items():
+        for r in store.select(f"SELECT ?x WHERE {{ ?x a {cls} }}"):
+            if resource_kind(str(r["x"])) == kind:
+                out[kind].add(str(r["x"]))
+    for r in store.select(f"SELECT DISTINCT ?x WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} ?x a ?t }}"):
+        if resource_kind(str(r["x"])) == "entity":  # named events (schema:Event) are entities
+            out["entity"].add(str(r["x"]))
+    return {k: sorted(v) for k, v in out.items()}
 
 
 def search_entries(store: GraphStore) -> list[dict]:
     """One entry per entity: labels in each language, type, article count and the folded keys
-    the page's search matches against (all labels, alternative labels included)."""
-    rows = store.select("""SELECT ?x ?t ?l (LANG(?l) AS ?lang) ?alt WHERE { ?x a ?t .
-        FILTER(?t IN (schema:Person, schema:Place, schema:Organization, schema:Event))
-        FILTER NOT EXISTS { ?x a sem:Event }
-        { ?x skos:prefLabel ?l } UNION { ?x skos:altLabel ?l BIND(true AS ?alt) } }""")
-    counts = {str(r["x"]): int(r["n"]) for r in store.select(
-        "SELECT ?x (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?x } GROUP BY ?x")}
+    the page's search matches against (all labels, alternative labels included). Kept per store
+    generation."""
+    return _cached(store, "search", lambda: _search_entries(store))
+
+
+def _search_entries(store: GraphStore) -> list[dict]:
     by: dict[str, dict] = {}
-    for r in rows:
+    for r in store.select(f"SELECT ?x ?t WHERE {{ VALUES ?t {{ {_ENTITY_CLASSES} }} ?x a ?t }}"):
         iri = str(r["x"])
-        if resource_kind(iri) != "entity":
-            continue
-        e = by.setdefault(iri, {"iri": iri, "type": CLASS_TYPE.get(str(r["t"]), "OTHER"),
-                                "labels": {}, "keys": set(), "n": counts.get(iri, 0)})
-        label = str(r["l"])
-        if "alt" not in r:
-            e["labels"].setdefault(str(r.get("lang", "")), label)
-        e["keys"].add(fold(label))
-    out = sorted(by.values(), key=lambda e: (-e["n"], e["iri"]))
+        if resource_kind(iri) == "entity" and str(r["t"]) in CLASS_TYPE:
+            by.setdefault(iri, {"iri": iri, "type": CLASS_TYPE[str(r["t"])], "labels": {},
+                                "keys": set(), "n": 0})
+    for prop in ("prefLabel", "altLabel"):
+        for r in store.select(f"SELECT ?x ?l (LANG(?l) AS ?lang) WHERE {{ ?x skos:{prop} ?l }}"):
+            e = by.get(str(r["x"]))
+            if e is None:
+                continue
+            if prop == "prefLabel":
+                e["labels"].setdefault(str(r.get("lang", "")), str(r["l"]))
+            e["keys"].add(fold(str(r["l"])))
+    for r in store.select("SELECT ?x (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a schema:mentions ?x } GROUP BY ?x"):
+        if str(r["x"]) in by:
+            by[str(r["x"])]["n"] = int(r["n"])
+    out = sorted((e for e in by.values() if e["keys"]), key=lambda e: (-e["n"], e["iri"]))
     for e in out:
         e["keys"] = sorted(e["keys"])
     return out
