@@ -88,7 +88,7 @@ def mentions_chart(counts: dict[tuple[str, str], int], edition_names: dict[str, 
 
 def ego_svg(ego: tuple[str, str, str], alters: list[tuple[str, str, str, int]],
             ties: list[tuple[str, str, int]], href: Callable[[str], str | None],
-            width: int = 460, height: int = 340) -> str:
+            width: int = 460, height: int = 360) -> str:
     """The entity (``(iri, label, type)``) in the middle, its alters (``(iri, label, type,
     articles together)``) around it, line widths by shared articles; ``ties`` join alters.
     Each node links to its page when ``href`` gives one.
@@ -100,7 +100,7 @@ def ego_svg(ego: tuple[str, str, str], alters: list[tuple[str, str, str, int]],
     """
     if not alters:
         return ""
-    cx, cy, r = width / 2, height / 2, min(width, height) / 2 - 40
+    cx, cy, r = width / 2, height / 2 - 6, min(width, height) / 2 - 42
     top = max(n for *_, n in alters)
     pos = {ego[0]: (cx, cy)}
     for i, (iri, *_rest) in enumerate(alters):
@@ -118,8 +118,8 @@ def ego_svg(ego: tuple[str, str, str], alters: list[tuple[str, str, str, int]],
         x, y = pos[iri]
         size = 14 if iri == ego[0] else 6 + 6 * rest[0] / top
         node = (f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{TYPE_COLOUR.get(kind, "#999")}" '
-                f'stroke="#fff"/><text x="{x:.1f}" y="{y + size + 11:.1f}" font-size="11" '
-                f'text-anchor="middle">{escape(label[:28])}</text>')
+                f'stroke="#fff"/><text x="{x:.1f}" y="{y + size + 11:.1f}" font-size="11" text-anchor="middle" '
+                f'paint-order="stroke" stroke="#fff" stroke-width="3">{escape(label[:28])}</text>')
         link = href(iri)
         parts.append(f'<a href="{escape(link)}">{node}</a>' if link else node)
     return "".join(parts) + "</svg>"

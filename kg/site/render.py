@@ -354,6 +354,8 @@ def entity_page(data: dict, links: Links, lang: str = "en") -> str:
     chart = mentions_chart(data["counts"], ed_names, lambda d: format_day(d, lang, "d MMM"))
     if chart:
         body.append(f'<h2>{t["articles_time"]}</h2>{chart}')
+    body.append('<div class="cols"><div>' f'<h2>{t["co"]}</h2>' + _entity_list(data, data["co"][:EGO_SIZE], lang, links)
+                + f'</div><div><h2>{t["ego"]}</h2>{_ego_block(data, title, lang, links)}</div></div>')
     body.append(f'<h2>{t["articles"]} ({data["total"]})</h2><div class="cols">')
     by_ed: dict[str, list[dict]] = defaultdict(list)
     for a in data["articles"]:
@@ -366,8 +368,9 @@ def entity_page(data: dict, links: Links, lang: str = "en") -> str:
                     + "".join(_article_item(data, a, lang, links, snippets=True) for a in by_ed[ed])
                     + "</ul></div>")
     body.append("</div>")
-    body.append('<div class="cols"><div>' f'<h2>{t["co"]}</h2>' + _entity_list(data, data["co"], lang, links)
-                + f'</div><div><h2>{t["ego"]}</h2>{_ego_block(data, title, lang, links)}</div></div>')
+    if len(data["co"]) > EGO_SIZE:
+        body.append(f'<h2>{t["co"]} ({EGO_SIZE + 1}–{len(data["co"])})</h2>'
+                    + _entity_list(data, data["co"][EGO_SIZE:], lang, links))
     body.append(f'<h2>{t["events"]} ({len(data["events"])})</h2>' + _event_list(data, data["events"], lang, links))
     body.append(_data_links(data["iri"], lang, links))
     return _doc(title, "".join(body), lang, links, "entity", page=file_name(data["iri"]))
