@@ -96,25 +96,13 @@ def run_round(inputs: list[str], store: str | Path, number: int, known: set[str]
     """One round: fetch every URL input (and, with ``pages``, the new pages its items link
     to; ``known`` holds the normalised URLs already ingested and is updated), then build."""
     result = WatchRound(number, datetime.now(UTC))
-    readable, links = [], []
-    for given in inputs:
-        if not is_url(given):
-            readable.append(given)
-            continue
-        try:
-            fetched = fetch(given, timeout)
-        except InputError as err:
-            result.failures.append(Rejection(given, str(err)))
-            continue
-        readable.append(given)
-        if pages:
-            links += [u for u in _item_links(given, fetched.data, fetched.url)
-                      if normalise_url(u) not in known and u not in links]
+    readable, links, result.failures = _fetch_inputs(inputs, known, pages, timeout)
     if not readable:
         return result
     result.pages = len(links)
     try:
-        result.report = build(readable + links, store, progress=False, **build_options)
+        result.report = build(readable + links, store, progress=False,
+                              **(build_options or {}))
     except Exception as err:  # noqa: BLE001 - reported; the watch goes on with the next round
         log.debug("round %d failed", number, exc_info=True)
         result.error = f"{type(err).__name__}: {err}"
@@ -123,6 +111,29 @@ def run_round(inputs: list[str], store: str | Path, number: int, known: set[str]
     result.failures += failed
     known.update(normalise_url(u) for u in set(links) - {r.source_file for r in failed})
     return result
+
+
+def _fetch_inputs(inputs: list[str], known: set[str], pages: bool,
+                  timeout: float) -> tuple[list[str], list[str], list[Rejection]]:
+    """The inputs worth building this round, the new item pages to fetch, and the URL inputs
+    that could not be fetched, with the reason."""
+    readable: list[str] = []
+    links: list[str] = []
+    failures: list[Rejection] = []
+    for given in inputs:
+        if not is_url(given):
+            readable.append(given)
+            continue
+        try:
+            fetched = fetch(given, timeout)
+        except InputError as err:
+            failures.append(Rejection(given, str(err)))
+            continue
+        readable.append(given)
+        if pages:
+            links += [u for u in _item_links(given, fetched.data, fetched.url)
+                      if normalise_url(u) not in known and u not in links]
+    return readable, links, failures
 
 
 def _item_links(url: str, data: bytes, final_url: str) -> list[str]:

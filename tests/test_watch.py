@@ -194,3 +194,19 @@ def test_ctrl_c_ends_the_watch_cleanly_between_rounds(site, tmp_path):
     assert proc.returncode == 0, err
     assert out.strip() == "stopped after 1 round"
     assert "stopping after this round" in err and "Traceback" not in err
+
+
+def test_a_round_that_fails_as_a_whole_is_reported_and_the_next_one_builds(tmp_path):
+    from kg.rdf.store import GraphStore
+
+    store = tmp_path / "store"
+    holder = GraphStore(store, staged=True)  # another build is writing the store
+
+    def release(result) -> None:
+        holder.close()
+
+    rounds = watch([str(EXAMPLES / "es_prensa_chile.jsonl")], store, every=0, rounds=2,
+                   on_round=release, offline=True)
+    assert rounds[0].report is None and "another process is writing it" in rounds[0].error
+    assert rounds[0].summary().split(": ", 1)[1].startswith("failed (StoreError: ")
+    assert rounds[1].error is None and rounds[1].report.new == 8
