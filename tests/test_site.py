@@ -366,3 +366,27 @@ def test_serve_story_link_compare_and_accept_language(examples_server):
                                  headers={"Accept": "text/html", "Accept-Language": "es-CL,es;q=0.9"})
     with urllib.request.urlopen(req, timeout=20) as resp:
         assert 'lang="es"' in resp.read().decode()
+
+
+def test_article_page_shows_an_uncertain_date():
+    """A page date that was only a guess (``mkg:dateUncertain``) is shown as such, in the page
+    language. The record is like the one kg makes of ``examples/en_almayadeen_page_sheinbaum.txt``
+    when nothing anchors its "Today 10:25"; it goes through the real triple writer."""
+    from datetime import UTC, datetime
+
+    from kg.article import Article
+    from kg.rdf.store import GraphStore
+    from kg.rdf.triples import article_triples
+    from kg.site import respond
+
+    article = Article("sheinbaum", "Sheinbaum rejects Trump's threat", "Mexico's president said...",
+                      language="en", published=datetime(2025, 3, 4, 10, 25, tzinfo=UTC),
+                      date_uncertain=True)
+    store = GraphStore(None)
+    store.replace_graph(MKGR + "graph/article/sheinbaum", article_triples(article, []))
+    for lang, words in (("en", "date uncertain"), ("es", "fecha incierta"), ("ar", "التاريخ غير مؤكد")):
+        status, _, body = respond(store, "/article/sheinbaum", accept="text/html", lang=lang)
+        assert status == 200 and words in body.decode()
+    article.date_uncertain = False
+    store.replace_graph(MKGR + "graph/article/sheinbaum", article_triples(article, []))
+    assert "date uncertain" not in respond(store, "/article/sheinbaum", accept="text/html")[2].decode()
