@@ -185,10 +185,10 @@ def check_reachable(scheduler: str, timeout: float = CONNECT_SECONDS) -> None:
     """Raise :class:`SchedulerError` unless a TCP connection to the scheduler's host and port
     opens within ``timeout`` seconds (a fast, clear answer for a wrong or dead address).
 
-    >>> check_reachable("tcp://127.0.0.1:1", timeout=2)
+    >>> check_reachable("tcp://scheduler.example")
     Traceback (most recent call last):
     ...
-    kg.executors.SchedulerError: tcp://127.0.0.1:1: cannot reach the Dask scheduler (connection refused)
+    kg.executors.SchedulerError: tcp://scheduler.example: not a scheduler address (tcp://HOST:PORT)
     """
     parts = urlsplit(scheduler if "://" in scheduler else f"tcp://{scheduler}")
     try:
