@@ -120,6 +120,12 @@ def test_two_machines_building_into_one_server_give_the_quads_of_a_local_build(o
     assert len(quads) > 10_000
     assert quads == local_quads
     assert len(remote) == len(local_quads)
+    union = {(q.subject, q.predicate, q.object) for q in ox.parse("\n".join(local_quads),
+                                                                  format=ox.RdfFormat.N_QUADS)}
+    out = io.BytesIO()
+    assert remote.dump(out, ox.RdfFormat.N_TRIPLES) == len(union)  # what `kg export` writes
+    written = ox.parse(out.getvalue(), format=ox.RdfFormat.N_TRIPLES)
+    assert {(t.subject, t.predicate, t.object) for t in written} == union
 
 
 def test_the_build_state_lives_on_the_server(oxigraph, tmp_path):

@@ -67,14 +67,13 @@ import pyoxigraph as ox
 
 from kg.rdf.store import (
     DIGESTS_FILE,
-    GraphStore,
     QueryError,
     StoreError,
     TripleLike,
     service_error,
     to_python,
 )
-from kg.rdf.vocab import SPARQL_PREFIXES
+from kg.rdf.vocab import PREFIXES, SPARQL_PREFIXES
 
 __all__ = ["Endpoints", "RemoteGraphStore", "default_state_dir", "parse_spec"]
 
@@ -239,15 +238,27 @@ class RemoteGraphStore:
         except (SyntaxError, ValueError) as exc:
             raise QueryError(f"query failed: unreadable answer ({media}): {exc}") from None
 
-    def _post_query(self, text: str) -> tuple[str, bytes]:
-        """The answer's media type and bytes."""
+    def _post_query(self, text: str, accept: str = ACCEPT, stream: bool = False):
+        """The answer's media type and bytes (``stream``: the open response, to read from)."""
         params = urllib.parse.urlencode([("query", text), *self.endpoints.query_params])
         url = self.endpoints.query
         if self.endpoints.triple_terms:  # Oxigraph reads its options from the URL
             url += "?" + urllib.parse.urlencode(self.endpoints.query_params)
             params = urllib.parse.urlencode([("query", text)])
-        return self._http.call("POST", url, params.encode("utf-8"), {
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": ACCEPT}, query=True)
+        request = (self._http.open if stream else self._http.call)
+        return request("POST", url, params.encode("utf-8"), {
+            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept}, query=True)
+
+    def _streamed(self, sparql: str, parse) -> Iterator:
+        """What ``parse`` reads from the answer to ``sparql``, read as it arrives (exports of
+        millions of quads need not fit in memory); a broken-off answer is a :class:`StoreError`."""
+        accept = "text/tab-separated-values" if sparql.lstrip().startswith("SELECT") else "application/n-triples"
+        with self._post_query(sparql, accept, stream=True) as response:
+            try:
+                yield from parse(response)
+            except OSError as exc:
+                raise StoreError(f"the SPARQL server at {self.endpoints.base} broke off its "
+                                 f"answer: {exc}") from None
 
     def select(self, sparql: str) -> list[dict[str, object]]:
         """A SELECT query's rows as dicts of plain Python values (str, int, float)."""
@@ -276,21 +287,35 @@ class RemoteGraphStore:
         return self._graphs
 
     def quads(self, graph: str | None = None) -> Iterator[ox.Quad]:
-        """Every quad of the knowledge graph (or of one named graph)."""
+        """Every quad of the knowledge graph (or of one named graph), streamed."""
         where = (f"GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL}" if graph is None
                  else f"GRAPH ?g {{ ?s ?p ?o }} VALUES ?g {{ <{graph}> }}")
-        for row in self._rows(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}"):
-            yield ox.Quad(row["s"], row["p"], row["o"], row["g"])
+        rows = self._streamed(f"SELECT ?s ?p ?o ?g WHERE {{ {where} }}",
+                              lambda r: ox.parse_query_results(r, ox.QueryResultsFormat.TSV))
+        return (ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
 
     def __len__(self) -> int:
         rows = list(self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}"))
         return int(rows[0]["n"].value)
 
-    def dump(self, output, fmt: ox.RdfFormat) -> None:
-        """As :meth:`GraphStore.dump`: the dataset, or the union of the graphs for triple formats."""
-        local = GraphStore(None)
-        local.raw.extend(self.quads())
-        local.dump(output, fmt)
+    def dump(self, output, fmt: ox.RdfFormat) -> int:
+        """As :meth:`GraphStore.dump`: the dataset (returns the number of quads), or the union
+        of the graphs, each triple once (a CONSTRUCT on the server; the number of triples)."""
+        if fmt.supports_datasets:
+            items = self.quads()
+        else:
+            union = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}"
+            items = self._streamed(union, lambda r: ox.parse(r, format=ox.RdfFormat.N_TRIPLES))
+        count = 0
+
+        def counted(items: Iterator) -> Iterator:
+            nonlocal count
+            for item in items:
+                count += 1
+                yield item
+
+        ox.serialize(counted(items), output, format=fmt, prefixes=PREFIXES)
+        return count
 
     def refresh(self) -> bool:
         """Every query asks the server, so a reader is always on the latest commit."""
@@ -397,11 +422,12 @@ class RemoteGraphStore:
         if not self.endpoints.triple_terms:
             self._gsp("PUT", self._staged[graph], lines)
             return
+        size = sum(map(len, lines))
+        if self._chunk_size + size > UPLOAD_BYTES:
+            self._flush_chunk()  # a graph's lines go in one request: its blank nodes stay one
         self._chunk += [f"<{graph}> {HOLDS} <<( {line[:-2]} )>> ." for line in lines]
-        self._chunk_size += sum(map(len, lines))
+        self._chunk_size += size
         self._in_chunk.add(graph)
-        if self._chunk_size > UPLOAD_BYTES:
-            self._flush_chunk()
 
     def _staging_name(self, graph: str) -> str:
         """Oxigraph: one staging graph per build; others: one per graph written."""
