@@ -390,3 +390,21 @@ def test_article_page_shows_an_uncertain_date():
     article.date_uncertain = False
     store.replace_graph(MKGR + "graph/article/sheinbaum", article_triples(article, []))
     assert "date uncertain" not in respond(store, "/article/sheinbaum", accept="text/html")[2].decode()
+
+
+@needs_chromium
+def test_search_type_filter_speaks_arabic(sites, browser):
+    page = browser.open(sites["ar"] / "index.html")
+    assert page.eval("document.querySelector('#type-filter option[value=LOC]').textContent") == "مكان"
+    page.type_text("#q", "غزه", enter=False)  # without the taa marbuta: folded
+    everything = page.eval("document.querySelectorAll('#results li').length")
+    page.eval("const f = document.getElementById('type-filter'); f.value = 'LOC';"
+              "f.dispatchEvent(new Event('change'))")
+    places = page.eval("[...document.querySelectorAll('#results a')].map(a => a.textContent)")
+    assert 0 < len(places) < everything and "قطاع غزة" in places
+    page.eval("const g = document.getElementById('type-filter'); g.value = 'ORG';"
+              "g.dispatchEvent(new Event('change'))")
+    orgs = page.eval("[...document.querySelectorAll('#results a')].map(a => a.textContent)")
+    assert "قطاع غزة" not in orgs
+    assert page.errors == [] and page.external_requests == []
+    page.close()

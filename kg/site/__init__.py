@@ -103,7 +103,8 @@ def _write_tree(store: GraphStore, out: Path, lang: str, resources: dict[str, li
 def _index(store: GraphStore, resources: dict[str, list[str]], links: Links, lang: str) -> str:
     names = d.labels(store, resources["edition"])
     editions = [(iri, d.pick(names.get(iri, {}), lang, d.local(iri))) for iri in resources["edition"]]
-    counts = {("entities" if k == "entity" else k + "s"): len(v) for k, v in resources.items()}
+    plural = {"entity": "entities", "story": "stories"}
+    counts = {plural.get(k, k + "s"): len(v) for k, v in resources.items()}
     return index_page(d.search_entries(store), editions, links, lang, counts)
 
 

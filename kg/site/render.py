@@ -47,7 +47,7 @@ T: dict[str, dict[str, str]] = {
            "ego": "Ego network", "map_title": "On the map", "articles_time": "Articles mentioning it, per edition",
            "showing": "latest {n} of {m}", "uncertain": "date uncertain (estimated)", "shared": "Entities both mention",
            "method": "method", "share": "share", "size": "articles", "open": "Open the link",
-           "lead": "Lead", "language_switch": "Language"},
+           "lead": "Lead", "language_switch": "Language", "all_types": "all", "stories": "Story links"},
     "ar": {"home": "الرئيسية", "search": "ابحث عن كيان بأي لغة…", "labels": "التسميات",
            "type": "النوع", "links": "روابط", "mentions_time": "الإشارات عبر الزمن، حسب النسخة",
            "articles": "المقالات", "co": "يذكر مع", "events": "الأحداث", "edition": "النسخة",
@@ -64,7 +64,7 @@ T: dict[str, dict[str, str]] = {
            "ego": "شبكة الكيان", "map_title": "على الخريطة", "articles_time": "المقالات التي تذكره، حسب النسخة",
            "showing": "أحدث {n} من {m}", "uncertain": "التاريخ غير مؤكد (تقديري)", "shared": "كيانات يذكرها المقالان",
            "method": "الطريقة", "share": "الحصة", "size": "مقالات", "open": "افتح الرابط",
-           "lead": "المقدمة", "language_switch": "اللغة"},
+           "lead": "المقدمة", "language_switch": "اللغة", "all_types": "الكل", "stories": "روابط القصص"},
     "es": {"home": "Inicio", "search": "Busca entidades en cualquier idioma…", "labels": "Nombres",
            "type": "Tipo", "links": "Enlaces", "mentions_time": "Menciones en el tiempo, por edición",
            "articles": "Artículos", "co": "Mencionado con", "events": "Eventos", "edition": "Edición",
@@ -81,7 +81,7 @@ T: dict[str, dict[str, str]] = {
            "ego": "Red del entorno", "map_title": "En el mapa", "articles_time": "Artículos que lo mencionan, por edición",
            "showing": "últimos {n} de {m}", "uncertain": "fecha incierta (estimada)", "shared": "Entidades que mencionan ambos",
            "method": "método", "share": "cuota", "size": "artículos", "open": "Abrir el enlace",
-           "lead": "Entradilla", "language_switch": "Idioma"},
+           "lead": "Entradilla", "language_switch": "Idioma", "all_types": "todos", "stories": "Enlaces de noticias"},
 }
 LANG_NAMES = {"en": "English", "ar": "العربية", "es": "Español"}
 #: the parts of a story link's evidence (:func:`kg.site.data.evidence_parts`), by page language
@@ -124,7 +124,7 @@ SEARCH_JS = """
   }
   window.mkgFold=fold;
   var q=document.getElementById('q'), out=document.getElementById('results');
-  var idx=window.MKG_INDEX;
+  var idx=window.MKG_INDEX, ty=document.getElementById('type-filter');
   function show(){
     var v=fold(q.value); out.innerHTML='';
     if(!v||!idx) return;
@@ -132,7 +132,7 @@ SEARCH_JS = """
     for(var i=0;i<idx.length&&hits.length<50;i++){
       var e=idx[i], ok=false;
       for(var j=0;j<e.k.length;j++){ if(e.k[j].indexOf(v)!==-1){ok=true;break;} }
-      if(ok) hits.push(e);
+      if(ok && (!ty || !ty.value || e.t===ty.value)) hits.push(e);
     }
     hits.forEach(function(e){
       var li=document.createElement('li'), a=document.createElement('a');
@@ -141,7 +141,7 @@ SEARCH_JS = """
       li.appendChild(s); out.appendChild(li);
     });
   }
-  if(idx){ q.addEventListener('input',show);
+  if(idx){ q.addEventListener('input',show); if(ty) ty.addEventListener('change',show);
     var m=/[?&]q=([^&]*)/.exec(location.search); if(m){q.value=decodeURIComponent(m[1].replace(/\\+/g,' '));show();} }
   else { q.form.addEventListener('submit',function(){}); }
 })();
@@ -536,12 +536,15 @@ def index_page(entries: list[dict], editions: list[tuple[str, str]], links: Link
     t = T[lang]
     index = [{"h": links.href(e["iri"]), "l": pick(e["labels"], lang, e["iri"].rsplit("/", 1)[-1]),
               "o": " · ".join(v for k, v in sorted(e["labels"].items()) if k != lang and v),
-              "k": e["keys"], "n": e["n"]} for e in entries]
+              "k": e["keys"], "n": e["n"], "t": e["type"]} for e in entries]
     index_js = json.dumps(index, ensure_ascii=False, separators=(",", ":")).replace("</", "<\\/")
     ed_items = "".join(f'<li><a href="{escape(links.href(iri))}">{escape(name)}</a></li>'
                        for iri, name in editions)
     summary = " · ".join(f"{t[k]}: {v}" for k, v in (counts or {}).items() if k in t)
-    body = (f'<p class="muted" id="summary">{escape(summary)}</p>'
+    options = "".join(f'<option value="{k}">{t[k]}</option>' for k in ("PER", "ORG", "LOC", "EVENT"))
+    body = (f'<p><label for="type-filter">{t["type"]}</label> <select id="type-filter">'
+            f'<option value="">{t["all_types"]}</option>{options}</select></p>'
+            f'<p class="muted" id="summary">{escape(summary)}</p>'
             f'<h2>{t["editions"]}</h2><ul id="editions">{ed_items}</ul>'
             f'<p><a href="{escape(links.compare())}">{t["compare"]}</a></p>'
             f'<h2>{t["entities"]}</h2><ul>'
