@@ -25,6 +25,7 @@ import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -113,9 +114,12 @@ def time_server(store_path: str, paths: dict[str, list[str]], lang: str, workers
     out: dict[str, list[float]] = {}
     try:
         print(server.stdout.readline().strip(), file=sys.stderr)
-        for _ in range(workers):  # each worker keeps its own comparison and search index
-            get(f"{base}/compare", timeout)
-            get(f"{base}/", timeout)
+        warm = [threading.Thread(target=lambda: (get(f"{base}/compare", timeout), get(f"{base}/", timeout)))
+                for _ in range(workers)]  # at once, so that every worker computes its own
+        for thread in warm:
+            thread.start()
+        for thread in warm:
+            thread.join()
         suffix = f"?lang={lang}" if lang != "en" else ""
         for kind, items in paths.items():
             out[kind] = []
@@ -149,7 +153,8 @@ def main() -> int:
     ap.add_argument("--per-kind", type=int, default=30, help="pages timed per kind (default 30)")
     ap.add_argument("--lang", default="en", choices=("en", "ar", "es"))
     ap.add_argument("--seed", type=int, default=12)
-    ap.add_argument("--workers", type=int, default=2, help="kg serve --max-concurrent (default 2)")
+    ap.add_argument("--workers", type=int, default=1,
+                    help="kg serve --max-concurrent (default 1: the requests are sequential)")
     ap.add_argument("--timeout", type=float, default=60.0, help="seconds per request (default 60)")
     ap.add_argument("--no-serve", action="store_true", help="time the library only")
     ap.add_argument("--json", metavar="FILE", help="also write the raw timings here")
