@@ -111,12 +111,13 @@ def test_almayadeen_page_text(shared_data):
     assert "Several fall ill at US base due to suspicious white powder package" in article.related
 
 
-def test_page_date_defaults_to_file_mtime(shared_data):
+def test_page_date_comes_from_the_page_not_the_file_time(shared_data):
+    """"Today 10:25" is dated by the page's own dated lists, whatever the file's time."""
     path = shared_data / "en/almayadeen_en_page_sheinbaum.txt"
     [article] = list(read_inputs([str(path)]))
-    saved = datetime.fromtimestamp(path.stat().st_mtime, tz=UTC).astimezone(BEIRUT)
-    assert article.published.date() == saved.date()
-    assert (article.published.hour, article.published.minute) == (10, 25)
+    local = article.published.astimezone(BEIRUT)
+    assert (local.date().isoformat(), local.hour, local.minute) == ("2025-11-06", 10, 25)
+    assert not article.date_uncertain
 
 
 # ---- JSONL exports and the canonical JSONL ------------------------------------------------

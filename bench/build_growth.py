@@ -1,0 +1,151 @@
+"""How ``kg build`` cost grows with the corpus: cold builds, no-op rebuilds and adding 50 articles
+at 25/50/100 % of the real corpus, with wall time and peak memory of each.
+
+Usage::
+
+    python bench/build_growth.py [--data ../shared/data] [--jobs 2] [--fractions 25 50 100]
+                                 [--work /tmp/kg-growth]
+
+Every record of the corpus's article files (``ar/``, ``en/``, ``es/``) is dealt, in a seeded
+shuffle, into 20 slices per file (so each file keeps its layout); 50 records (a third from each
+language) are held back as the "new" articles. A store at 25 % is built from slices 0-4, and so on.
+At each size the script times three commands, each in a fresh process:
+
+- ``cold``: ``kg build SLICES --store S`` into an empty store;
+- ``no-op``: the same command again;
+- ``add 50``: ``kg build NEW --store S`` (the 50 held-back articles).
+
+Peak memory is the peak of the summed proportional set size (PSS) of the build process and its
+worker processes, sampled every 0.2 s from /proc: forked workers share the parent's pages, so
+summing their RSS would count the models several times.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+SLICES = 20
+NEW_ARTICLES = 50
+
+
+def records(path: Path) -> list:
+    """The records of a JSON array or JSON-lines file (lines kept as text)."""
+    text = path.read_text(encoding="utf-8")
+    if path.suffix == ".json":
+        return json.loads(text)
+    return [line for line in text.splitlines() if line.strip()]
+
+
+def write_records(path: Path, items: list) -> None:
+    if path.suffix == ".json":
+        path.write_text(json.dumps(items, ensure_ascii=False), encoding="utf-8")
+    else:
+        path.write_text("\n".join(items) + "\n", encoding="utf-8")
+
+
+def deal(data: Path, work: Path, seed: int = 13) -> tuple[list[list[Path]], list[Path]]:
+    """Slice files (``slices[i]``: the files of slice i) and the files of the 50 new articles."""
+    rng = random.Random(seed)
+    slices: list[list[Path]] = [[] for _ in range(SLICES)]
+    files = sorted(p for lang in ("ar", "en", "es") for p in (data / lang).rglob("*")
+                   if p.suffix in (".json", ".jsonl"))
+    held = {lang: NEW_ARTICLES // 3 + (lang == "ar") * (NEW_ARTICLES % 3) for lang in ("ar", "en", "es")}
+    new_files = []
+    for path in files:
+        items = records(path)
+        rng.shuffle(items)
+        lang = path.relative_to(data).parts[0]
+        take = min(held[lang], len(items))
+        held[lang] -= take
+        stem = path.relative_to(data).as_posix().replace("/", "_").rsplit(".", 1)[0]
+        if take:
+            new_files.append(work / "new" / f"{stem}{path.suffix}")
+            write_records(new_files[-1], items[:take])
+        for i in range(SLICES):
+            part = items[take + i::SLICES] if take else items[i::SLICES]
+            if part:
+                slices[i].append(work / "slices" / f"{stem}.{i:02d}{path.suffix}")
+                write_records(slices[i][-1], part)
+    return slices, new_files
+
+
+def tree_pss(pid: int) -> int:
+    """Summed PSS (bytes) of ``pid`` and all its descendants."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            for line in (Path("/proc") / str(current) / "smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, int, str]:
+    """Wall seconds, peak summed PSS and the last line of stdout of ``cmd``."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    peak = 0
+    while proc.poll() is None:
+        peak = max(peak, tree_pss(proc.pid))
+        time.sleep(0.2)
+    out, err = proc.communicate()
+    if proc.returncode:
+        sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
+    return time.perf_counter() - start, peak, out.strip().splitlines()[0]
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=Path("../shared/data"))
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--fractions", type=int, nargs="+", default=[25, 50, 100])
+    ap.add_argument("--work", type=Path, default=Path("/tmp/kg-growth"))
+    args = ap.parse_args()
+    shutil.rmtree(args.work, ignore_errors=True)
+    (args.work / "slices").mkdir(parents=True)
+    (args.work / "new").mkdir()
+    slices, new_files = deal(args.data, args.work)
+    mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    print(f"machine: {platform.platform()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
+          f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
+    print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}\n")
+    print("| corpus | read | step | seconds | articles/s | peak PSS MB | % of cold |")
+    print("|---|---|---|---|---|---|---|")
+    for fraction in args.fractions:
+        files = [str(f) for i in range(SLICES * fraction // 100) for f in slices[i]]
+        store = args.work / f"store-{fraction}"
+        kg = [sys.executable, "-m", "kg.cli", "build", "--store", str(store), "-q", "--offline",
+              "--jobs", str(args.jobs)]
+        cold = None
+        for step, inputs in (("cold", files), ("no-op", files), ("add 50", [str(f) for f in new_files])):
+            seconds, peak, line = timed([*kg, *inputs])
+            cold = cold or seconds
+            count = int(line.split()[1]) if line.startswith("read ") else 0
+            rate = f"{count / seconds:.0f}" if step == "cold" else ""
+            print(f"| {fraction} % | {count} | {step} | {seconds:.1f} | {rate} | {peak / 2**20:.0f} | "
+                  f"{100 * seconds / cold:.0f} |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
