@@ -265,7 +265,7 @@ def article_data(store: GraphStore, iri: str) -> dict | None:
         "mentions": [(int(r["b"]), int(r["e"]), str(r.get("ent", ""))) for r in mentions],
         "types": _types(store, entities),
         "date_uncertain": (info.get("dateUncertain") or [""])[0] in ("true", "1", "True"),
-        "lead": _lead(str(text_rows[0]["text"]) if text_rows else ""),
+        "lead": _lead(str(text_rows[0]["text"]) if text_rows else "", headline=(info.get("headline") or [""])[0]),
         "stories": stories,
         "events": [{"iri": str(r["ev"]), "type": str(r["type"]), "date": str(r.get("ts", ""))[:10]}
                    for r in events],
@@ -273,12 +273,15 @@ def article_data(store: GraphStore, iri: str) -> dict | None:
     }
 
 
-def _lead(text: str, width: int = 320) -> str:
-    """The first sentences of a text, at most about ``width`` characters.
+def _lead(text: str, width: int = 320, headline: str = "") -> str:
+    """The first sentences of a text (after its headline, which the text starts with), at most
+    about ``width`` characters.
 
-    >>> _lead("First one. Second one. " + "x" * 400, 30)
+    >>> _lead("Title\n\nFirst one. Second one. " + "x" * 400, 30, "Title")
     'First one. Second one.'
     """
+    if headline.strip() and text.lstrip().startswith(headline.strip()):
+        text = text.lstrip()[len(headline.strip()):]
     text = re.sub(r"\s+", " ", text).strip()
     if len(text) <= width:
         return text
@@ -299,7 +302,7 @@ def story_rows(store: GraphStore, node: str) -> list[dict]:
         ORDER BY DESC(?conf) ?o""")
     return [{"iri": str(r["o"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
              "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")),
-             "lead": _lead(str(r.get("text", ""))), "link": str(r.get("l", "")),
+             "lead": _lead(str(r.get("text", "")), headline=str(r.get("h", ""))), "link": str(r.get("l", "")),
              "confidence": r.get("conf"), "evidence": str(r.get("ev", ""))} for r in rows]
 
 
@@ -320,7 +323,7 @@ def story_data(store: GraphStore, iri: str) -> dict | None:
         r = info[0] if info else {}
         sides.append({"iri": a, "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
                       "date": str(r.get("date", ""))[:10], "edition": str(r.get("ed", "")),
-                      "lead": _lead(str(r.get("text", "")), 600)})
+                      "lead": _lead(str(r.get("text", "")), 600, str(r.get("h", "")))})
     shared = []
     if len(sides) == 2:
         shared = [str(r["e"]) for r in store.select(
