@@ -277,7 +277,7 @@ def _lead(text: str, width: int = 320, headline: str = "") -> str:
     """The first sentences of a text (after its headline, which the text starts with), at most
     about ``width`` characters.
 
-    >>> _lead("Title\n\nFirst one. Second one. " + "x" * 400, 30, "Title")
+    >>> _lead("Title  First one. Second one. " + "x" * 400, 30, "Title")
     'First one. Second one.'
     """
     if headline.strip() and text.lstrip().startswith(headline.strip()):
