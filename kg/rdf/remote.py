@@ -85,6 +85,9 @@ HOLDS = f"<{INTERNAL}holds>"          #: staged: <graph> holds <<( s p o )>>
 CONTENT = f"<{INTERNAL}content>"      #: state file: <urn:mkg:state/NAME> content "base64"
 HELD_BY = f"<{INTERNAL}heldBy>"
 TIMEOUT = 60.0  #: seconds a request may stay silent (``MKG_HTTP_TIMEOUT`` overrides it)
+#: the same for uploads and the switching update, which may legitimately run long (a cold build
+#: of the whole corpus switches a million triples in one transaction); ``MKG_WRITE_TIMEOUT``
+WRITE_TIMEOUT = 3600.0
 LEASE_SECONDS = float(os.environ.get("MKG_LEASE_SECONDS", str(6 * 3600)))
 UPLOAD_BYTES = 8_000_000              #: staged N-Triples sent per Graph Store Protocol request
 SWITCH_BYTES = 4_000_000              #: largest update request (generic form: several if larger)
@@ -202,6 +205,8 @@ class RemoteGraphStore:
         if timeout is None:
             timeout = float(os.environ.get("MKG_HTTP_TIMEOUT") or TIMEOUT)
         self._http = _Http(self.endpoints.base, timeout)
+        self._writes = _Http(self.endpoints.base, max(timeout, float(
+            os.environ.get("MKG_WRITE_TIMEOUT") or WRITE_TIMEOUT)))
         self._writer = not read_only
         self._token = uuid.uuid4().hex
         self._state_dir = Path(state) if state is not None else default_state_dir(self.endpoints)
@@ -409,7 +414,7 @@ class RemoteGraphStore:
     def update(self, sparql_update: str) -> None:
         """Run a SPARQL update now (not staged)."""
         self._need_writer()
-        self._update(SPARQL_PREFIXES + sparql_update)
+        self._update(SPARQL_PREFIXES + sparql_update, self._writes)
 
     def _stage(self, graph: str, lines: list[str]) -> None:
         """Send the new triples of ``graph`` to the server's staging area now (in chunks of
@@ -447,12 +452,12 @@ class RemoteGraphStore:
         if name is None:
             return
         if not self.endpoints.triple_terms:
-            self._update(f"DROP SILENT GRAPH <{name}>")
+            self._update(f"DROP SILENT GRAPH <{name}>", self._writes)
             return
         self._chunk = [line for line in self._chunk if not line.startswith(f"<{graph}> ")]
         if graph in self._sent:
             self._sent.discard(graph)
-            self._update(f"DELETE WHERE {{ GRAPH <{name}> {{ <{graph}> {HOLDS} ?t }} }}")
+            self._update(f"DELETE WHERE {{ GRAPH <{name}> {{ <{graph}> {HOLDS} ?t }} }}", self._writes)
 
     def _drop(self, graph: str) -> None:
         self._unstage(graph)
@@ -469,7 +474,7 @@ class RemoteGraphStore:
         self._check_lease()
         self._flush_chunk()
         for statement in self._switch():
-            self._update(statement)
+            self._update(statement, self._writes)
         graphs = self._server_graphs()
         graphs -= self._dropped | {g for g, name in self._staged.items() if name is None}
         graphs |= {g for g, name in self._staged.items() if name is not None}
@@ -486,7 +491,7 @@ class RemoteGraphStore:
     def _gsp(self, method: str, graph: str, lines: list[str]) -> None:
         url = self.endpoints.data + "?" + urllib.parse.urlencode({"graph": graph})
         body = ("\n".join(lines) + "\n").encode("utf-8")
-        self._http.call(method, url, body, {"Content-Type": "application/n-triples"})
+        self._writes.call(method, url, body, {"Content-Type": "application/n-triples"})
 
     def _switch(self) -> list[str]:
         """The update request(s) making the staged graphs live (one, except for a generic
@@ -503,9 +508,9 @@ class RemoteGraphStore:
                for g in changed]
         return _batches(ops, SWITCH_BYTES)
 
-    def _update(self, text: str) -> None:
-        self._http.call("POST", self.endpoints.update, text.encode("utf-8"),
-                        {"Content-Type": "application/sparql-update"})
+    def _update(self, text: str, http: _Http | None = None) -> None:
+        (http or self._http).call("POST", self.endpoints.update, text.encode("utf-8"),
+                                  {"Content-Type": "application/sparql-update"})
 
     # -- the writer's lease --------------------------------------------------------------------
     def _lease_value(self) -> str:
@@ -541,7 +546,7 @@ class RemoteGraphStore:
         """Staging graphs of builds that were killed (we hold the lease: none is in use)."""
         left = [g for g in self._server_graphs() if g.startswith(STAGING)]
         if left:
-            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in left))
+            self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in left), self._writes)
             self._graphs = None
 
     def close(self) -> None:
@@ -550,7 +555,8 @@ class RemoteGraphStore:
         self._staged, self._dropped, self._chunk = {}, set(), []
         if staging and self._leased:
             with contextlib.suppress(StoreError):
-                self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(staging)))
+                self._update(" ;\n".join(f"DROP SILENT GRAPH <{g}>" for g in sorted(staging)),
+                             self._writes)
         if self._leased:
             self._leased = False
             mine = f'FILTER(STRSTARTS(?h, "{self._token} "))'
