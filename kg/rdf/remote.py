@@ -3,7 +3,10 @@
 It offers what the rest of the code uses of :class:`~kg.rdf.store.GraphStore` (``replace_graph``,
 ``drop_graph``, ``named_graphs``, ``query``/``select``, ``len``, ``dump``, ``commit``, ``close``,
 ``refresh``, ``path``) over the SPARQL 1.1 Protocol (query, update) and the Graph Store Protocol
-(uploads), with a timeout on every request and nothing but the standard library.
+(uploads), with nothing but the standard library and a timeout on every request: a server that
+stays silent for ``MKG_HTTP_TIMEOUT`` seconds (60) is an error; uploads and the switching update
+may take ``MKG_WRITE_TIMEOUT`` (3600: a cold build of the whole corpus switches a million
+triples in one transaction).
 
 Two forms of address (:func:`parse_spec`):
 
@@ -17,25 +20,29 @@ Two forms of address (:func:`parse_spec`):
 
 What readers see while a build writes (one write = one ``commit``):
 
-* Oxigraph: the changed graphs are uploaded as *triple terms* into one staging graph
-  (``<G> urn:mkg:holds <<( S P O )>>``: no article or entity triple is asserted by it), then ONE
-  update request drops each changed graph and inserts its new triples from the staging graph.
+* Oxigraph: the changed graphs are uploaded, as they are written, as *triple terms* into one
+  staging graph (``<G> urn:mkg:holds <<( S P O )>>``: no article or entity triple is asserted by
+  it), then ONE update request drops each changed graph and inserts its new triples from there.
   Oxigraph runs an update request as one transaction, so a query sees every graph as before the
   build or every graph as after it, never a mixture. A build killed before that request changes
   nothing a reader sees (its staging graph is removed by the next writer).
 * Any other server: each changed graph is uploaded to its own staging graph (Graph Store
-  Protocol ``PUT``), then ONE update request ``MOVE``\\s them all over the live graphs. That request
-  is atomic on servers that run an update request as one transaction (Fuseki with TDB2 does);
-  while the uploads run, a query over the union default graph also sees the staging copies.
+  Protocol ``PUT``), then ONE update request ``MOVE``\\s them all over the live graphs (split
+  only past :data:`SWITCH_BYTES`, some 25,000 changed graphs). That request is atomic on servers
+  that run an update request as one transaction (Fuseki with TDB2 does); while the uploads run, a
+  query over the union default graph also sees the staging copies.
 
 The build's own state (documents, rejects, caches, graph digests) is kept on the server too, one
 internal graph per file (``urn:mkg:state/NAME``, a base64 literal), switched in the same update
 as the graphs. A writer works on a local copy (``--state DIR``, default
 ``~/.local/share/mkg/state/HOST_PORT``) that is brought in line with the server when it opens and
 sent back at commit, so any machine that reaches the server can build into it. Writers take a
-lease on the server (``urn:mkg:lease``): a second build fails fast, as with a folder store. Graphs
-named ``urn:mkg:...`` are the store's own: ``named_graphs``, ``len``, ``quads`` and ``dump`` leave
-them out.
+lease on the server (``urn:mkg:lease``): a second build fails fast, as with a folder store; the
+lease of a process that died on the same host, or older than ``MKG_LEASE_SECONDS`` (6 h), is
+taken over. Graphs named ``urn:mkg:...`` are the store's own: ``named_graphs``, ``len``,
+``quads`` and ``dump`` (``kg export``) leave them out; a query over every triple of the union
+(``?s ?p ?o``) sees their few triples (one per state file, the lease, and while a build writes,
+its staged ``urn:mkg:holds`` triples).
 
 >>> parse_spec("http://127.0.0.1:7878").update
 'http://127.0.0.1:7878/update'
