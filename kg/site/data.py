@@ -23,7 +23,7 @@ from collections import defaultdict
 from pyoxigraph import NamedNode
 
 from kg.rdf.store import GraphStore
-from kg.rdf.vocab import CLASS_TYPE, MKGR
+from kg.rdf.vocab import CLASS_TYPE, MKG, MKGR
 from kg.text.arabic import fold_latin, normalize_arabic
 
 __all__ = ["KINDS", "resource_kind", "fold", "entity_data", "article_data", "event_data",
@@ -393,22 +393,32 @@ def edition_data(store: GraphStore, iri: str) -> dict | None:
         OPTIONAL {{ ?a schema:datePublished ?date }} }} ORDER BY DESC(?date) ?a""")
     top = store.select(f"""SELECT ?e (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a schema:isPartOf {node} ;
         schema:mentions ?e }} GROUP BY ?e ORDER BY DESC(?n) ?e LIMIT 30""")
-    special = distinctive_items(store).get(iri, [])
-    ents = {str(r["e"]) for r in top} | {r.item for r in special if r.kind == "entity"}
-    evs = {r.item for r in special if r.kind == "event"}
+    coverage = _coverage(store)
+    only = [_coverage_item(r, coverage["events"]) for r in coverage["by_edition"].get(iri, [])]
+    ents = {str(r["e"]) for r in top} | {i["iri"] for i in only if i["kind"] == "entity"}
+    ents |= {p for i in only for p in i["places"]}
     return {
         "iri": iri, "name": str(head[0].get("name", local(iri))), "lang": str(head[0].get("lang", "")),
         "articles": [{"iri": str(r["a"]), "headline": str(r.get("h", "")), "lang": str(r.get("lang", "")),
                       "date": str(r.get("date", ""))[:10]} for r in arts],
         "top": [(str(r["e"]), int(r["n"])) for r in top],
-        "only": [_coverage_item(r) for r in special],
-        "types": _types(store, ents), "names": labels(store, ents | evs),
+        "only": only, "types": _types(store, ents), "names": labels(store, ents | _item_iris(only)),
     }
 
 
-def _coverage_item(row) -> dict:
+def _coverage_item(row, events: dict) -> dict:
+    """A distinctive row for a page; an event also gets its type concept, date and places."""
+    date, places = events.get(row.item, ("", []))
     return {"iri": row.item, "kind": row.kind, "label": row.label, "type": row.type,
-            "articles": row.articles, "total": row.total, "share": row.normalised_share}
+            "concept": MKG + row.type if row.kind == "event" and row.type else "", "date": date,
+            "places": places, "articles": row.articles, "total": row.total,
+            "share": row.normalised_share}
+
+
+def _item_iris(items: list[dict]) -> set[str]:
+    """The IRIs a list of coverage items names: items, event types, places."""
+    return ({i["iri"] for i in items} | {i["concept"] for i in items if i["concept"]}
+            | {p for i in items for p in i["places"]})
 
 
 def distinctive_items(store: GraphStore) -> dict:
@@ -427,8 +437,12 @@ def _coverage(store: GraphStore) -> dict:
         ents = distinctive(entity_coverage(corpus))
         evs = distinctive(event_coverage(corpus), min_articles=2)
         sizes = corpus.edition_sizes()
-        return {"by_edition": {ed: ents.get(ed, []) + evs.get(ed, []) for ed in sizes},
-                "sizes": sizes, "names": {ed: corpus.edition_name(ed) for ed in sizes}}
+        by_edition = {ed: ents.get(ed, []) + evs.get(ed, []) for ed in sizes}
+        events = {r.item: (corpus.events[r.item].timestamp[:10], sorted(corpus.events[r.item].places))
+                  for rows in by_edition.values() for r in rows
+                  if r.kind == "event" and r.item in corpus.events}
+        return {"by_edition": by_edition, "events": events, "sizes": sizes,
+                "names": {ed: corpus.edition_name(ed) for ed in sizes}}
 
     return _cached(store, "coverage", compute)
 
@@ -437,15 +451,16 @@ def compare_data(store: GraphStore) -> dict:
     """The comparison of editions: for each, its size and what only it covers (see
     :func:`distinctive_items`)."""
     cached = _coverage(store)
-    by_edition = cached["by_edition"]
-    items = {r.item for rows in by_edition.values() for r in rows}
-    names = labels(store, items | set(by_edition))
-    return {"editions": [{"iri": ed, "name": pick(names.get(ed, {}), "en", cached["names"][ed]),
-                          "size": cached["sizes"][ed], "only": [_coverage_item(r) for r in rows]}
-                         for ed, rows in by_edition.items()],
-            "types": _types(store, {r.item for rows in by_edition.values() for r in rows
-                                    if r.kind == "entity"}),
-            "names": names}
+    editions = [{"iri": ed, "size": cached["sizes"][ed], "fallback": cached["names"][ed],
+                 "only": [_coverage_item(r, cached["events"]) for r in rows]}
+                for ed, rows in cached["by_edition"].items()]
+    items = [i for e in editions for i in e["only"]]
+    names = labels(store, _item_iris(items) | set(cached["by_edition"]))
+    for e in editions:
+        e["name"] = pick(names.get(e["iri"], {}), "en", e.pop("fallback"))
+    return {"editions": editions, "names": names,
+            "types": _types(store, {i["iri"] for i in items if i["kind"] == "entity"}
+                            | {p for i in items for p in i["places"]})}
 
 
 def _cached(store: GraphStore, name: str, compute):

@@ -325,10 +325,16 @@ def _coverage_list(data: dict, items: list[dict], lang: str, links: Links) -> st
         return f'<p class="muted">{t["none"]}</p>'
     out = []
     for it in items:
-        tag = _type_tag(it["type"] or "OTHER", lang) if it["kind"] == "entity" else _type_tag("EVENT", lang)
-        label = _name(data, it["iri"], lang) if it["kind"] == "entity" else it["label"]
-        out.append(f'<li>{tag} {_link(data, it["iri"], lang, links, label)} <span class="muted">'
-                   f'({it["articles"]}/{it["total"]} · {t["share"]} {it["share"]:.2f})</span></li>')
+        if it["kind"] == "entity":
+            item = f'{_type_tag(it["type"] or "OTHER", lang)} {_link(data, it["iri"], lang, links)}'
+        else:  # an event: its type, places and day in the page language
+            kind = _name(data, it["concept"], lang) if it["concept"] else it["label"]
+            places = ", ".join(_link(data, p, lang, links) for p in it["places"])
+            item = (f'{_type_tag("EVENT", lang)} {_link(data, it["iri"], lang, links, kind)}'
+                    + (f" · {places}" if places else "")
+                    + (f' · {escape(format_day(it["date"], lang))}' if it["date"] else ""))
+        out.append(f'<li>{item} <span class="muted">({it["articles"]}/{it["total"]} · '
+                   f'{t["share"]} {it["share"]:.2f})</span></li>')
     return '<ul class="only">' + "".join(out) + "</ul>"
 
 
