@@ -108,3 +108,12 @@ def test_occupations_and_work_stoppages_are_protests():
     assert _types(s, "es") == {"Protest"}
     # "ocupación" of a post is no occupation of a place (written for the test)
     assert _types("El ministro ocupa el cargo desde enero", "es") == set()
+
+
+def test_arabic_conditions_and_postponements_are_no_happening():
+    # Al Mayadeen, 2023-10-25 (real corpus): "Israel agreed to postpone the ground attack on Gaza"
+    s = 'إنّ "إسرائيل وافقت على إرجاء الهجوم البري على غزة، حتى يتسنّى لواشنطن إرسال دفاعات صاروخية'
+    assert "Attack" not in _types(s, "ar")
+    s = "إسرائيل ستواجه تآكلاً في قدراتها إذا شنّت هجوماً برياً على غزة"
+    assert "Attack" not in _types(s, "ar")
+    assert "Attack" in _types("شنّت إسرائيل هجوماً برياً على غزة", "ar")

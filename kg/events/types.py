@@ -177,17 +177,22 @@ NOT_TYPE: dict[str, dict[str, str]] = {
     },
 }
 
-#: Words right before a trigger that make it no report of a happening: a threat, a fear, a plan
-#: or a call (it has not happened), a negation, or a back-reference to a happening reported
-#: elsewhere ("responsible for the attack", "charged in connection with the bombing").
+#: Words right before a trigger that make it no report of a happening: a threat, a fear, a plan,
+#: a condition, a postponement or a call (it has not happened), a negation, or a back-reference
+#: to a happening reported elsewhere ("responsible for the attack", "charged in connection with
+#: the bombing").
 #: At most three words may stand between the cue and the trigger.
 IRREALIS: dict[str, str] = {
     "en": r"\b(?:(?:tr(?:y|ied|ies|ying)|attempt(?:ed|s|ing)?|fail(?:ed|s)?|threat(?:en(?:ed|s)?)?|"
           r"plan(?:s|ned|ning)?|vow(?:ed|s)?) to|could|would|might|fears? of|feared|warn(?:ed|s|ing)? of|no|"
+          r"if|postpone[ds]?|delay(?:ed|s)?|"
           r"responsib\w+ for|in connection with|involved in|suspects? in|accused of|charged (?:with|over)|"
           r"probe into|investigation into|condemn(?:ed|s)?|claimed)",
+    "ar": r"(?<!\w)(?:[وف]?(?:اذا|لو)|ارجاء|تاجيل|مستعد\w*|[يت]ستعد\w*|[يت]خطط\w*|خطه|[يت]هدد\w*|"
+          r"[يت]خشي\w*)",
     "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
           r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
+          r"aplaz\w+|postergar\w*|"
           r"sospech\w+ de)",
 }
 
