@@ -196,17 +196,24 @@ def test_ctrl_c_ends_the_watch_cleanly_between_rounds(site, tmp_path):
     assert "stopping after this round" in err and "Traceback" not in err
 
 
-def test_a_round_that_fails_as_a_whole_is_reported_and_the_next_one_builds(tmp_path):
+def test_a_watched_folder_a_round_the_store_refuses_and_a_file_added_later(tmp_path):
+    import shutil
+
     from kg.rdf.store import GraphStore
 
-    store = tmp_path / "store"
+    folder, store = tmp_path / "in", tmp_path / "store"
+    folder.mkdir()
+    shutil.copy(EXAMPLES / "es_prensa_chile.jsonl", folder)
     holder = GraphStore(store, staged=True)  # another build is writing the store
 
-    def release(result) -> None:
-        holder.close()
+    def next_step(result) -> None:
+        if result.number == 1:
+            holder.close()
+        else:
+            shutil.copy(EXAMPLES / "en_four_papers_2023-10-30.jsonl", folder)
 
-    rounds = watch([str(EXAMPLES / "es_prensa_chile.jsonl")], store, every=0, rounds=2,
-                   on_round=release, offline=True)
+    rounds = watch([str(folder)], store, every=0, rounds=3, on_round=next_step, offline=True)
     assert rounds[0].report is None and "another process is writing it" in rounds[0].error
     assert rounds[0].summary().split(": ", 1)[1].startswith("failed (StoreError: ")
     assert rounds[1].error is None and rounds[1].report.new == 8
+    assert (rounds[2].report.new, rounds[2].report.unchanged) == (2, 8)
