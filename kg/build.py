@@ -49,6 +49,7 @@ EXTRACTION_INPUTS = ("nlp/models/{lang}", "kb/data", "nlp/pipeline.py", "nlp/kb_
 LINKING_INPUTS = ("build.py", "kb", "link", "events", "rdf/triples.py", "rdf/writer.py",
                   "rdf/vocab.py", "ontologies", "text")
 LANGUAGES = ("ar", "en", "es", "other")
+ROMANISED_FILE = "romanised.json"
 
 
 @functools.cache
@@ -92,6 +93,8 @@ class BuildReport:
     events: int = 0
     story_links: int = 0
     triples: int = 0
+    graphs: int = 0  # record graphs (one per article, entity and event)
+    graphs_written: int = 0  # of which this build wrote (the others were unchanged)
     seconds: float = 0.0
     by_language: Counter = field(default_factory=Counter)
     timings: dict[str, float] = field(default_factory=dict)
@@ -113,7 +116,7 @@ class BuildReport:
             + ", ".join(f"{k} {v:.0f}s" for k, v in self.timings.items()) + ")\n"
             f"store: {self.articles} articles ({langs}), {self.mentions} mentions, "
             f"{self.entities} entities, {self.events} events, {self.story_links} story links, "
-            f"{self.triples} triples\n"
+            f"{self.triples} triples ({self.graphs_written} graphs written)\n"
             f"rejected: {len(self.rejections)}"
             + (f"\nskipped in folders: {len(self.skipped)} (" + ", ".join(
                 f"{reason} {n}" for reason, n in self.skipped_by_reason().most_common())
@@ -166,8 +169,9 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         with _timed(report, "link+write"):
             ordered = [docs[k] for k in sorted(docs)]
             linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
-            write_graph(store, [d.article for d in ordered], linked.mentions, linked.resolution,
-                        linked.links, linked.events, progress=progress)
+            report.graphs_written, report.graphs = write_graph(
+                store, [d.article for d in ordered], linked.mentions, linked.resolution,
+                linked.links, linked.events, progress=progress, version=version)
             save_documents(store_dir, docs)
             crash_point("save-documents")
         _report_counts(report, docs, {
@@ -241,7 +245,16 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
+    Romanisations of Arabic names are remembered there too (they only cost time).
     """
+    from kg.link.lexicon import remembered_romanisations
+
+    with remembered_romanisations(work_dir / ROMANISED_FILE if work_dir is not None else None):
+        return _link_corpus(docs, work_dir, translate, offline)
+
+
+def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
+                 offline: bool) -> LinkedCorpus:
     from kg.events.extract import extract_events
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler

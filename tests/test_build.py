@@ -82,6 +82,15 @@ def test_shuffled_batches_give_the_one_shot_graph(tmp_path):
     assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "batches")
 
 
+def test_adding_articles_rewrites_only_the_graphs_they_touch(tmp_path):
+    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
+    chile = [f for f in files if "prensa_chile" in f]
+    build([f for f in files if f not in chile], tmp_path / "s", progress=False)
+    added = build(chile, tmp_path / "s", progress=False)
+    assert added.new == 8 and added.graphs > 300
+    assert 8 < added.graphs_written < added.graphs / 3
+
+
 def test_a_rebuild_with_nothing_new_does_no_corpus_wide_work(tmp_path):
     files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
     (tmp_path / "empty.json").write_bytes(b"")

@@ -14,9 +14,14 @@ file ``kg/link/data/anetac_ar_en.tsv.gz`` holds one line per normalised Arabic t
 from __future__ import annotations
 
 import gzip
+import json
+import os
 import sys
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from importlib import metadata
 from itertools import product
 from pathlib import Path
 
@@ -73,13 +78,66 @@ def arabic_token_forms(token: str) -> tuple[str, ...]:
     return forms or ()
 
 
-@lru_cache(maxsize=200_000)
+#: romanisations made in this process or remembered from earlier builds (a name's never changes
+#: for one romaniser and lexicon, and the neural romaniser takes ~10 ms a name)
+_ROMANISED: dict[str, tuple[str, ...]] = {}
+
+
 def romanise(key: str) -> tuple[str, ...]:
     """Latin renderings of an Arabic name key: the romaniser's top 3 plus ANETAC token forms.
 
     >>> "biden" in romanise("بايدن")
     True
     """
+    known = _ROMANISED.get(key)
+    if known is None:
+        known = _ROMANISED[key] = _romanise(key)
+    return known
+
+
+@contextmanager
+def remembered_romanisations(path: Path | None) -> Iterator[None]:
+    """Keep the romanisations of a build in ``path`` (JSON), for the next build of the store.
+
+    >>> import tempfile
+    >>> file = Path(tempfile.mkdtemp()) / "romanised.json"
+    >>> with remembered_romanisations(file):
+    ...     first = romanise("بايدن")
+    >>> _ = _ROMANISED.pop("بايدن")
+    >>> with remembered_romanisations(file):
+    ...     "بايدن" in _ROMANISED and romanise("بايدن") == first
+    True
+    """
+    if path is None:
+        yield
+        return
+    version = _romaniser_version()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("version") == version:
+            _ROMANISED.update((k, tuple(v)) for k, v in data["names"].items())
+    except (OSError, ValueError, KeyError, AttributeError):
+        pass  # no memory yet (or an unreadable one): names are romanised again
+    known = len(_ROMANISED)
+    try:
+        yield
+    finally:
+        if len(_ROMANISED) != known:
+            tmp = path.with_name(path.name + ".tmp")
+            tmp.write_text(json.dumps({"version": version, "names": dict(sorted(_ROMANISED.items()))},
+                                      ensure_ascii=False), encoding="utf-8")
+            os.replace(tmp, path)
+
+
+def _romaniser_version() -> str:
+    try:
+        romaniser = metadata.version("arabic-name-romanizer")
+    except metadata.PackageNotFoundError:
+        romaniser = "none"
+    return f"{romaniser}:{DATA.stat().st_size if DATA.exists() else 0}"
+
+
+def _romanise(key: str) -> tuple[str, ...]:
     out: list[str] = []
     try:
         import arabic_name_romanizer as anr

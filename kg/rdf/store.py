@@ -17,7 +17,7 @@ import os
 import re
 import shutil
 import signal
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -167,19 +167,25 @@ class GraphStore:
         return self.path / (self._generation or ".") / "oxigraph"
 
     # -- writing -----------------------------------------------------------------------------
-    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> bool:
+    def replace_graph(self, graph: str, triples: Iterable[TripleLike] | Callable[[], Iterable[TripleLike]],
+                      digest: str | None = None) -> bool:
         """Make the named graph ``graph`` hold exactly ``triples``, so re-ingesting is idempotent.
 
         A graph whose triples have not changed since the last write is left alone (a digest of
         each graph is kept beside the quads), which makes rebuilding the same input cheap.
-        Returns whether the graph was written.
+        A caller that can name the content without making the triples (a hash of what they are
+        made from) passes it as ``digest`` and ``triples`` as a function, called only when the
+        graph must be written. Returns whether the graph was written.
         """
-        triples = list(triples)
-        digest = hashlib.sha1("\n".join(map(str, triples)).encode("utf-8")).hexdigest()
         g = n(graph)
         exists = self._store.contains_named_graph(g)
+        if digest is None:
+            triples = list(triples() if callable(triples) else triples)
+            digest = triples_digest(triples)
         if exists and self.digests.get(graph) == digest:
             return False
+        if callable(triples):
+            triples = triples()
         if exists:
             self._store.remove_graph(g)
         self._store.extend(Quad(s, p, o, g) for s, p, o in triples)
@@ -285,6 +291,11 @@ class GraphStore:
     def raw(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for the few callers that need it."""
         return self._store
+
+
+def triples_digest(triples: Iterable[TripleLike]) -> str:
+    """The digest :meth:`GraphStore.replace_graph` keeps of a graph's triples."""
+    return hashlib.sha1("\n".join(map(str, triples)).encode("utf-8")).hexdigest()
 
 
 class _Counted:

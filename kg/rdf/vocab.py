@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -65,14 +66,20 @@ def slug(text: str, max_len: int = 80) -> str:
     return quote(folded, safe="_")
 
 
+@lru_cache(maxsize=1 << 18)
 def iri_part(text: str, safe: str = "-_.") -> str:
     """Percent-encode what an IRI may not hold, keeping letters of any script readable.
 
+    Cached: a build asks for the same article and entity parts millions of times.
+
     >>> iri_part("PER:حسن نصر الله", safe="-_.:")
     'PER:حسن_نصر_الله'
+    >>> iri_part("a/b?c d#é")
+    'a%2Fb%3Fc_d%23é'
     """
     text = re.sub(r"\s+", "_", text.strip())
-    return "".join(c if ord(c) > 127 and c.isprintable() else quote(c, safe=safe) for c in text)
+    return "".join(c if (c.isascii() and (c.isalnum() or c in safe)) or (ord(c) > 127 and c.isprintable())
+                   else quote(c, safe=safe) for c in text)
 
 
 def article_iri(article_id: str) -> str:
@@ -106,6 +113,19 @@ def event_iri(key: str) -> str:
     return f"{MKGR}event/{iri_part(key, safe='-_.:')}"
 
 
+def entity_graph_iri(key: str) -> str:
+    """The named graph that holds one entity's triples (rewritten only when the entity changes)."""
+    return f"{MKGR}graph/entity/{iri_part(key, safe='-_.:')}"
+
+
+def event_graph_iri(key: str) -> str:
+    """The named graph that holds one event's triples."""
+    return f"{MKGR}graph/event/{iri_part(key, safe='-_.:')}"
+
+
+#: the graphs of single records, each rewritten only when its record changes
+RECORD_GRAPH_PREFIXES = (f"{MKGR}graph/article/", f"{MKGR}graph/entity/", f"{MKGR}graph/event/")
+#: where stores written before records had graphs of their own kept all entities / all events
 ENTITIES_GRAPH = f"{MKGR}graph/entities"
 EDITIONS_GRAPH = f"{MKGR}graph/editions"
 EVENTS_GRAPH = f"{MKGR}graph/events"

@@ -1,4 +1,5 @@
-"""Write the linked corpus into the store: one named graph per article, plus shared graphs.
+"""Write the linked corpus into the store: one named graph per article, entity and event, plus
+small shared graphs (story links, editions, the ontology).
 
 The writer only writes quads: the records it is given (resolution, story links, events) come
 from the corpus-level stages that :func:`kg.build.link_corpus` runs.
@@ -6,7 +7,10 @@ from the corpus-level stages that :func:`kg.build.link_corpus` runs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import fields, is_dataclass
+from functools import partial
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
@@ -25,10 +29,12 @@ from kg.rdf.vocab import (
     ENTITIES_GRAPH,
     EVENTS_GRAPH,
     LINKS_GRAPH,
-    MKGR,
     ONTOLOGIES_DIR,
     ONTOLOGY_GRAPH,
+    RECORD_GRAPH_PREFIXES,
     article_graph_iri,
+    entity_graph_iri,
+    event_graph_iri,
 )
 
 if TYPE_CHECKING:  # records of the stages before this one, used by attribute only
@@ -41,28 +47,69 @@ if TYPE_CHECKING:  # records of the stages before this one, used by attribute on
 
 def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, list[Mention]],
                 resolution: Resolution, links: Sequence[StoryLink], events: Sequence[Event],
-                progress: bool = False) -> None:
+                progress: bool = False, version: str = "") -> tuple[int, int]:
     """(Re)write every graph of the store from the linked corpus (``articles`` sorted by id).
 
-    Article graphs of articles no longer in the corpus are dropped; graphs whose triples did not
-    change are left alone by :meth:`GraphStore.replace_graph`.
+    Each article, entity and event has its own named graph, named by a digest of what its
+    triples are made from (and of ``version``, the code that makes them): only graphs whose
+    records changed are made and written, so adding a few articles rewrites their graphs and
+    those of the entities and events they touch. Graphs of records that are gone are dropped.
+    Returns how many record graphs were written, and how many there are.
     """
-    wanted = {article_graph_iri(a.id) for a in articles}
-    for graph in list(store.named_graphs()):
-        if graph.startswith(f"{MKGR}graph/article/") and graph not in wanted:
-            store.drop_graph(graph)
-    for article in tqdm(articles, desc="writing", unit=" article", disable=not progress):
+    graphs: dict[str, tuple[Callable[[], list], str]] = {}
+    for article in articles:
         linked = [LinkedMention(m, resolution.mention_entity(article.id, m)) for m in mentions[article.id]]
-        triples = article_triples(article, linked, resolution.tag_entities(article))
-        store.replace_graph(article_graph_iri(article.id), triples)
-
-    store.replace_graph(ENTITIES_GRAPH, _flatten(entity_triples(e) for e in resolution.entities.values()))
-    store.replace_graph(EVENTS_GRAPH, _flatten(event_triples(e) for e in events))
+        tags = resolution.tag_entities(article)
+        graphs[article_graph_iri(article.id)] = (
+            partial(article_triples, article, linked, tags), record_digest(version, article, linked, tags))
+    for entity in resolution.entities.values():
+        graphs[entity_graph_iri(entity.key)] = (partial(entity_triples, entity),
+                                                record_digest(version, entity))
+    for event in events:
+        graphs[event_graph_iri(event.key)] = (partial(event_triples, event), record_digest(version, event))
+    _drop_unwanted(store, graphs)
+    written = sum(store.replace_graph(graph, make, digest=digest) for graph, (make, digest) in tqdm(
+        graphs.items(), desc="writing", unit=" graph", disable=not progress))
     store.replace_graph(LINKS_GRAPH, _flatten(
         story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
     store.replace_graph(EDITIONS_GRAPH, _flatten(
         edition_triples(e, lang, outlet) for e, (lang, outlet) in _editions(articles).items()))
     load_ontology(store)
+    return written, len(graphs)
+
+
+def _drop_unwanted(store: GraphStore, wanted: dict[str, object]) -> None:
+    """Drop the record graphs (articles, entities, events) no longer in the corpus, and the
+    single entity and event graphs of stores written before they had one graph each."""
+    for graph in list(store.named_graphs()):
+        if graph in (ENTITIES_GRAPH, EVENTS_GRAPH) or (
+                graph.startswith(RECORD_GRAPH_PREFIXES) and graph not in wanted):
+            store.drop_graph(graph)
+
+
+def record_digest(version: str, *records: object) -> str:
+    """A digest of records (dataclasses, dicts, sets, lists, plain values), the same in every
+    process: sets and dicts are taken in sorted order.
+
+    >>> from kg.link.entity import Entity
+    >>> a = Entity("LOC:gaza", "LOC", alt_labels={("Gaza", "en"), ("غزة", "ar")})
+    >>> b = Entity("LOC:gaza", "LOC", alt_labels={("غزة", "ar"), ("Gaza", "en")})
+    >>> record_digest("v1", a) == record_digest("v1", b) != record_digest("v2", a)
+    True
+    """
+    return hashlib.sha1(repr((version, _canonical(records))).encode("utf-8")).hexdigest()
+
+
+def _canonical(value: object) -> object:
+    if is_dataclass(value) and not isinstance(value, type):
+        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields(value)))
+    if isinstance(value, dict):
+        return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
+    if isinstance(value, set | frozenset):
+        return tuple(sorted((_canonical(v) for v in value), key=repr))
+    if isinstance(value, list | tuple):
+        return tuple(_canonical(v) for v in value)
+    return value
 
 
 def _editions(articles: list[Article]) -> dict[str, tuple[str | None, str | None]]:
