@@ -90,8 +90,11 @@ def cmd_analyze(args: argparse.Namespace) -> None:
 
     # analysis writes its metrics back: into a staged copy that readers see once it is complete
     store = _open_store(args.store, read_only=False, staged=True)
-    report = run_analysis(store, Path(args.output), lang=args.lang)
-    store.commit()
+    try:
+        report = run_analysis(store, Path(args.output), lang=args.lang)
+        store.commit()
+    finally:
+        store.close()  # the writer lock (or a server store's lease) is released at once
     print(report.summary())
 
 

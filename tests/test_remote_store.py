@@ -109,7 +109,7 @@ def oxigraph(servers, tmp_path_factory) -> Server:
     server = _server(servers, tmp_path_factory)
     states = tmp_path_factory.mktemp("machines")
     build(EXAMPLES[:3], server.url, progress=False, offline=True, state=states / "a")
-    build(EXAMPLES[3:], server.url, progress=False, offline=True, state=states / "b")
+    server.report = build(EXAMPLES[3:], server.url, progress=False, offline=True, state=states / "b")
     return server
 
 
@@ -119,7 +119,7 @@ def test_two_machines_building_into_one_server_give_the_quads_of_a_local_build(o
     quads = _nquads(remote)
     assert len(quads) > 10_000
     assert quads == local_quads
-    assert len(remote) == len(local_quads)
+    assert len(remote) == len(local_quads) == oxigraph.report.triples  # counted before the commit
     union = {(q.subject, q.predicate, q.object) for q in ox.parse("\n".join(local_quads),
                                                                   format=ox.RdfFormat.N_QUADS)}
     out = io.BytesIO()
@@ -133,7 +133,7 @@ def test_the_build_state_lives_on_the_server(oxigraph, tmp_path):
     store = open_store(oxigraph.url, read_only=False, state=tmp_path / "c")
     try:
         files = {p.name for p in store.path.iterdir()}
-        assert {"documents.jsonl.gz", "rejects.tsv"} <= files
+        assert {"documents.jsonl.gz", "rejects.tsv", "build_state.json"} <= files
         from kg.docstore import load_documents
 
         assert len(load_documents(store.path)) == 29
@@ -166,7 +166,9 @@ def test_the_generic_form_any_sparql_server_with_the_graph_store_protocol(
     union of its named graphs (as Fuseki is with ``tdb2:unionDefaultGraph``)."""
     server = _server(servers, tmp_path_factory, "--union-default-graph")
     spec = f"sparql+{server.url}?query=query&update=update&data=store"
-    build(EXAMPLES, spec, progress=False, offline=True, state=tmp_path_factory.mktemp("g"))
+    state = tmp_path_factory.mktemp("g")
+    assert main(["build", *EXAMPLES, "--store", spec, "--state", str(state), "--offline", "-q"]) == 0
+    assert (state / "documents.jsonl.gz").is_file()
     store = open_store(spec)
     assert not store.endpoints.triple_terms
     assert _nquads(store) == local_quads
@@ -265,6 +267,17 @@ def test_a_server_that_never_answers_times_out(monkeypatch, capsys):
         code = main(["query", "ASK {}", "--store", f"http://127.0.0.1:{silent.getsockname()[1]}"])
     assert code == 1 and time.monotonic() - started < 10
     assert "did not answer within 1 s" in capsys.readouterr().err
+
+
+def test_a_state_folder_of_other_files_is_refused(oxigraph, tmp_path):
+    (tmp_path / "notes.txt").write_text("mine", encoding="utf-8")
+    store = open_store(oxigraph.url, read_only=False, state=tmp_path)
+    try:
+        with pytest.raises(StoreError, match="not a kg state folder"):
+            _ = store.path
+    finally:
+        store.close()
+    assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
 
 
 def test_store_kinds_are_decided_in_one_place(tmp_path):

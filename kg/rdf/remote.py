@@ -66,7 +66,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 import uuid
-from collections.abc import Iterable, Iterator
+import weakref
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,6 +92,7 @@ LEASE = INTERNAL + "lease"            #: graph (and subject) of the writer's lea
 HOLDS = f"<{INTERNAL}holds>"          #: staged: <graph> holds <<( s p o )>>
 CONTENT = f"<{INTERNAL}content>"      #: state file: <urn:mkg:state/NAME> content "base64"
 HELD_BY = f"<{INTERNAL}heldBy>"
+STATE_MARKER = ".mkg-state"          #: marks a folder as a local copy of a server's build state
 TIMEOUT = 60.0  #: seconds a request may stay silent (``MKG_HTTP_TIMEOUT`` overrides it)
 #: the same for uploads and the switching update, which may legitimately run long (a cold build
 #: of the whole corpus switches a million triples in one transaction); ``MKG_WRITE_TIMEOUT``
@@ -225,6 +227,8 @@ class RemoteGraphStore:
         self._chunk_size = 0
         self._in_chunk: set[str] = set()
         self._sent: set[str] = set()                  # graphs with staged lines on the server
+        self._sizes: dict[str, int] = {}              # staged graph -> its number of triples
+        self._committed = False
         self._dropped: set[str] = set()
         self._leased = False
         if not create and not self._has_graphs():
@@ -307,8 +311,14 @@ class RemoteGraphStore:
         return (ox.Quad(row["s"], row["p"], row["o"], row["g"]) for row in rows)
 
     def __len__(self) -> int:
-        rows = list(self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}"))
-        return int(rows[0]["n"].value)
+        """The number of quads, as this store sees them: a writer counts what it staged."""
+        if not self._staged and not self._dropped:
+            rows = self._rows(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }}")
+            return int(next(iter(rows))["n"].value)
+        rows = self._rows(f"SELECT ?g (COUNT(*) AS ?n) WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {_NOT_INTERNAL} }} GROUP BY ?g")
+        replaced = set(self._staged) | self._dropped
+        live = sum(int(row["n"].value) for row in rows if row["g"].value not in replaced)
+        return live + sum(n for g, n in self._sizes.items() if not g.startswith(INTERNAL))
 
     def dump(self, output, fmt: ox.RdfFormat) -> int:
         """As :meth:`GraphStore.dump`: the dataset (returns the number of quads), or the union
@@ -353,7 +363,7 @@ class RemoteGraphStore:
         """Make the state folder hold exactly the server's state files."""
         files = self._state_files()
         files.pop(DIGESTS_FILE, None)
-        self._state_dir.mkdir(parents=True, exist_ok=True)
+        self._claim_state_dir()
         for old in _local_files(self._state_dir):
             if old not in files:
                 (self._state_dir / old).unlink()
@@ -364,6 +374,16 @@ class RemoteGraphStore:
             tmp.write_bytes(data)
             tmp.replace(target)
         self._synced = {name: _file_digest(name, data) for name, data in files.items()}
+
+    def _claim_state_dir(self) -> None:
+        """The state folder is kg's: new or empty, or marked by an earlier build (never a
+        folder of other files, which the sync would delete or send to the server)."""
+        folder, marker = self._state_dir, self._state_dir / STATE_MARKER
+        if folder.is_dir() and not marker.exists() and any(folder.iterdir()):
+            raise StoreError(f"{folder}: not empty and not a kg state folder (no {STATE_MARKER}); "
+                             "give --state a new or empty folder")
+        folder.mkdir(parents=True, exist_ok=True)
+        marker.write_text(f"the local copy of the build state kept on {self.url}\n", encoding="utf-8")
 
     def _stage_state(self) -> None:
         """Stage the state files that changed since they were pulled, and the graph digests."""
@@ -389,16 +409,23 @@ class RemoteGraphStore:
             self._digests_on_server = dict(self._digests)
         return self._digests
 
-    def replace_graph(self, graph: str, triples: Iterable[TripleLike]) -> bool:
+    def replace_graph(self, graph: str, triples: Iterable[TripleLike] | Callable[[], Iterable[TripleLike]],
+                      digest: str | None = None) -> bool:
         """Stage ``graph`` to hold exactly ``triples`` (visible at :meth:`commit`); a graph whose
-        triples did not change since the last write is left alone. Returns whether it changed."""
+        triples did not change since the last write is left alone. ``digest`` and a function
+        for ``triples`` as in :meth:`kg.rdf.store.GraphStore.replace_graph`. Returns whether it
+        changed."""
         self._need_writer()
-        lines = [f"{s} {p} {o} ." for s, p, o in triples]
-        digest = hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()
+        lines = None
+        if digest is None:
+            lines = [f"{s} {p} {o} ." for s, p, o in (triples() if callable(triples) else triples)]
+            digest = hashlib.sha1("\n".join(lines).encode("utf-8")).hexdigest()
         if graph in self._server_graphs() and self.digests.get(graph) == digest:
             self._unstage(graph)
             self._dropped.discard(graph)
             return False
+        if lines is None:
+            lines = [f"{s} {p} {o} ." for s, p, o in (triples() if callable(triples) else triples)]
         self.digests[graph] = digest
         self._stage(graph, lines)
         return True
@@ -429,6 +456,7 @@ class RemoteGraphStore:
         self._unstage(graph)
         self._dropped.discard(graph)
         self._staged[graph] = self._staging_name(graph) if lines else None
+        self._sizes[graph] = len(lines)
         if not lines:
             return
         if not self.endpoints.triple_terms:
@@ -455,6 +483,7 @@ class RemoteGraphStore:
 
     def _unstage(self, graph: str) -> None:
         """Forget what was staged for ``graph`` (rare: a graph written twice in one build)."""
+        self._sizes.pop(graph, None)
         name = self._staged.pop(graph, None)
         if name is None:
             return
@@ -485,7 +514,8 @@ class RemoteGraphStore:
         graphs = self._server_graphs()
         graphs -= self._dropped | {g for g, name in self._staged.items() if name is None}
         graphs |= {g for g, name in self._staged.items() if name is not None}
-        self._staged, self._dropped, self._sent = {}, set(), set()
+        self._staged, self._dropped, self._sent, self._sizes = {}, set(), set(), {}
+        self._committed = True
         if self._digests is not None:
             self._digests_on_server = dict(self._digests)
         if self._synced is not None:
@@ -543,6 +573,10 @@ class RemoteGraphStore:
                              f"it (host {host}, pid {pid}, since "
                              f"{time.strftime('%Y-%m-%d %H:%M:%S', time.localtime(float(since)))})")
         self._leased = True
+        # a writer never closed (an exception, Ctrl-C) still frees the lease when it is collected
+        # or the interpreter exits; only a killed process leaves it, to be taken over
+        self._release = weakref.finalize(self, _release_lease, self._http, self.endpoints.update,
+                                         self._token)
 
     def _check_lease(self) -> None:
         holder = self._holder()
@@ -557,7 +591,12 @@ class RemoteGraphStore:
             self._graphs = None
 
     def close(self) -> None:
-        """Release the lease; what was staged and not committed is dropped."""
+        """Release the lease; what was staged and not committed is dropped. State files written
+        after a commit, with no graph write pending (``build_state.json``, which a build saves
+        once its graph is committed), are sent first, in a commit of their own."""
+        if self._leased and self._committed and not self._staged and not self._dropped:
+            with contextlib.suppress(StoreError):
+                self.commit()
         staging = {name for name in self._staged.values() if name is not None}
         self._staged, self._dropped, self._chunk = {}, set(), []
         if staging and self._leased:
@@ -566,10 +605,7 @@ class RemoteGraphStore:
                              self._writes)
         if self._leased:
             self._leased = False
-            mine = f'FILTER(STRSTARTS(?h, "{self._token} "))'
-            with contextlib.suppress(StoreError):  # server gone: the lease goes stale, is taken over
-                self._update(f"DELETE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }} WHERE "
-                             f"{{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} {mine} }}")
+            self._release()
 
     def _need_writer(self) -> None:
         if not self._writer:
@@ -580,6 +616,15 @@ class RemoteGraphStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _release_lease(http: _Http, update_url: str, token: str) -> None:
+    """Remove the lease ``token`` holds (a server that is gone: the lease goes stale)."""
+    mine = f'FILTER(STRSTARTS(?h, "{token} "))'
+    with contextlib.suppress(StoreError):
+        http.call("POST", update_url, f"DELETE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} }} "
+                  f"WHERE {{ GRAPH <{LEASE}> {{ <{LEASE}> {HELD_BY} ?h }} {mine} }}".encode(),
+                  {"Content-Type": "application/sparql-update"})
 
 
 def _as_query_triples(data: bytes, media: str) -> ox.QueryTriples:
@@ -616,7 +661,7 @@ def _local_files(folder: Path) -> list[str]:
     if not folder.is_dir():
         return []
     return sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*")
-                  if p.is_file() and not p.name.endswith(".tmp") and p.name != "write.lock")
+                  if p.is_file() and not p.name.endswith(".tmp") and p.name != STATE_MARKER)
 
 
 def _file_digest(name: str, data: bytes) -> str:
