@@ -27,6 +27,7 @@ from tqdm import tqdm
 from kg.article import Article, Rejection
 from kg.buildstate import BuildState, corpus_key
 from kg.docstore import Document, load_documents, save_documents
+from kg.memo import Memo
 from kg.rdf.backends import open_store
 from kg.rdf.store import crash_point
 from kg.rdf.writer import write_graph
@@ -50,6 +51,7 @@ LINKING_INPUTS = ("build.py", "kb", "link", "events", "rdf/triples.py", "rdf/wri
                   "rdf/vocab.py", "ontologies", "text")
 LANGUAGES = ("ar", "en", "es", "other")
 ROMANISED_FILE = "romanised.json"
+EVENTS_MEMO_FILE = "event_candidates.pickle"
 
 
 @functools.cache
@@ -245,16 +247,21 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
-    Romanisations of Arabic names are remembered there too (they only cost time).
+    Romanisations of Arabic names and each article's event candidates are remembered there too
+    (:mod:`kg.memo`: they only cost time, the graph is the same).
     """
     from kg.link.lexicon import remembered_romanisations
 
+    memo = Memo(work_dir / EVENTS_MEMO_FILE if work_dir is not None else None,
+                stages_version(translate, offline))
     with remembered_romanisations(work_dir / ROMANISED_FILE if work_dir is not None else None):
-        return _link_corpus(docs, work_dir, translate, offline)
+        linked = _link_corpus(docs, work_dir, translate, offline, memo)
+    memo.save()
+    return linked
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool) -> LinkedCorpus:
+                 offline: bool, memo: Memo) -> LinkedCorpus:
     from kg.events.extract import extract_events
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
@@ -277,7 +284,7 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, translator=translator,
                                       reconciler=reconciler)
-    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links))
+    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links, memo=memo))
 
 
 @contextmanager

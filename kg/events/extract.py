@@ -31,6 +31,7 @@ from kg.events import chunks
 from kg.events.event import Event
 from kg.events.timex import resolve_date
 from kg.events.types import EVENT_TYPES, find_triggers
+from kg.memo import Memo, record_digest
 from kg.nlp.mention import Mention
 from kg.text.arabic import normalize_with_offsets
 from kg.text.keys import normalize_arabic
@@ -409,20 +410,22 @@ def _linked(story_links: Sequence[StoryLink] | None) -> set[tuple[str, str]]:
 
 
 def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
-                   story_links: Sequence[StoryLink] | None = None, *, day_window: int = 1) -> list[Event]:
+                   story_links: Sequence[StoryLink] | None = None, *, day_window: int = 1,
+                   memo: Memo | None = None) -> list[Event]:
     """All events reported in ``docs``, each merged across the articles that report it.
 
-    The result is sorted by key and does not depend on the order of ``docs``.
+    The result is sorted by key and does not depend on the order of ``docs``. ``memo`` (a
+    :class:`kg.memo.Memo`) remembers each article's candidates between builds.
     """
-    events = [_event(members, resolution)
-              for members in event_clusters(docs, resolution, story_links, day_window=day_window)]
+    events = [_event(members, resolution) for members in event_clusters(
+        docs, resolution, story_links, day_window=day_window, memo=memo)]
     events.sort(key=lambda e: e.key)
     return events
 
 
 def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
                    story_links: Sequence[StoryLink] | None = None, *,
-                   day_window: int = 1) -> list[list[_Candidate]]:
+                   day_window: int = 1, memo: Memo | None = None) -> list[list[_Candidate]]:
     """The candidates of each event (sorted), before they become :class:`Event` records.
 
     Pairs of candidates from two articles get a strength (:func:`pair_evidence`); clusters grow
@@ -432,7 +435,7 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     docs = sorted(docs, key=lambda d: d[0].id)
     cands: list[_Candidate] = []
     for article, mentions in docs:
-        cands.extend(article_candidates(article, mentions, resolution))
+        cands.extend(_remembered_candidates(article, mentions, resolution, memo))
     cands.sort(key=lambda c: c.ident)
     ctx = _Context(cands, _linked(story_links), day_window)
     edges: dict[tuple, float] = {}
@@ -463,6 +466,17 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
         members[keep].extend(members.pop(drop))
     by_ident = {c.ident: c for c in cands}
     return [sorted((by_ident[i] for i in idents), key=lambda c: c.ident) for idents in members.values()]
+
+
+def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
+                           memo: Memo | None) -> list[_Candidate]:
+    """:func:`article_candidates`, from ``memo`` when the article, its mentions and their
+    entities are what they were (the memo's version stands for the code)."""
+    if memo is None:
+        return article_candidates(article, mentions, resolution)
+    linked = [(m, _entity_key(resolution, article.id, m)) for m in mentions]
+    return memo.get(record_digest("", article, linked),
+                    lambda: article_candidates(article, mentions, resolution))
 
 
 class _Context:

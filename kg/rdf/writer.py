@@ -7,14 +7,13 @@ from the corpus-level stages that :func:`kg.build.link_corpus` runs.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import fields, is_dataclass
 from functools import partial
 from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
+from kg.memo import record_digest
 from kg.rdf.store import GraphStore
 from kg.rdf.triples import (
     LinkedMention,
@@ -85,31 +84,6 @@ def _drop_unwanted(store: GraphStore, wanted: dict[str, object]) -> None:
         if graph in (ENTITIES_GRAPH, EVENTS_GRAPH) or (
                 graph.startswith(RECORD_GRAPH_PREFIXES) and graph not in wanted):
             store.drop_graph(graph)
-
-
-def record_digest(version: str, *records: object) -> str:
-    """A digest of records (dataclasses, dicts, sets, lists, plain values), the same in every
-    process: sets and dicts are taken in sorted order.
-
-    >>> from kg.link.entity import Entity
-    >>> a = Entity("LOC:gaza", "LOC", alt_labels={("Gaza", "en"), ("غزة", "ar")})
-    >>> b = Entity("LOC:gaza", "LOC", alt_labels={("غزة", "ar"), ("Gaza", "en")})
-    >>> record_digest("v1", a) == record_digest("v1", b) != record_digest("v2", a)
-    True
-    """
-    return hashlib.sha1(repr((version, _canonical(records))).encode("utf-8")).hexdigest()
-
-
-def _canonical(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields(value)))
-    if isinstance(value, dict):
-        return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
-    if isinstance(value, set | frozenset):
-        return tuple(sorted((_canonical(v) for v in value), key=repr))
-    if isinstance(value, list | tuple):
-        return tuple(_canonical(v) for v in value)
-    return value
 
 
 def _editions(articles: list[Article]) -> dict[str, tuple[str | None, str | None]]:
