@@ -288,9 +288,11 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     blocked = _blocked(text, lang)
     hits = []
     for name, rx in _patterns(lang):
-        typed = _blocked(text, lang, name) if name in NOT_TYPE else []
+        typed: list[tuple[int, int]] | None = None  # computed on the type's first match only
         for m in rx.finditer(text):
             s, e = m.span(1)
+            if typed is None:
+                typed = _blocked(text, lang, name) if name in NOT_TYPE else []
             if any(a <= s and e <= b for a, b in blocked + typed) or irrealis(text, m.start(), lang):
                 continue
             if index is not None:
