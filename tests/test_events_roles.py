@@ -117,3 +117,9 @@ def test_arabic_conditions_and_postponements_are_no_happening():
     s = "إسرائيل ستواجه تآكلاً في قدراتها إذا شنّت هجوماً برياً على غزة"
     assert "Attack" not in _types(s, "ar")
     assert "Attack" in _types("شنّت إسرائيل هجوماً برياً على غزة", "ar")
+
+
+def test_missile_defences_and_threats_to_shell_are_no_attack():
+    # Al Mayadeen 2023-10-25 and 2023-10-29 (real corpus)
+    assert _types("وأنّ واشنطن ستقوم بإرسال دفاعات صاروخية للمنطقة سريعاً", "ar") == set()
+    assert "Attack" not in _types('بشأن "التحذير" الإسرائيلي لإخلاء مستشفى القدس، بعد التهديد بقصفه.', "ar")

@@ -142,11 +142,11 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
 #: Contexts where a trigger word names no happening (a title, a square, a sentence, drones):
 #: a trigger inside one of these spans is skipped.
 NOT_EVENTS: dict[str, str] = {
-    "en": r"sexual assault\w*; (?:the )?march (?:\d|of); no (?:casualties|injuries|deaths); no one was (?:killed|hurt|injured)",
+    "en": r"sexual assault\w*; (?:the )?march (?:\d|of); missile defen[cs]es?; anti-missile \w+; no (?:casualties|injuries|deaths); no one was (?:killed|hurt|injured)",
     "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
           r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
-          r" (?:ال)?تواصل (?:ال)?اجتماعي",
-    "es": r"sin embargo; pena de muerte; se dispar\w+; no hubo (?:victimas|heridos|muertos); (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
+          r" (?:ال)?تواصل (?:ال)?اجتماعي; دفاع(?:ات)? (?:ال)?صاروخي\w*; منظوم\w* (?:ال)?دفاع",
+    "es": r"sin embargo; pena de muerte; defensas? antimisil\w*; escudo antimisil\w*; se dispar\w+; no hubo (?:victimas|heridos|muertos); (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
           r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+",
 }
 
@@ -189,7 +189,7 @@ IRREALIS: dict[str, str] = {
           r"responsib\w+ for|in connection with|involved in|suspects? in|accused of|charged (?:with|over)|"
           r"probe into|investigation into|condemn(?:ed|s)?|claimed)",
     "ar": r"(?<!\w)(?:[وف]?(?:اذا|لو)|ارجاء|تاجيل|مستعد\w*|[يت]ستعد\w*|[يت]خطط\w*|خطه|[يت]هدد\w*|"
-          r"[يت]خشي\w*)",
+          r"[يت]خشي\w*|(?:ال)?تهديد(?:ات)?)",
     "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
           r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
           r"aplaz\w+|postergar\w*|"
