@@ -49,7 +49,8 @@ def start_server(folder: Path) -> tuple[subprocess.Popen, str]:
 def measure(label: str, inputs: list[str], spec: str, state: Path | None) -> list[str]:
     for run in ("cold", "no-op"):
         report = build(inputs, spec, progress=False, offline=True, state=state)
-        stages = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items())
+        rest = report.seconds - sum(report.timings.values())  # opening, commit (switch), close
+        stages = ", ".join(f"{k} {v:.1f}s" for k, v in report.timings.items()) + f", commit {rest:.1f}s"
         print(f"{label:8s} {run:6s} build {report.seconds:6.1f}s ({stages}); {report.triples} triples")
     store = open_store(spec)
     times = []
