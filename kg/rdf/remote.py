@@ -203,7 +203,8 @@ class RemoteGraphStore:
     :meth:`replace_graph` and :meth:`drop_graph` change, and :meth:`commit` switches it all in one
     update request; :meth:`close` without a commit leaves the server as it was. ``create=False``
     refuses a server with no graph yet (like a missing store folder). ``state`` is the folder of
-    the build's own files (:attr:`path`), kept in line with the server.
+    the build's own files (:attr:`path`), kept in line with the server. ``staged`` is there for
+    :class:`GraphStore`'s signature: a server store always stages until :meth:`commit`.
     """
 
     def __init__(self, spec: str, read_only: bool = True, create: bool = False,
