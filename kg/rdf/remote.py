@@ -576,8 +576,8 @@ class RemoteGraphStore:
         self._leased = True
         # a writer never closed (an exception, Ctrl-C) still frees the lease when it is collected
         # or the interpreter exits; only a killed process leaves it, to be taken over
-        self._release = weakref.finalize(self, _release_lease, self._http, self.endpoints.update,
-                                         self._token)
+        quick = _Http(self.endpoints.base, min(self._http.timeout, 5.0))  # never holds up an exit
+        self._release = weakref.finalize(self, _release_lease, quick, self.endpoints.update, self._token)
 
     def _check_lease(self) -> None:
         holder = self._holder()
