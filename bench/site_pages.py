@@ -9,8 +9,8 @@ Kinds: ``entity``, ``article``, ``event``, ``edition``, ``story`` (sameStoryAs l
 The resources are a seeded random sample of each kind (all of them when there are fewer); the
 same sample is timed both ways. ``entity (top 10)`` are the ten most mentioned entities (the
 heaviest pages). The comparison of editions and the search index are computed once per store
-generation and kept (:mod:`kg.site.data`): their first computation is timed apart (``cold``) and
-the server is warmed with one ``/compare`` and one ``/`` per worker first, so the percentiles are
+generation and kept (:mod:`kg.site.data`), like the mentions index behind co-mentions: their first computation is timed apart (``cold``) and
+the server is warmed with one ``/compare``, one ``/`` and one entity page per worker first, so the percentiles are
 those of a running server. Prints the machine (nproc, RAM, load), the
 command and a Markdown table; ``--json FILE`` also writes the raw timings.
 """
@@ -114,7 +114,9 @@ def time_server(store_path: str, paths: dict[str, list[str]], lang: str, workers
     out: dict[str, list[float]] = {}
     try:
         print(server.stdout.readline().strip(), file=sys.stderr)
-        warm = [threading.Thread(target=lambda: (get(f"{base}/compare", timeout), get(f"{base}/", timeout)))
+        entity = paths["entity"][0]
+        warm = [threading.Thread(target=lambda: (get(f"{base}/compare", timeout), get(f"{base}/", timeout),
+                                                 get(base + urllib.request.quote(entity, safe="/:%"), timeout)))
                 for _ in range(workers)]  # at once, so that every worker computes its own
         for thread in warm:
             thread.start()
@@ -168,6 +170,10 @@ def main() -> int:
     d.distinctive_items(store)
     cold = time.perf_counter() - start
     print(f"edition analysis (cold, once per store generation): {cold:.2f} s")
+    start = time.perf_counter()
+    d._mentions_index(store)
+    print(f"mentions index for co-mentions (cold, once per store generation): "
+          f"{time.perf_counter() - start:.2f} s")
     start = time.perf_counter()
     d.search_entries(store)
     print(f"search index (cold, once per store generation): {time.perf_counter() - start:.2f} s")
