@@ -4,8 +4,10 @@ inline SVG (no tiles, nothing fetched).
 The outlines are Natural Earth's 1:50m Admin 0 countries (public domain), taken from the
 ``world-atlas`` 2.0.2 TopoJSON (ISC licence, © Michael Bostock) and reduced by :func:`build_world`
 to ``world.json`` beside this module: one entry per country with its ISO 3166-1 alpha-2 code and
-rings in twentieths of a degree. Coordinates come from the graph (``geo:asWKT``) or, when the
-store has none, from the shipped knowledge base (:func:`kb_place`).
+rings in twentieths of a degree (sources and licences: ``world.SOURCES.md``). Coordinates come
+from the graph (``geo:asWKT``) or, when the store has none, from the shipped knowledge base
+(:func:`kb_place`); a place with neither (a country, a curated region such as the Gaza Strip) gets
+its country highlighted and no point.
 
 >>> p = parse_point("POINT(35.50157 33.89332)")
 >>> p
