@@ -62,6 +62,9 @@ class _Candidate:
     roles: dict = field(default_factory=dict)
     #: :func:`_content` once the candidate is final (computed on first use when clustering)
     content: frozenset | None = field(default=None, compare=False, repr=False)
+    #: the trigger names a campaign, not one happening ("attacked 12 times last week", "the
+    #: continuous bombardment"): it stays an event of its article but ties no two reports
+    generic: bool = False
 
     @property
     def ident(self) -> tuple[str, str, str, str]:
@@ -94,6 +97,37 @@ def not_prose(sentence: str) -> bool:
     (True, True, False)
     """
     return bool(_NOT_PROSE.match(sentence.strip()))
+
+
+#: Words near a trigger that make it a campaign: a count, a series, a repetition, a continuation.
+_CAMPAIGN = {
+    "en": r"\b(?:regularly|repeated(?:ly)?|frequent|daily|constant|continu\w+|ongoing|series of|\d+ times|"
+          r"intensif\w+|escalat\w+)\b",
+    "es": r"\b(?:repetid\w+|constantes?|continu\w+|diari\w+|serie de|\d+ veces|intensific\w+|escalada)\b",
+    "ar": r"(?<!\w)(?:مر(?:ه|ات)|(?:ال)?مستمر\w*|(?:ال)?متواصل\w*|سلسله|(?:ال)?يومي\w*|(?:ال)?متكرر\w*|"
+          r"تشديد|تصعيد|[وف]?(?:تواصل|يواصل|مواصله))(?!\w)",
+}
+
+
+def campaign(sentence: str, start: int, end: int, lang: str, words: int = 4) -> bool:
+    """Whether the trigger at ``sentence[start:end]`` names a campaign (a count, a series, a
+    continuation) rather than one happening: a cue within ``words`` words of it.
+
+    >>> s = "واعترف البنتاغون بأنّ القوات الأميركية تعرضت للهجوم 12 مرة على الأقل في العراق"
+    >>> campaign(s, s.index("للهجوم"), s.index("للهجوم") + 6, "ar")
+    True
+    >>> s = "Twin bombs exploded near the finish line"; campaign(s, 5, 10, "en")
+    False
+    """
+    rx = _CAMPAIGN.get(lang)
+    if rx is None:
+        return False
+    left = " ".join(sentence[:start].split()[-words:])
+    right = " ".join(sentence[end:].split()[:words])
+    window = left + " " + sentence[start:end] + " " + right
+    if lang == "ar":
+        window = normalize_arabic(window)
+    return bool(re.search(rx, window, re.IGNORECASE))
 
 
 def _pub_day(article: Article) -> date | None:
@@ -134,7 +168,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             if day is None:
                 continue
             cand = _Candidate(article.id, etype, day, when is not None, place, trigger=trigger,
-                              sentence=sent[:300], position=pos, roles=roles)
+                              sentence=sent[:300], position=pos, roles=roles,
+                              generic=campaign(sent, offset, offset + len(trigger), lang))
             cand.actors.update(k for m, k in keyed if m.type in ("PER", "ORG"))
             # a state named before the trigger, other than the place, acts ("Israel struck"); a
             # town named there does not (it is where, and would tie unrelated reports together)
@@ -514,7 +549,7 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     place (not a country, not frequent, not a hotspot that day) needs less content in common.
     A broad place (a country, Gaza) or a hotspot needs an identifying actor *and* similar content.
     """
-    if a.article == b.article or a.event_type != b.event_type:
+    if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0

@@ -156,7 +156,8 @@ NOT_TYPE: dict[str, dict[str, str]] = {
     "Attack": {
         "en": r"accidental(?:ly)? (?:\w+ )?(?:explosions?|blasts?|detonat\w+); detonated accidentally;"
               r" (?:\d+-(?:hour|day) |general |hunger |labou?r |national |nationwide |workers'? )strikes?",
-        "es": r"explosion(?:es)? accidental\w*",
+        "es": r"explosion(?:es)? accidental\w*; alto el fuego",
+        "ar": r"وقف (?:ال)?اطلاق (?:ال)?نار",
     },
     "Arrest": {
         "en": r"arrest warrants?; warrants? for (?:the |his |her |their )?arrest",
