@@ -27,7 +27,8 @@ from kg.site.data import EGO_SIZE, pick, resource_kind
 from kg.site.geo import country_name, kb_place, map_svg, parse_point
 
 __all__ = ["Links", "T", "entity_page", "article_page", "event_page", "edition_page", "story_page",
-           "compare_page", "index_page", "not_found_page", "format_day", "file_name", "page_for"]
+           "compare_page", "index_page", "not_found_page", "format_day", "language_name", "file_name",
+           "page_for"]
 
 #: interface strings, by page language
 T: dict[str, dict[str, str]] = {
@@ -209,6 +210,17 @@ def file_name(iri: str) -> str:
     if safe != name or safe.startswith("."):
         safe = f"{safe}-{hashlib.sha1(iri.encode()).hexdigest()[:8]}"
     return f"{kind}/{safe}.html"
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in the page language.
+
+    >>> language_name("ar", "es"), language_name("en", "ar")
+    ('árabe', 'الإنجليزية')
+    """
+    from babel import Locale
+
+    return Locale.parse(lang).languages.get(code, code) if code else ""
 
 
 def format_day(day: str, lang: str, pattern: str = "d MMM y") -> str:
@@ -415,7 +427,7 @@ def article_page(data: dict, links: Links, lang: str = "en") -> str:
     date = escape(format_day(data["date"], lang, "d MMMM y")) if data["date"] else ""
     if data.get("date_uncertain"):
         date += f' <span class="muted uncertain">({t["uncertain"]})</span>'
-    meta = [(t["date"], date), (t["language"], escape(LANG_NAMES.get(alang, alang))),
+    meta = [(t["date"], date), (t["language"], escape(language_name(alang, lang))),
             (t["edition"], _link(data, data["edition"], lang, links) if data["edition"] else ""),
             (t["author"], escape(data["author"])),
             (t["source"], f'<a href="{escape(data["url"])}" rel="external" dir="ltr">{escape(data["url"])}</a>'
@@ -491,12 +503,14 @@ def event_page(data: dict, links: Links, lang: str = "en") -> str:
     """An event: type, actors, places, time and its reports in each edition."""
     t = T[lang]
     kind = _name(data, data["type"], lang) if data["type"] else t["EVENT"]
-    ents = lambda xs: ", ".join(f'{_link(data, x, lang, links)}' for x in xs) or t["none"]  # noqa: E731
+    comma = "، " if lang == "ar" else ", "
+    ents = lambda xs: comma.join(f'{_link(data, x, lang, links)}' for x in xs) or t["none"]  # noqa: E731
     rows = [(t["type"], escape(kind)), (t["time"], escape(format_day(data["date"][:10], lang, "d MMMM y"))),
             (t["actors"], ents(data["actors"])), (t["places"], ents(data["places"]))]
     if data["confidence"] is not None:
         rows.append((t["confidence"], f'{data["confidence"]:.2f}'))
-    body = [f"<h1>{escape(kind)}</h1>", f'<p class="muted">{escape(data["label"])}</p>',
+    label = f'<p class="muted">{escape(data["label"])}</p>' if lang == "en" else ""  # the label is English
+    body = [f"<h1>{escape(kind)}</h1>", label,
             "<table>" + "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in rows) + "</table>",
             f'<h2>{t["reports"]} ({len(data["reports"])})</h2><div class="cols">']
     by_ed: dict[str, list[dict]] = defaultdict(list)
@@ -513,7 +527,7 @@ def edition_page(data: dict, links: Links, lang: str = "en") -> str:
     """An edition: its most mentioned entities, what it covers that the others barely do, its articles."""
     t = T[lang]
     body = [f'<h1>{escape(data["name"])}</h1><p class="muted">{t["language"]}: '
-            f'{escape(LANG_NAMES.get(data["lang"], data["lang"]))} · '
+            f'{escape(language_name(data["lang"], lang))} · '
             f'<a href="{escape(links.compare())}">{t["compare"]}</a></p>',
             '<div class="cols">',
             f'<div><h2>{t["top"]}</h2>{_entity_list(data, data["top"], lang, links)}</div>',
