@@ -123,3 +123,21 @@ def test_missile_defences_and_threats_to_shell_are_no_attack():
     # Al Mayadeen 2023-10-25 and 2023-10-29 (real corpus)
     assert _types("وأنّ واشنطن ستقوم بإرسال دفاعات صاروخية للمنطقة سريعاً", "ar") == set()
     assert "Attack" not in _types('بشأن "التحذير" الإسرائيلي لإخلاء مستشفى القدس، بعد التهديد بقصفه.', "ar")
+
+
+def test_campaigns_navigation_and_arabic_future():
+    from kg.events.extract import campaign
+
+    # Al Mayadeen 2023-10-29: a week's count of attacks is a campaign, not one happening
+    s = "واعترف البنتاغون بأنّ القوات الأميركية تعرضت للهجوم 12 مرة على الأقل في العراق"
+    t = s.index("للهجوم")
+    assert campaign(s, t, t + len("للهجوم"), "ar")
+    s = "The Houthis have also regularly attacked US targets and commercial shipping"
+    t = s.index("attacked")
+    assert campaign(s, t, t + len("attacked"), "en")
+    s = "Twin bombs exploded near the finish line of the annual Boston Marathon"
+    assert not campaign(s, 5, 10, "en")
+    assert not_prose("Skip linksSkip to Contentplay Live Show navigation menuNavigation menuNews")
+    # a threat in the future tense (Al Mayadeen 2023-10-24); a car bomb (سيارة) is no future
+    assert _types("هدّد بأنّ سفن الاحتلال ستتعرض للاستهداف في البحر الأحمر", "ar") == set()
+    assert "Attack" in _types("انفجار سيارة مفخخة في بغداد", "ar")

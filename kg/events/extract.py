@@ -86,8 +86,10 @@ def sentences(text: str) -> Iterable[tuple[int, int, str]]:
 
 
 #: A section heading ("==Attack==") or a short list item ("* 2007 Bagram Airfield bombing",
-#: a link list of earlier reports): no sentence of the report.
+#: a link list of earlier reports), or site navigation: no sentence of the report.
 _NOT_PROSE = re.compile(r"^(?:=+.*=+|[*•·▪►]\s*(?:\S+\s+){0,6}\S+)$")
+#: Site navigation run into the text by a reader ("Skip linksSkip to Content…navigation menu").
+_NAVIGATION = re.compile(r"Skip links|Skip to Content|[Nn]avigation menu|Keep reading list of \d+ items")
 
 
 def not_prose(sentence: str) -> bool:
@@ -95,8 +97,10 @@ def not_prose(sentence: str) -> bool:
 
     >>> not_prose("==Attack=="), not_prose("* 2014 Bagram Airfield bombing"), not_prose("A bomb exploded in Kabul.")
     (True, True, False)
+    >>> not_prose("Skip linksSkip to Contentplay Live Show navigation menuNavigation menuNews")
+    True
     """
-    return bool(_NOT_PROSE.match(sentence.strip()))
+    return bool(_NOT_PROSE.match(sentence.strip()) or _NAVIGATION.search(sentence))
 
 
 #: Words near a trigger that make it a campaign: a count, a series, a repetition, a continuation.

@@ -190,7 +190,7 @@ IRREALIS: dict[str, str] = {
           r"responsib\w+ for|in connection with|involved in|suspects? in|accused of|charged (?:with|over)|"
           r"probe into|investigation into|condemn(?:ed|s)?|claimed)",
     "ar": r"(?<!\w)(?:[وف]?(?:اذا|لو)|ارجاء|تاجيل|مستعد\w*|[يت]ستعد\w*|[يت]خطط\w*|خطه|[يت]هدد\w*|"
-          r"[يت]خشي\w*|(?:ال)?تهديد(?:ات)?)",
+          r"[يت]خشي\w*|(?:ال)?تهديد(?:ات)?|س[يت]تعرض\w*|س[يت]تم|سوف)",
     "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
           r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
           r"aplaz\w+|postergar\w*|"
