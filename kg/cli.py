@@ -120,7 +120,7 @@ def cmd_site(args: argparse.Namespace) -> None:
         raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"{args.output}: {exc.strerror or exc}") from None
-    print(f"wrote {out}/index.html and {sum(1 for _ in out.glob('*/*.html'))} pages")
+    print(f"wrote {out}/index.html and {sum(1 for _ in out.rglob('*.html')) - 1} pages")
 
 
 def _site_lang(value: str) -> str:
