@@ -61,6 +61,7 @@ class GraphStore:
                  create: bool = True, staged: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
+        self._unflushed = 0  # quads written since the last flush to disk
         self._lock = None
         self._staged: str | None = None
         if self.path is None:
@@ -188,7 +189,13 @@ class GraphStore:
             triples = triples()
         if exists:
             self._store.remove_graph(g)
-        self._store.extend(Quad(s, p, o, g) for s, p, o in triples)
+        quads = [Quad(s, p, o, g) for s, p, o in triples]
+        self._store.extend(quads)
+        self._unflushed += len(quads)
+        if self.path is not None and self._unflushed > FLUSH_EVERY:
+            # RocksDB keeps writes in memory until flushed: a whole build's worth took 1.7 GB
+            self._store.flush()
+            self._unflushed = 0
         self.digests[graph] = digest
         crash_point("write")
         return True
@@ -337,6 +344,7 @@ def service_error(sparql: str) -> str | None:
 
 
 CURRENT_FILE = "current-quads"
+FLUSH_EVERY = 100_000  # quads written between flushes of the on-disk store (bounds its memory)
 DIGESTS_FILE = "graph_digests.json"
 LOCK_FILE = "write.lock"
 
