@@ -408,3 +408,17 @@ def test_search_type_filter_speaks_arabic(sites, browser):
     assert "قطاع غزة" not in orgs
     assert page.errors == [] and page.external_requests == []
     page.close()
+
+
+def test_co_mentions_same_with_and_without_the_kept_index(sites):
+    """On-disk stores keep a mentions index per generation; a store that may change (in memory,
+    on a server) is asked per entity. Both give the same co-mentions and ego network."""
+    from kg.rdf.store import GraphStore
+    from kg.site.data import entity_data
+
+    kept = GraphStore(sites["store"], read_only=True, create=False)
+    asked = GraphStore(sites["store"], read_only=True, create=False)
+    asked._generation = None  # as a server store: nothing is kept
+    a, b = entity_data(kept, HAMAS), entity_data(asked, HAMAS)
+    assert a["co"] == b["co"] and a["ego"] == b["ego"] and len(a["co"]) > 10 and a["ego"]
+    assert a["co"][0] == (GAZA_STRIP, 18)

@@ -215,8 +215,14 @@ def _co_mentions(store: GraphStore, iri: str, articles: list[str], top: int = 25
     """The ``top`` entities most often mentioned with ``iri`` in ``articles`` (those mentioning
     it) as (IRI, articles together), and the ties of its ego network: (x, y, articles mentioning
     ``iri``, x and y) between the first :data:`EGO_SIZE` of them."""
-    index = _mentions_index(store)
-    by_article = [index.get(a, frozenset()) - {iri} for a in articles]
+    if _cacheable(store):
+        index = _mentions_index(store)
+        by_article = [index.get(a, frozenset()) - {iri} for a in articles]
+    else:  # a store that may change under us (in memory, on a server): ask for this entity only
+        found: dict[str, set[str]] = defaultdict(set)
+        for r in store.select(f"SELECT ?a ?o WHERE {{ ?a schema:mentions {_node(iri)}, ?o }}"):
+            found[str(r["a"])].add(str(r["o"]))
+        by_article = [frozenset(es - {iri}) for es in found.values()]
     counts: dict[str, int] = defaultdict(int)
     for others in by_article:
         for o in others:
@@ -477,7 +483,7 @@ def _cached(store: GraphStore, name: str, compute):
     """``compute()``, kept for an on-disk store until its generation changes (a new build); an
     in-memory store, which can change under the same generation, is never cached."""
     generation = getattr(store, "_generation", None)
-    if getattr(store, "path", None) is None or generation is None:
+    if not _cacheable(store):
         return compute()
     held = _CACHE.get(name)
     if held is None or held[0]() is not store or held[1] != generation:
@@ -487,6 +493,11 @@ def _cached(store: GraphStore, name: str, compute):
 
 
 _CACHE: dict[str, tuple] = {}
+
+
+def _cacheable(store: GraphStore) -> bool:
+    """An on-disk store read by generations: what is computed from it holds until a new build."""
+    return getattr(store, "path", None) is not None and getattr(store, "_generation", None) is not None
 _ENTITY_CLASSES = "schema:Person schema:Place schema:Organization schema:Event"
 
 
