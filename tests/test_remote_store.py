@@ -8,6 +8,7 @@ absent.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import socket
 import subprocess
@@ -109,7 +110,11 @@ def oxigraph(servers, tmp_path_factory) -> Server:
     server = _server(servers, tmp_path_factory)
     states = tmp_path_factory.mktemp("machines")
     build(EXAMPLES[:3], server.url, progress=False, offline=True, state=states / "a")
-    server.report = build(EXAMPLES[3:], server.url, progress=False, offline=True, state=states / "b")
+    os.environ["MKG_SWITCH_TRIPLES"] = "2000"  # the second switches in batches of graphs
+    try:
+        server.report = build(EXAMPLES[3:], server.url, progress=False, offline=True, state=states / "b")
+    finally:
+        del os.environ["MKG_SWITCH_TRIPLES"]
     return server
 
 

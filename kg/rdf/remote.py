@@ -25,7 +25,10 @@ What readers see while a build writes (one write = one ``commit``):
   it), then ONE update request drops each changed graph and inserts its new triples from there.
   Oxigraph runs an update request as one transaction, so a query sees every graph as before the
   build or every graph as after it, never a mixture. A build killed before that request changes
-  nothing a reader sees (its staging graph is removed by the next writer).
+  nothing a reader sees (its staging graph is removed by the next writer). Oxigraph holds a
+  transaction in memory (some 5 kB a triple), so a build that changed more than
+  ``MKG_SWITCH_TRIPLES`` (250,000) triples, a cold build of a big corpus, is switched in several
+  such requests, a batch of whole graphs each: while they run, some graphs are new and some old.
 * Any other server: each changed graph is uploaded to its own staging graph (Graph Store
   Protocol ``PUT``), then ONE update request ``MOVE``\\s them all over the live graphs (split
   only past :data:`SWITCH_BYTES`, some 25,000 changed graphs). That request is atomic on servers
@@ -92,6 +95,7 @@ LEASE = INTERNAL + "lease"            #: graph (and subject) of the writer's lea
 HOLDS = f"<{INTERNAL}holds>"          #: staged: <graph> holds <<( s p o )>>
 CONTENT = f"<{INTERNAL}content>"      #: state file: <urn:mkg:state/NAME> content "base64"
 HELD_BY = f"<{INTERNAL}heldBy>"
+STATE_PIECE = 6_000_000              #: bytes of a state file per triple (8 MB of base64)
 STATE_MARKER = ".mkg-state"          #: marks a folder as a local copy of a server's build state
 TIMEOUT = 60.0  #: seconds a request may stay silent (``MKG_HTTP_TIMEOUT`` overrides it)
 #: the same for uploads and the switching update, which may legitimately run long (a cold build
@@ -100,6 +104,7 @@ WRITE_TIMEOUT = 3600.0
 LEASE_SECONDS = float(os.environ.get("MKG_LEASE_SECONDS", str(6 * 3600)))
 UPLOAD_BYTES = 8_000_000              #: staged N-Triples sent per Graph Store Protocol request
 SWITCH_BYTES = 4_000_000              #: largest update request (generic form: several if larger)
+SWITCH_TRIPLES = 250_000              #: most triples one switching transaction inserts (Oxigraph)
 RESULTS = "application/sparql-results+json"
 ACCEPT = f"{RESULTS}, application/n-triples;q=0.9"
 _NOT_INTERNAL = f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL}"))'
@@ -356,9 +361,15 @@ class RemoteGraphStore:
         return self._state_dir
 
     def _state_files(self, name: str | None = None) -> dict[str, bytes]:
+        """The state files on the server (read with :mod:`json`: a file of tens of MB is one
+        literal, past what pyoxigraph's results parser takes in one piece)."""
         graphs = f"VALUES ?g {{ <{STATE}{name}> }}" if name else f'FILTER(STRSTARTS(STR(?g), "{STATE}"))'
-        rows = self._rows(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g {CONTENT} ?c }} {graphs} }}")
-        return {row["g"].value[len(STATE):]: base64.b64decode(row["c"].value) for row in rows}
+        _, data = self._post_query(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g {CONTENT} ?c }} {graphs} }}",
+                                   accept=RESULTS)
+        pieces: dict[str, list[str]] = {}
+        for row in json.loads(data)["results"]["bindings"]:
+            pieces.setdefault(row["g"]["value"][len(STATE):], []).append(row["c"]["value"])
+        return {name: _join_pieces(parts) for name, parts in pieces.items()}
 
     def _pull_state(self) -> None:
         """Make the state folder hold exactly the server's state files."""
@@ -393,12 +404,12 @@ class RemoteGraphStore:
             for name in local:
                 data = (self._state_dir / name).read_bytes()
                 if self._synced.get(name) != _file_digest(name, data):
-                    self._stage(STATE + name, [_state_line(name, data)])
+                    self._stage(STATE + name, _state_lines(name, data))
             for name in set(self._synced) - set(local):
                 self._drop(STATE + name)
         if self._digests is not None and self._digests != self._digests_on_server:
             data = json.dumps(self._digests, sort_keys=True).encode()
-            self._stage(STATE + DIGESTS_FILE, [_state_line(DIGESTS_FILE, data)])
+            self._stage(STATE + DIGESTS_FILE, _state_lines(DIGESTS_FILE, data))
 
     # -- writing -----------------------------------------------------------------------------
     @property
@@ -532,19 +543,26 @@ class RemoteGraphStore:
         self._writes.call(method, url, body, {"Content-Type": "application/n-triples"})
 
     def _switch(self) -> list[str]:
-        """The update request(s) making the staged graphs live (one, except for a generic
-        server whose request would exceed :data:`SWITCH_BYTES`)."""
+        """The update request(s) making the staged graphs live: one, unless more than
+        ``MKG_SWITCH_TRIPLES`` triples changed (Oxigraph holds a transaction in memory, about
+        5 kB a triple) or, on a generic server, the request would exceed :data:`SWITCH_BYTES`."""
         changed = sorted(set(self._staged) | self._dropped)
-        if self.endpoints.triple_terms:
-            stage = self._staging_name("")
-            ops = [f"DROP SILENT GRAPH <{g}>" for g in changed]
-            ops.append(f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ GRAPH <{stage}> {{ ?g {HOLDS} ?t }} "
+        if not self.endpoints.triple_terms:
+            ops = [f"MOVE <{self._staged[g]}> TO <{g}>" if self._staged.get(g) else f"DROP SILENT GRAPH <{g}>"
+                   for g in changed]
+            return _batches(ops, SWITCH_BYTES)
+        stage = self._staging_name("")
+        limit = int(os.environ.get("MKG_SWITCH_TRIPLES") or SWITCH_TRIPLES)
+        batches = _by_size(changed, self._sizes, limit)
+        requests = []
+        for batch in batches:
+            only = "" if len(batches) == 1 else f"VALUES ?g {{ {' '.join(f'<{g}>' for g in batch)} }} "
+            ops = [f"DROP SILENT GRAPH <{g}>" for g in batch]
+            ops.append(f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {only}GRAPH <{stage}> {{ ?g {HOLDS} ?t }} "
                        "BIND(SUBJECT(?t) AS ?s) BIND(PREDICATE(?t) AS ?p) BIND(OBJECT(?t) AS ?o) }")
-            ops.append(f"DROP SILENT GRAPH <{stage}>")
-            return [" ;\n".join(ops)]
-        ops = [f"MOVE <{self._staged[g]}> TO <{g}>" if self._staged.get(g) else f"DROP SILENT GRAPH <{g}>"
-               for g in changed]
-        return _batches(ops, SWITCH_BYTES)
+            requests.append(" ;\n".join(ops))
+        requests[-1] += f" ;\nDROP SILENT GRAPH <{stage}>"
+        return requests
 
     def _update(self, text: str, http: _Http | None = None) -> None:
         (http or self._http).call("POST", self.endpoints.update, text.encode("utf-8"),
@@ -653,8 +671,23 @@ def _stale(holder: str) -> bool:
     return False
 
 
-def _state_line(name: str, data: bytes) -> str:
-    return f"<{STATE}{name}> {CONTENT} \"{base64.b64encode(data).decode('ascii')}\" ."
+def _state_lines(name: str, data: bytes) -> list[str]:
+    """A state file as triples, in numbered base64 pieces (an N-Triples line or a results value
+    longer than 16 MB is more than Oxigraph's parsers take in one piece).
+
+    >>> [line[-19:] for line in _state_lines("f", b"abcdef")]
+    ['"000000 YWJjZGVm" .']
+    >>> _join_pieces([line.split('"')[1] for line in _state_lines("f", bytes(range(256)) * 3)]) == bytes(range(256)) * 3
+    True
+    """
+    return [f"<{STATE}{name}> {CONTENT} \"{i // STATE_PIECE:06d} "
+            f"{base64.b64encode(data[i:i + STATE_PIECE]).decode('ascii')}\" ."
+            for i in range(0, max(len(data), 1), STATE_PIECE)]
+
+
+def _join_pieces(pieces: list[str]) -> bytes:
+    """The file :func:`_state_lines` cut into pieces."""
+    return b"".join(base64.b64decode(p.split(" ", 1)[1]) for p in sorted(pieces))
 
 
 def _local_files(folder: Path) -> list[str]:
@@ -677,6 +710,24 @@ def _file_digest(name: str, data: bytes) -> str:
         except OSError:
             pass
     return hashlib.sha1(data).hexdigest()
+
+
+def _by_size(graphs: list[str], sizes: dict[str, int], limit: int) -> list[list[str]]:
+    """``graphs`` in order, cut into batches of at most ``limit`` triples (a bigger graph alone).
+
+    >>> _by_size(["a", "b", "c", "d"], {"a": 2, "b": 2, "c": 5}, 4)
+    [['a', 'b'], ['c'], ['d']]
+    """
+    out: list[list[str]] = [[]]
+    size = 0
+    for graph in graphs:
+        n = sizes.get(graph, 0)
+        if out[-1] and size + n > limit:
+            out.append([])
+            size = 0
+        out[-1].append(graph)
+        size += n
+    return out
 
 
 def _batches(ops: list[str], limit: int) -> list[str]:
