@@ -15,6 +15,7 @@ import argparse
 import io
 import os
 import platform
+import re
 import shutil
 import socket
 import statistics
@@ -81,6 +82,8 @@ def main() -> None:
     proc, url = start_server(work / "oxigraph")
     try:
         remote = measure("oxigraph", args.data, url, work / "state")
+        peak = re.search(r"VmHWM:\s+(\d+) kB", Path(f"/proc/{proc.pid}/status").read_text())
+        print(f"oxigraph server peak RSS: {int(peak.group(1)) / 2**20:.2f} GiB" if peak else "")
     finally:
         proc.terminate()
         proc.wait(timeout=30)
