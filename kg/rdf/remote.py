@@ -363,12 +363,13 @@ class RemoteGraphStore:
     def _state_files(self, name: str | None = None) -> dict[str, bytes]:
         """The state files on the server (read with :mod:`json`: a file of tens of MB is one
         literal, past what pyoxigraph's results parser takes in one piece)."""
-        graphs = f"VALUES ?g {{ <{STATE}{name}> }}" if name else f'FILTER(STRSTARTS(STR(?g), "{STATE}"))'
+        graphs = f"VALUES ?g {{ <{_state_iri(name)}> }}" if name else f'FILTER(STRSTARTS(STR(?g), "{STATE}"))'
         _, data = self._post_query(f"SELECT ?g ?c WHERE {{ GRAPH ?g {{ ?g {CONTENT} ?c }} {graphs} }}",
                                    accept=RESULTS)
         pieces: dict[str, list[str]] = {}
         for row in json.loads(data)["results"]["bindings"]:
-            pieces.setdefault(row["g"]["value"][len(STATE):], []).append(row["c"]["value"])
+            name = urllib.parse.unquote(row["g"]["value"][len(STATE):])
+            pieces.setdefault(name, []).append(row["c"]["value"])
         return {name: _join_pieces(parts) for name, parts in pieces.items()}
 
     def _pull_state(self) -> None:
@@ -404,12 +405,12 @@ class RemoteGraphStore:
             for name in local:
                 data = (self._state_dir / name).read_bytes()
                 if self._synced.get(name) != _file_digest(name, data):
-                    self._stage(STATE + name, _state_lines(name, data))
+                    self._stage(_state_iri(name), _state_lines(name, data))
             for name in set(self._synced) - set(local):
-                self._drop(STATE + name)
+                self._drop(_state_iri(name))
         if self._digests is not None and self._digests != self._digests_on_server:
             data = json.dumps(self._digests, sort_keys=True).encode()
-            self._stage(STATE + DIGESTS_FILE, _state_lines(DIGESTS_FILE, data))
+            self._stage(_state_iri(DIGESTS_FILE), _state_lines(DIGESTS_FILE, data))
 
     # -- writing -----------------------------------------------------------------------------
     @property
@@ -671,6 +672,15 @@ def _stale(holder: str) -> bool:
     return False
 
 
+def _state_iri(name: str) -> str:
+    """The graph of a state file (its path, %-encoded).
+
+    >>> _state_iri("cache/a b.json")
+    'urn:mkg:state/cache/a%20b.json'
+    """
+    return STATE + urllib.parse.quote(name)
+
+
 def _state_lines(name: str, data: bytes) -> list[str]:
     """A state file as triples, in numbered base64 pieces (an N-Triples line or a results value
     longer than 16 MB is more than Oxigraph's parsers take in one piece).
@@ -680,7 +690,7 @@ def _state_lines(name: str, data: bytes) -> list[str]:
     >>> _join_pieces([line.split('"')[1] for line in _state_lines("f", bytes(range(256)) * 3)]) == bytes(range(256)) * 3
     True
     """
-    return [f"<{STATE}{name}> {CONTENT} \"{i // STATE_PIECE:06d} "
+    return [f"<{_state_iri(name)}> {CONTENT} \"{i // STATE_PIECE:06d} "
             f"{base64.b64encode(data[i:i + STATE_PIECE]).decode('ascii')}\" ."
             for i in range(0, max(len(data), 1), STATE_PIECE)]
 
