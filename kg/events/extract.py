@@ -108,9 +108,24 @@ _CAMPAIGN = {
     "en": r"\b(?:regularly|repeated(?:ly)?|frequent|daily|constant|continu\w+|ongoing|series of|\d+ times|"
           r"intensif\w+|escalat\w+)\b",
     "es": r"\b(?:repetid\w+|constantes?|continu\w+|diari\w+|serie de|\d+ veces|intensific\w+|escalada)\b",
+    # written normalised (ه for ة, ي for ى); matched on the raw sentence through _unnormalised
     "ar": r"(?<!\w)(?:مر(?:ه|ات)|(?:ال)?مستمر\w*|(?:ال)?متواصل\w*|سلسله|(?:ال)?يومي\w*|(?:ال)?متكرر\w*|"
           r"تشديد|تصعيد|[وف]?(?:تواصل|يواصل|مواصله))(?!\w)",
 }
+
+
+#: Arabic short vowels, shadda, sukun and tatweel, dropped before matching the campaign cues.
+_TASHKEEL = dict.fromkeys([*range(0x064B, 0x0653), 0x0640])
+
+
+@lru_cache(maxsize=4)
+def _campaign_rx(lang: str) -> re.Pattern[str] | None:
+    body = _CAMPAIGN.get(lang)
+    if body is None:
+        return None
+    if lang == "ar":  # match the raw text: each normalised letter stands for its variants
+        body = body.replace("ه", "[هة]").replace("ي", "[يى]")
+    return re.compile(body, re.IGNORECASE)
 
 
 def campaign(sentence: str, start: int, end: int, lang: str, words: int = 4) -> bool:
@@ -122,16 +137,16 @@ def campaign(sentence: str, start: int, end: int, lang: str, words: int = 4) -> 
     True
     >>> s = "Twin bombs exploded near the finish line"; campaign(s, 5, 10, "en")
     False
+    >>> s = "تعرّضت القاعدة للقصف مرّات عدة"; campaign(s, s.index("للقصف"), s.index("للقصف") + 5, "ar")
+    True
     """
-    rx = _CAMPAIGN.get(lang)
+    rx = _campaign_rx(lang)
     if rx is None:
         return False
-    left = " ".join(sentence[:start].split()[-words:])
-    right = " ".join(sentence[end:].split()[:words])
+    left = " ".join(sentence[max(0, start - 80):start].split()[-words:])
+    right = " ".join(sentence[end:end + 80].split()[:words])
     window = left + " " + sentence[start:end] + " " + right
-    if lang == "ar":
-        window = normalize_arabic(window)
-    return bool(re.search(rx, window, re.IGNORECASE))
+    return bool(rx.search(window.translate(_TASHKEEL) if lang == "ar" else window))
 
 
 def _pub_day(article: Article) -> date | None:
@@ -355,8 +370,9 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
     verb_first = lang == "ar" and not trigger_norm.startswith("ال")
     subject = None
     # the words between verb and subject; an article or clitic glued to the subject is not a word
-    lead_words = len(re.sub(r"(?:^|\s)(?:[وفبلك]?ال|[وفبلك])$", "", gap(after[0][0]).rstrip()).split()) if after else 0
-    if verb_first and after and state(after[0]) and lead_words <= (2 if after[0][0].type == "GRP" else 1):
+    if verb_first and after and state(after[0]) and len(re.sub(
+            r"(?:^|\s)(?:[وفبلك]?ال|[وفبلك])$", "", gap(after[0][0]).rstrip()).split()) <= (
+            2 if after[0][0].type == "GRP" else 1):
         subject = after[0]
     on_rx = _TARGET_MARK.get(lang, _TARGET_MARK["en"])
 
