@@ -130,8 +130,8 @@ def main() -> None:
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
           f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}\n")
-    print("| corpus | read | step | seconds | articles/s | peak PSS MB | % of cold |")
-    print("|---|---|---|---|---|---|---|")
+    print("| corpus | read | step | seconds | articles/s | peak PSS MB | % of cold | stages |")
+    print("|---|---|---|---|---|---|---|---|")
     for fraction in args.fractions:
         files = [str(f) for i in range(SLICES * fraction // 100) for f in slices[i]]
         store = args.work / f"store-{fraction}"
@@ -143,8 +143,9 @@ def main() -> None:
             cold = cold or seconds
             count = int(line.split()[1]) if line.startswith("read ") else 0
             rate = f"{count / seconds:.0f}" if step == "cold" else ""
+            stages = line[line.rfind("/s; ") + 4:-1] if "/s; " in line else ""
             print(f"| {fraction} % | {count} | {step} | {seconds:.1f} | {rate} | {peak / 2**20:.0f} | "
-                  f"{100 * seconds / cold:.0f} |", flush=True)
+                  f"{100 * seconds / cold:.0f} | {stages} |", flush=True)
 
 
 if __name__ == "__main__":

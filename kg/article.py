@@ -7,6 +7,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 LANGUAGES = ("en", "ar", "es")
 
@@ -77,8 +78,16 @@ _SPACE = re.compile(r"\s+")
 _PUNCT = re.compile(r"[^\w\s]", re.UNICODE)
 
 
+@lru_cache(maxsize=1 << 16)
 def text_fingerprint(text: str) -> str:
-    """Hash of text with case, punctuation, diacritics and white space folded away."""
+    """Hash of text with case, punctuation, diacritics and white space folded away.
+
+    Cached: a build asks it of every stored article several times (the text object's own hash
+    is computed once, so a hit costs a dictionary look-up).
+
+    >>> text_fingerprint("Café, in  GAZA!") == text_fingerprint("cafe in gaza")
+    True
+    """
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = "".join(c for c in folded if not unicodedata.combining(c))
     folded = _SPACE.sub(" ", _PUNCT.sub(" ", folded)).strip()

@@ -34,9 +34,19 @@ def record_digest(version: str, *records: object) -> str:
     return hashlib.sha1(repr((version, _canonical(records))).encode("utf-8")).hexdigest()
 
 
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
 def _canonical(value: object) -> object:
-    if is_dataclass(value) and not isinstance(value, type):
-        return (type(value).__name__, *(_canonical(getattr(value, f.name)) for f in fields(value)))
+    kind = type(value)
+    if kind in _PLAIN:  # most of a record's values: first, and without isinstance
+        return value
+    names = _FIELDS.get(kind)
+    if names is None and is_dataclass(value) and not isinstance(value, type):
+        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return (kind.__name__, *(_canonical(getattr(value, name)) for name in names))
     if isinstance(value, dict):
         return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
     if isinstance(value, set | frozenset):

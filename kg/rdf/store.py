@@ -62,6 +62,7 @@ class GraphStore:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
         self._unflushed = 0  # quads written since the last flush to disk
+        self._written = 0  # quads written since the last compaction
         self._lock = None
         self._staged: str | None = None
         if self.path is None:
@@ -192,6 +193,7 @@ class GraphStore:
         quads = [Quad(s, p, o, g) for s, p, o in triples]
         self._store.extend(quads)
         self._unflushed += len(quads)
+        self._written += len(quads)
         if self.path is not None and self._unflushed > FLUSH_EVERY:
             # RocksDB keeps writes in memory until flushed: a whole build's worth took 1.7 GB
             self._store.flush()
@@ -237,7 +239,9 @@ class GraphStore:
         made current by :meth:`commit`)."""
         if self.path is not None:
             self._store.flush()
-            self._store.optimize()
+            if self._written > OPTIMIZE_AFTER:  # compaction costs seconds: only after big writes
+                self._store.optimize()
+                self._written = 0
             if self._digests is not None:
                 _write_atomic(self._digest_file(), json.dumps(self._digests, sort_keys=True))
 
@@ -345,6 +349,7 @@ def service_error(sparql: str) -> str | None:
 
 CURRENT_FILE = "current-quads"
 FLUSH_EVERY = 100_000  # quads written between flushes of the on-disk store (bounds its memory)
+OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
 DIGESTS_FILE = "graph_digests.json"
 LOCK_FILE = "write.lock"
 
