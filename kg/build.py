@@ -370,6 +370,10 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
             if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
+    if scheduler is None and jobs > 1 and work:
+        from kg.nlp.pipeline import load_finders
+
+        load_finders(lang for _, lang in work)
     results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
                           desc="extracting", unit=" article")
     with closing(results):
