@@ -561,6 +561,9 @@ class RemoteGraphStore:
             ops = [f"DROP SILENT GRAPH <{g}>" for g in batch]
             ops.append(f"INSERT {{ GRAPH ?g {{ ?s ?p ?o }} }} WHERE {{ {only}GRAPH <{stage}> {{ ?g {HOLDS} ?t }} "
                        "BIND(SUBJECT(?t) AS ?s) BIND(PREDICATE(?t) AS ?p) BIND(OBJECT(?t) AS ?o) }")
+            if only:  # and what was staged for it, so no transaction deletes the whole staging graph
+                ops.append(f"DELETE {{ GRAPH <{stage}> {{ ?g {HOLDS} ?t }} }} WHERE {{ {only}"
+                           f"GRAPH <{stage}> {{ ?g {HOLDS} ?t }} }}")
             requests.append(" ;\n".join(ops))
         requests[-1] += f" ;\nDROP SILENT GRAPH <{stage}>"
         return requests
