@@ -123,8 +123,13 @@ def test_spanish_ee_uu_is_one_place() -> None:
 class _Answers:
     """A reconciler with fixed answers (the HTTP side is tested in test_reconcile.py)."""
 
+    offline = False
+
     def __init__(self, answers: dict[str, Reconciled]) -> None:
         self.answers, self.asked = answers, []
+
+    def cached(self, label, lang, etype):
+        return False, None  # nothing cached: every name is asked, with its context
 
     def lookup(self, label, lang, etype, context=()):
         self.asked.append((label, lang, etype))
