@@ -5,6 +5,11 @@ corpus-level stages (:func:`link_corpus`: resolution, story links, projection, e
 writer, which only writes quads. Resolution, story links and events are computed over the whole
 corpus in the store, so building the same inputs in any order, or in several runs, gives the
 same graph.
+
+Builds are incremental (:mod:`kg.buildstate`, :mod:`kg.memo`): unchanged input files are not
+read, extraction runs for new or changed articles only, the corpus-level stages are skipped when
+the documents and the code are what they were, their costly per-record parts are remembered
+between builds, and the writer rewrites only the graphs whose records changed.
 """
 
 from __future__ import annotations
