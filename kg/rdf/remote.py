@@ -26,8 +26,8 @@ What readers see while a build writes (one write = one ``commit``):
   Oxigraph runs an update request as one transaction, so a query sees every graph as before the
   build or every graph as after it, never a mixture. A build killed before that request changes
   nothing a reader sees (its staging graph is removed by the next writer). Oxigraph holds a
-  transaction in memory (some 5 kB a triple), so a build that changed more than
-  ``MKG_SWITCH_TRIPLES`` (250,000) triples, a cold build of a big corpus, is switched in several
+  transaction in memory (some 9 kB a triple), so a build that changed more than
+  ``MKG_SWITCH_TRIPLES`` (100,000) triples, a cold build of a big corpus, is switched in several
   such requests, a batch of whole graphs each: while they run, some graphs are new and some old.
 * Any other server: each changed graph is uploaded to its own staging graph (Graph Store
   Protocol ``PUT``), then ONE update request ``MOVE``\\s them all over the live graphs (split
@@ -104,7 +104,7 @@ WRITE_TIMEOUT = 3600.0
 LEASE_SECONDS = float(os.environ.get("MKG_LEASE_SECONDS", str(6 * 3600)))
 UPLOAD_BYTES = 8_000_000              #: staged N-Triples sent per Graph Store Protocol request
 SWITCH_BYTES = 4_000_000              #: largest update request (generic form: several if larger)
-SWITCH_TRIPLES = 250_000              #: most triples one switching transaction inserts (Oxigraph)
+SWITCH_TRIPLES = 100_000              #: most triples one switching transaction inserts (Oxigraph)
 RESULTS = "application/sparql-results+json"
 ACCEPT = f"{RESULTS}, application/n-triples;q=0.9"
 _NOT_INTERNAL = f'FILTER(!STRSTARTS(STR(?g), "{INTERNAL}"))'
@@ -546,7 +546,7 @@ class RemoteGraphStore:
     def _switch(self) -> list[str]:
         """The update request(s) making the staged graphs live: one, unless more than
         ``MKG_SWITCH_TRIPLES`` triples changed (Oxigraph holds a transaction in memory, about
-        5 kB a triple) or, on a generic server, the request would exceed :data:`SWITCH_BYTES`."""
+        9 kB a triple) or, on a generic server, the request would exceed :data:`SWITCH_BYTES`."""
         changed = sorted(set(self._staged) | self._dropped)
         if not self.endpoints.triple_terms:
             ops = [f"MOVE <{self._staged[g]}> TO <{g}>" if self._staged.get(g) else f"DROP SILENT GRAPH <{g}>"
