@@ -375,10 +375,11 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
             if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
-    if scheduler is None and jobs > 1 and work:
+    shared = scheduler is None and jobs > 1 and bool(work)
+    if shared:
         from kg.nlp.pipeline import load_finders
 
-        load_finders(lang for _, lang in work)
+        load_finders(lang for _, lang in work)  # before the workers fork: they share the models
     results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
                           desc="extracting", unit=" article")
     with closing(results):
@@ -391,6 +392,10 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
             doc.mentions = mentions
             doc.extractor = version
             crash_point("extract")
+    if shared:  # loaded here only for the workers: linking does not need them
+        from kg.nlp.pipeline import release_finders
+
+        release_finders()
 
 
 def _find(item: tuple[str, str]) -> tuple[str, list[Mention]]:
