@@ -1,8 +1,8 @@
 """A tiny hand-written store with the builder's graph shape, for tests, docs and demos.
 
 :func:`store_from_records` turns plain records into triples of the shape ``kg build`` writes
-(one named graph per article, entities in ``mkgr:graph/entities``, events in
-``mkgr:graph/events``); :func:`sample_store` is a trilingual example built with it.
+(one named graph per article, per entity and per event); :func:`sample_store` is a trilingual
+example built with it.
 
 >>> store = sample_store()
 >>> store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a schema:NewsArticle }")
@@ -26,7 +26,7 @@ from kg.rdf.triples import (
     entity_triples,
     event_triples,
 )
-from kg.rdf.vocab import EDITIONS_GRAPH, ENTITIES_GRAPH, EVENTS_GRAPH, article_graph_iri
+from kg.rdf.vocab import EDITIONS_GRAPH, article_graph_iri, entity_graph_iri, event_graph_iri
 
 __all__ = ["store_from_records", "sample_store", "SAMPLE_ENTITIES", "SAMPLE_ARTICLES"]
 
@@ -53,7 +53,8 @@ def store_from_records(
     """
     store = store or GraphStore(None)
     records = {e["key"]: _entity(e) for e in entities}
-    store.replace_graph(ENTITIES_GRAPH, [t for e in records.values() for t in entity_triples(e)])
+    for entity in records.values():
+        store.replace_graph(entity_graph_iri(entity.key), entity_triples(entity))
     store.replace_graph(EDITIONS_GRAPH, [
         t for edition, (name, lang) in (editions or {}).items()
         for t in edition_triples(edition, lang, name)])
@@ -61,9 +62,8 @@ def store_from_records(
         article, mentions = _article(a, records)
         store.replace_graph(article_graph_iri(article.id),
                             article_triples(article, mentions, a.get("about", [])))
-    event_records = [_event(ev) for ev in events]
-    if event_records:
-        store.replace_graph(EVENTS_GRAPH, [t for ev in event_records for t in event_triples(ev)])
+    for event in map(_event, events):
+        store.replace_graph(event_graph_iri(event.key), event_triples(event))
     return store
 
 
