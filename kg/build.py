@@ -15,13 +15,14 @@ between builds, and the writer rewrites only the graphs whose records changed.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import logging
 import re
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from contextlib import closing, contextmanager
+from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -376,25 +377,36 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
     shared = scheduler is None and jobs > 1 and bool(work)
-    if shared:
-        from kg.nlp.pipeline import load_finders
+    with _models_shared_with_workers(lang for _, lang in work) if shared else nullcontext():
+        results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
+                              desc="extracting", unit=" article")
+        with closing(results):
+            for doc, (version, mentions) in zip(todo, results, strict=True):
+                expected = extractor_version(doc.article.language or "other")
+                if version != expected:
+                    raise SchedulerError(
+                        f"{scheduler}: a worker's extractor for {doc.article.language!r} is "
+                        f"{version}, ours is {expected}: install the same mkg on every worker")
+                doc.mentions = mentions
+                doc.extractor = version
+                crash_point("extract")
 
-        load_finders(lang for _, lang in work)  # before the workers fork: they share the models
-    results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
-                          desc="extracting", unit=" article")
-    with closing(results):
-        for doc, (version, mentions) in zip(todo, results, strict=True):
-            expected = extractor_version(doc.article.language or "other")
-            if version != expected:
-                raise SchedulerError(
-                    f"{scheduler}: a worker's extractor for {doc.article.language!r} is "
-                    f"{version}, ours is {expected}: install the same mkg on every worker")
-            doc.mentions = mentions
-            doc.extractor = version
-            crash_point("extract")
-    if shared:  # loaded here only for the workers: linking does not need them
-        from kg.nlp.pipeline import release_finders
 
+@contextmanager
+def _models_shared_with_workers(langs: Iterable[str]) -> Iterator[None]:
+    """Load the models here before extraction forks its workers, so that they share them, and
+    freeze the objects so that a worker's garbage collector does not walk (and so copy) every
+    object it inherited (peak of a whole-corpus build 1,162 -> 896 MB). Linking does not need
+    the models: they are released afterwards."""
+    from kg.nlp.pipeline import load_finders, release_finders
+
+    load_finders(langs)
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
         release_finders()
 
 
