@@ -18,6 +18,7 @@ import functools
 import gc
 import hashlib
 import logging
+import os
 import re
 import time
 from collections import Counter
@@ -170,7 +171,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         crash_point("read")
     with _timed(report, "extract"):
         _extract(docs, jobs, progress, scheduler)
-    key = corpus_key(((k, d.article.fingerprint(), d.extractor) for k, d in docs.items()), version)
+    key = corpus_key(((k, d.content_digest(), d.extractor) for k, d in docs.items()), version)
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
     else:
@@ -333,13 +334,22 @@ def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: b
 
 
 def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: BuildReport) -> None:
-    """Add new articles to ``docs``; duplicates (same id, URL, post id or text) become one article."""
+    """Add new articles to ``docs``; duplicates (same id, URL, post id or text) become one article.
+
+    The stored articles of a local file read again are replaced by what it holds now (an edited
+    headline wins, a record taken out goes), as a build from scratch would have it. A feed or
+    page URL only adds: a feed shows its latest items, not all it ever had.
+    """
     from kg.language import ensure_language
     from kg.sources.dedupe import Deduplicator
+    from kg.sources.web import is_url
 
+    reread = {os.path.abspath(a.source_file) for a in incoming
+              if a.source_file and not is_url(a.source_file)}
     dedupe = Deduplicator()
     for doc in docs.values():
-        dedupe.add(doc.article)
+        if os.path.abspath(doc.article.source_file or "") not in reread:
+            dedupe.add(doc.article)
     before = {k: d.article.fingerprint() for k, d in docs.items()}
     for article in incoming:
         ensure_language(article)

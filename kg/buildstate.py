@@ -116,8 +116,8 @@ class BuildState:
 
 
 def corpus_key(documents: Iterable[tuple[str, str, str]], stage_version: str) -> str:
-    """A hash of ``(article id, fingerprint, extractor version)`` triples and of the version of
-    the corpus-level stages: equal keys mean the same graph.
+    """A hash of ``(article id, digest of the whole article, extractor version)`` triples and of
+    the version of the corpus-level stages: equal keys mean the same graph.
 
     >>> corpus_key([("a", "f1", "x")], "v1") == corpus_key([("a", "f1", "x")], "v1")
     True

@@ -8,6 +8,7 @@ gzipped JSON lines in the store folder; the RDF store stays the thing users quer
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
@@ -30,11 +31,19 @@ class Document:
     extractor: str = ""  # version of the extraction that produced ``mentions``
 
     def to_json(self) -> dict:
-        art = {k: v.isoformat() if isinstance(v, datetime) else v
-               for k, v in asdict(self.article).items()}
-        return {"article": art, "mentions": [{name: getattr(m, name) for name in _MENTION_FIELDS}
+        return {"article": self._article_json(), "mentions": [{name: getattr(m, name) for name in _MENTION_FIELDS}
                                              for m in self.mentions],
                 "extractor": self.extractor}
+
+    def content_digest(self) -> str:
+        """A digest of every field of the article as it is stored (so the same for an article
+        just read and for one loaded from the store)."""
+        return hashlib.sha1(json.dumps(self._article_json(), sort_keys=True,
+                                       ensure_ascii=False).encode("utf-8")).hexdigest()
+
+    def _article_json(self) -> dict:
+        return {k: v.isoformat() if isinstance(v, datetime) else v
+                for k, v in asdict(self.article).items()}
 
     @classmethod
     def from_json(cls, data: dict) -> Document:

@@ -151,6 +151,23 @@ def test_changed_article_replaces_its_graph(tmp_path):
     assert len(texts) == 1 and "Madrid" in texts[0]
 
 
+def test_a_new_headline_alone_is_written(tmp_path):
+    src = tmp_path / "news.jsonl"
+    record = {"id": "chile-2", "url": "https://example.org/chile-2", "language": "es",
+              "title": "Boric se reúne con Lula",
+              "text": "El presidente Gabriel Boric se reunió con Lula da Silva en Brasilia.",
+              "published": "2023-06-01T10:00:00-04:00"}
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    build([str(src)], tmp_path / "s", progress=False)
+    record["title"] = "Boric y Lula firman un acuerdo"  # same text, new headline
+    src.write_text(json.dumps(record, ensure_ascii=False) + "\n")
+    second = build([str(src)], tmp_path / "s", progress=False)
+    assert second.updated == 1 and second.graphs_written >= 1
+    store = GraphStore(tmp_path / "s", read_only=True)
+    titles = [r["h"] for r in store.select("SELECT ?h WHERE { ?a schema:headline ?h }")]
+    assert titles == ["Boric y Lula firman un acuerdo"]
+
+
 @pytest.mark.parametrize("bad", ["/nonexistent/file.json", "/nonexistent/*.json"])
 def test_missing_inputs_are_rejections(tmp_path, bad):
     report = build([bad], tmp_path / "s", progress=False)
