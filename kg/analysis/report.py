@@ -47,9 +47,9 @@ from kg.analysis.timeline import (
     periods,
     uncertain_articles,
 )
+from kg.messages import count, direction, format_day, messages
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ANALYSIS_GRAPH, MKG, XSD, n
-from kg.viz.messages import count, direction, format_day, messages
 
 __all__ = ["AnalysisReport", "run_analysis", "metric_triples", "write_metrics"]
 

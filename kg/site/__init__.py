@@ -21,11 +21,11 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, unquote
 
+from kg.messages import LANG_NAMES
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import MKGR, iri_part
 from kg.site import data as d
 from kg.site.render import (
-    LANG_NAMES,
     Links,
     compare_page,
     file_name,

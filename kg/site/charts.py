@@ -1,7 +1,7 @@
 """Inline SVG charts of the entity page: articles over time per edition, and the ego network.
 
 Both are plain SVG strings (no script, nothing fetched); tick labels name months in the page
-language (:func:`kg.site.render.format_day`).
+language (:func:`kg.messages.format_day`).
 
 >>> svg = mentions_chart({("e1", "2023-10-30"): 3, ("e2", "2023-10-31"): 1}, {"e1": "A", "e2": "B"})
 >>> svg.startswith("<svg") and svg.count("<rect") == 4  # two bars, two legend keys

@@ -21,82 +21,14 @@ from collections import defaultdict
 from html import escape
 from urllib.parse import quote, unquote
 
+from kg.messages import EVIDENCE, LANG_NAMES, T, direction, format_day, language_name
 from kg.rdf.vocab import MKGR
 from kg.site.charts import TYPE_COLOUR, ego_svg, mentions_chart
 from kg.site.data import EGO_SIZE, pick, resource_kind
 from kg.site.geo import country_name, kb_place, map_svg, parse_point
 
-__all__ = ["Links", "T", "entity_page", "article_page", "event_page", "edition_page", "story_page",
-           "compare_page", "index_page", "not_found_page", "format_day", "language_name", "file_name",
-           "page_for"]
-
-#: interface strings, by page language
-T: dict[str, dict[str, str]] = {
-    "en": {"home": "Home", "search": "Search entities in any language…", "labels": "Labels",
-           "type": "Type", "links": "Links", "mentions_time": "Mentions over time, per edition",
-           "articles": "Articles", "co": "Mentioned with", "events": "Events", "edition": "Edition",
-           "date": "Date", "language": "Language", "author": "Author", "source": "Source",
-           "text": "Text", "same_story": "The same story in other editions", "confidence": "confidence",
-           "evidence": "evidence", "actors": "Actors", "places": "Places", "time": "Time",
-           "reports": "Reports", "top": "Most mentioned", "only": "Mentioned only in this edition",
-           "editions": "Editions", "entities": "Entities", "not_found": "Nothing is known about this page.",
-           "none": "none", "also": "Also known as", "PER": "Person", "ORG": "Organisation",
-           "LOC": "Place", "EVENT": "Event", "OTHER": "Other", "map": "Point", "results": "results",
-           "data": "Data",
-           "story": "Same story", "story_link": "Story link", "this_article": "This article",
-           "compare": "Compare editions", "compare_intro": "What each edition covers that the others barely do (at least 3 articles on an entity, 2 on an event, and a share of at least half once every edition is given the same size).",
-           "ego": "Ego network", "map_title": "On the map", "articles_time": "Articles mentioning it, per edition",
-           "showing": "latest {n} of {m}", "uncertain": "date uncertain (estimated)", "shared": "Entities both mention",
-           "method": "method", "share": "share", "size": "articles", "open": "Open the link",
-           "lead": "Lead", "language_switch": "Language", "all_types": "all", "stories": "Story links"},
-    "ar": {"home": "الرئيسية", "search": "ابحث عن كيان بأي لغة…", "labels": "التسميات",
-           "type": "النوع", "links": "روابط", "mentions_time": "الإشارات عبر الزمن، حسب النسخة",
-           "articles": "المقالات", "co": "يذكر مع", "events": "الأحداث", "edition": "النسخة",
-           "date": "التاريخ", "language": "اللغة", "author": "الكاتب", "source": "المصدر",
-           "text": "النص", "same_story": "القصة نفسها في نسخ أخرى", "confidence": "الثقة",
-           "evidence": "الدليل", "actors": "الفاعلون", "places": "الأماكن", "time": "الوقت",
-           "reports": "التقارير", "top": "الأكثر ذكرا", "only": "يذكر في هذه النسخة فقط",
-           "editions": "النسخ", "entities": "الكيانات", "not_found": "لا يعرف شيء عن هذه الصفحة.",
-           "none": "لا شيء", "also": "يعرف أيضا باسم", "PER": "شخص", "ORG": "منظمة",
-           "LOC": "مكان", "EVENT": "حدث", "OTHER": "آخر", "map": "الموقع", "results": "نتائج",
-           "data": "البيانات",
-           "story": "القصة نفسها", "story_link": "رابط القصة", "this_article": "هذا المقال",
-           "compare": "مقارنة النسخ", "compare_intro": "ما تغطيه كل نسخة ولا تكاد تغطيه النسخ الأخرى (3 مقالات على الأقل عن الكيان، ومقالان عن الحدث، وحصة لا تقل عن النصف إذا أعطيت كل نسخة الحجم نفسه).",
-           "ego": "شبكة الكيان", "map_title": "على الخريطة", "articles_time": "المقالات التي تذكره، حسب النسخة",
-           "showing": "أحدث {n} من {m}", "uncertain": "التاريخ غير مؤكد (تقديري)", "shared": "كيانات يذكرها المقالان",
-           "method": "الطريقة", "share": "الحصة", "size": "مقالات", "open": "افتح الرابط",
-           "lead": "المقدمة", "language_switch": "اللغة", "all_types": "الكل", "stories": "روابط القصص"},
-    "es": {"home": "Inicio", "search": "Busca entidades en cualquier idioma…", "labels": "Nombres",
-           "type": "Tipo", "links": "Enlaces", "mentions_time": "Menciones en el tiempo, por edición",
-           "articles": "Artículos", "co": "Mencionado con", "events": "Eventos", "edition": "Edición",
-           "date": "Fecha", "language": "Idioma", "author": "Autor", "source": "Fuente",
-           "text": "Texto", "same_story": "La misma noticia en otras ediciones", "confidence": "confianza",
-           "evidence": "evidencia", "actors": "Actores", "places": "Lugares", "time": "Fecha",
-           "reports": "Informes", "top": "Más mencionados", "only": "Mencionados solo en esta edición",
-           "editions": "Ediciones", "entities": "Entidades", "not_found": "No se sabe nada de esta página.",
-           "none": "ninguno", "also": "También conocido como", "PER": "Persona", "ORG": "Organización",
-           "LOC": "Lugar", "EVENT": "Evento", "OTHER": "Otro", "map": "Punto", "results": "resultados",
-           "data": "Datos",
-           "story": "Misma noticia", "story_link": "Enlace de noticia", "this_article": "Este artículo",
-           "compare": "Comparar ediciones", "compare_intro": "Lo que cada edición cubre y las demás apenas cubren (al menos 3 artículos sobre una entidad, 2 sobre un evento, y una cuota de al menos la mitad si todas las ediciones tuvieran el mismo tamaño).",
-           "ego": "Red del entorno", "map_title": "En el mapa", "articles_time": "Artículos que lo mencionan, por edición",
-           "showing": "últimos {n} de {m}", "uncertain": "fecha incierta (estimada)", "shared": "Entidades que mencionan ambos",
-           "method": "método", "share": "cuota", "size": "artículos", "open": "Abrir el enlace",
-           "lead": "Entradilla", "language_switch": "Idioma", "all_types": "todos", "stories": "Enlaces de noticias"},
-}
-LANG_NAMES = {"en": "English", "ar": "العربية", "es": "Español"}
-#: the parts of a story link's evidence (:func:`kg.site.data.evidence_parts`), by page language
-EVIDENCE = {
-    "en": {"method": "method", "headline": "headline similarity", "lead": "lead similarity",
-           "entities": "shared entities", "margin": "margin over the next candidate",
-           "days": "days apart", "rank": "rank", "participants": "participants"},
-    "ar": {"method": "الطريقة", "headline": "تشابه العنوان", "lead": "تشابه المقدمة",
-           "entities": "الكيانات المشتركة", "margin": "الفارق عن المرشح التالي",
-           "days": "الفارق بالأيام", "rank": "الترتيب", "participants": "المشاركون"},
-    "es": {"method": "método", "headline": "similitud del titular", "lead": "similitud de la entradilla",
-           "entities": "entidades compartidas", "margin": "margen sobre el siguiente candidato",
-           "days": "días de diferencia", "rank": "rango", "participants": "participantes"},
-}
+__all__ = ["Links", "entity_page", "article_page", "event_page", "edition_page", "story_page",
+           "compare_page", "index_page", "not_found_page", "file_name", "page_for"]
 
 CSS = """
 *{box-sizing:border-box}body{font-family:"Noto Sans","Noto Sans Arabic","Noto Naskh Arabic","DejaVu Sans",Arial,sans-serif;
@@ -212,40 +144,7 @@ def file_name(iri: str) -> str:
     return f"{kind}/{safe}.html"
 
 
-def language_name(code: str, lang: str) -> str:
-    """A language's name in the page language.
-
-    >>> language_name("ar", "es"), language_name("en", "ar")
-    ('árabe', 'الإنجليزية')
-    """
-    from babel import Locale
-
-    return Locale.parse(lang).languages.get(code, code) if code else ""
-
-
-def format_day(day: str, lang: str, pattern: str = "d MMM y") -> str:
-    """An ISO day (``2023-10-07``, or a month ``2023-10``) with the month named in ``lang``.
-
-    >>> format_day("2023-10-07", "es"), format_day("2023-10-07", "ar"), format_day("2023-10", "en")
-    ('7 oct 2023', '7 أكتوبر 2023', 'Oct 2023')
-    """
-    from datetime import date
-
-    from babel.dates import format_date
-
-    try:
-        if len(day) == 7:
-            return format_date(date(int(day[:4]), int(day[5:7]), 1), "MMM y", locale=lang)
-        return format_date(date.fromisoformat(day[:10]), pattern, locale=lang)
-    except (ValueError, TypeError):
-        return day
-
-
 # -- building blocks --------------------------------------------------------------------------------
-
-def _dir(lang: str) -> str:
-    return "rtl" if lang == "ar" else "ltr"
-
 
 def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: str = "",
          page: str = "index.html") -> str:
@@ -254,7 +153,7 @@ def _doc(title: str, body: str, lang: str, links: Links, kind: str, index_js: st
     t = T[lang]
     search_action = links.index()
     script = f"<script>window.MKG_INDEX={index_js};</script>" if index_js else ""
-    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{_dir(lang)}"><head><meta charset="utf-8">'
+    return (f'<!DOCTYPE html>\n<html lang="{lang}" dir="{direction(lang)}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width,initial-scale=1">'
             f"<title>{escape(title)}</title><style>{CSS}</style></head>"
             f'<body data-kind="{kind}"><header><a href="{escape(search_action)}" id="home">mkg · {t["home"]}</a>'
@@ -283,7 +182,7 @@ def _text(value: str, lang: str) -> str:
     """``value`` in its own language and direction inside a page of another."""
     if not lang:
         return escape(value)
-    return f'<span lang="{lang}" dir="{_dir(lang)}">{escape(value)}</span>'
+    return f'<span lang="{lang}" dir="{direction(lang)}">{escape(value)}</span>'
 
 
 def _name(data: dict, iri: str, lang: str) -> str:
@@ -308,7 +207,7 @@ def _article_item(data: dict, a: dict, lang: str, links: Links, snippets: bool =
     out = (f'<li><span class="muted">{escape(format_day(a["date"], lang))}</span> '
            f'{_link(data, a["iri"], lang, links, head, a["lang"])}')
     for before, mention, after in (a.get("snippets") or []) if snippets else []:
-        out += (f'<div class="snip" lang="{a["lang"]}" dir="{_dir(a["lang"])}">…{escape(before)}'
+        out += (f'<div class="snip" lang="{a["lang"]}" dir="{direction(a["lang"])}">…{escape(before)}'
                 f"<mark>{escape(mention)}</mark>{escape(after)}…</div>")
     return out + "</li>"
 
@@ -433,7 +332,7 @@ def article_page(data: dict, links: Links, lang: str = "en") -> str:
             (t["source"], f'<a href="{escape(data["url"])}" rel="external" dir="ltr">{escape(data["url"])}</a>'
              if data["url"] else "")]
     rows = "".join(f"<tr><th>{k}</th><td>{v}</td></tr>" for k, v in meta if v)
-    body = [f'<h1 lang="{alang}" dir="{_dir(alang)}">{escape(data["headline"])}</h1><table>{rows}</table>']
+    body = [f'<h1 lang="{alang}" dir="{direction(alang)}">{escape(data["headline"])}</h1><table>{rows}</table>']
     if data["stories"]:
         own = {"iri": data["iri"], "headline": data["headline"], "lang": alang, "date": data["date"][:10],
                "edition": data["edition"], "lead": data["lead"]}
@@ -445,7 +344,7 @@ def article_page(data: dict, links: Links, lang: str = "en") -> str:
             ev = f'<div class="muted">{t["evidence"]}: <bdi>{escape(s["evidence"])}</bdi></div>' if s["evidence"] else ""
             cards.append(_story_card(data, s, lang, links, conf, ev))
         body.append(f'<h2>{t["same_story"]}</h2><div class="cols" id="stories">{"".join(cards)}</div>')
-    body.append(f'<h2>{t["text"]}</h2><div class="text" id="text" lang="{alang}" dir="{_dir(alang)}">'
+    body.append(f'<h2>{t["text"]}</h2><div class="text" id="text" lang="{alang}" dir="{direction(alang)}">'
                 f'{_highlight(data, lang, links)}</div>')
     body.append(f'<h2>{t["events"]} ({len(data["events"])})</h2>' + _event_list(data, data["events"], lang, links))
     body.append(_data_links(data["iri"], lang, links))
@@ -457,9 +356,9 @@ def _story_card(data: dict, a: dict, lang: str, links: Links, top: str, extra: s
     edition = _link(data, a["edition"], lang, links) if a["edition"] else ""
     head = " · ".join(x for x in (escape(format_day(a["date"], lang)), edition, top) if x)
     return (f'<div class="story"><div class="muted">{head}</div>'
-            f'<h3 lang="{a["lang"]}" dir="{_dir(a["lang"])}">'
+            f'<h3 lang="{a["lang"]}" dir="{direction(a["lang"])}">'
             f'{_link(data, a["iri"], lang, links, a["headline"] or a["iri"])}</h3>'
-            f'<p class="lead" lang="{a["lang"]}" dir="{_dir(a["lang"])}">{escape(a["lead"])}</p>{extra}</div>')
+            f'<p class="lead" lang="{a["lang"]}" dir="{direction(a["lang"])}">{escape(a["lead"])}</p>{extra}</div>')
 
 
 def story_page(data: dict, links: Links, lang: str = "en") -> str:

@@ -29,9 +29,9 @@ from kg.analysis.corpus import LANGS, NO_EDITION, Corpus, load_corpus
 from kg.analysis.metrics import pagerank
 from kg.analysis.networks import cooccurrence_graph
 from kg.analysis.timeline import uncertain_articles
+from kg.messages import count, direction, messages, month_names
 from kg.rdf.store import GraphStore
 from kg.rdf.vocab import ANALYSIS_GRAPH, entity_iri
-from kg.viz.messages import count, direction, messages, month_names
 
 __all__ = ["write_viz", "build_network", "resolve_entity", "VizError", "TYPE_STYLE",
            "assert_self_contained"]

@@ -1,15 +1,11 @@
-"""The interface language of the network page and the analysis report: one table per language.
+"""The interface wording of every page mkg writes, one table per language (en, ar, es).
 
-The browsing pages' table (:data:`kg.site.render.T`) is the base; :data:`EXTRA` adds only the
-words the network page and the report need beyond it (no key is defined twice). Days are
-written by the browsing pages' :func:`~kg.site.render.format_day` (month names from the CLDR
-data of Babel); :func:`month_names` gives the page script the same names. :func:`messages`
-merges the tables.
+The browsing pages (:mod:`kg.site`), the network page (:mod:`kg.viz`) and the analysis report
+(:mod:`kg.analysis.report`) all speak through this module, so a word is defined once. Days are
+written with month names from the CLDR data of Babel.
 
 >>> messages("ar")["PER"], messages("ar")["reset"]
 ('شخص', 'إعادة ضبط المرشحات')
->>> format_day(date(2023, 10, 7), "ar"), format_day(date(2023, 10, 7), "es")
-('7 أكتوبر 2023', '7 oct 2023')
 >>> count("articles", 1, "en"), count("articles", 3, "en"), count("articles", 3, "ar")
 ('1 article', '3 articles', 'المقالات: 3')
 """
@@ -18,12 +14,79 @@ from __future__ import annotations
 
 from datetime import date
 
-from babel.dates import get_month_names
+from babel import Locale
+from babel.dates import format_date, get_month_names
 
-from kg.site.render import LANG_NAMES, T
-from kg.site.render import format_day as _format_iso_day
+__all__ = ["T", "EXTRA", "EVIDENCE", "LANG_NAMES", "messages", "format_day", "month_names", "count",
+           "direction", "language_name"]
 
-__all__ = ["EXTRA", "LANG_NAMES", "messages", "format_day", "month_names", "count", "direction"]
+#: interface strings, by page language
+T: dict[str, dict[str, str]] = {
+    "en": {"home": "Home", "search": "Search entities in any language…", "labels": "Labels",
+           "type": "Type", "links": "Links", "mentions_time": "Mentions over time, per edition",
+           "articles": "Articles", "co": "Mentioned with", "events": "Events", "edition": "Edition",
+           "date": "Date", "language": "Language", "author": "Author", "source": "Source",
+           "text": "Text", "same_story": "The same story in other editions", "confidence": "confidence",
+           "evidence": "evidence", "actors": "Actors", "places": "Places", "time": "Time",
+           "reports": "Reports", "top": "Most mentioned", "only": "Mentioned only in this edition",
+           "editions": "Editions", "entities": "Entities", "not_found": "Nothing is known about this page.",
+           "none": "none", "also": "Also known as", "PER": "Person", "ORG": "Organisation",
+           "LOC": "Place", "EVENT": "Event", "OTHER": "Other", "map": "Point", "results": "results",
+           "data": "Data",
+           "story": "Same story", "story_link": "Story link", "this_article": "This article",
+           "compare": "Compare editions", "compare_intro": "What each edition covers that the others barely do (at least 3 articles on an entity, 2 on an event, and a share of at least half once every edition is given the same size).",
+           "ego": "Ego network", "map_title": "On the map", "articles_time": "Articles mentioning it, per edition",
+           "showing": "latest {n} of {m}", "uncertain": "date uncertain (estimated)", "shared": "Entities both mention",
+           "method": "method", "share": "share", "size": "articles", "open": "Open the link",
+           "lead": "Lead", "language_switch": "Language", "all_types": "all", "stories": "Story links"},
+    "ar": {"home": "الرئيسية", "search": "ابحث عن كيان بأي لغة…", "labels": "التسميات",
+           "type": "النوع", "links": "روابط", "mentions_time": "الإشارات عبر الزمن، حسب النسخة",
+           "articles": "المقالات", "co": "يذكر مع", "events": "الأحداث", "edition": "النسخة",
+           "date": "التاريخ", "language": "اللغة", "author": "الكاتب", "source": "المصدر",
+           "text": "النص", "same_story": "القصة نفسها في نسخ أخرى", "confidence": "الثقة",
+           "evidence": "الدليل", "actors": "الفاعلون", "places": "الأماكن", "time": "الوقت",
+           "reports": "التقارير", "top": "الأكثر ذكرا", "only": "يذكر في هذه النسخة فقط",
+           "editions": "النسخ", "entities": "الكيانات", "not_found": "لا يعرف شيء عن هذه الصفحة.",
+           "none": "لا شيء", "also": "يعرف أيضا باسم", "PER": "شخص", "ORG": "منظمة",
+           "LOC": "مكان", "EVENT": "حدث", "OTHER": "آخر", "map": "الموقع", "results": "نتائج",
+           "data": "البيانات",
+           "story": "القصة نفسها", "story_link": "رابط القصة", "this_article": "هذا المقال",
+           "compare": "مقارنة النسخ", "compare_intro": "ما تغطيه كل نسخة ولا تكاد تغطيه النسخ الأخرى (3 مقالات على الأقل عن الكيان، ومقالان عن الحدث، وحصة لا تقل عن النصف إذا أعطيت كل نسخة الحجم نفسه).",
+           "ego": "شبكة الكيان", "map_title": "على الخريطة", "articles_time": "المقالات التي تذكره، حسب النسخة",
+           "showing": "أحدث {n} من {m}", "uncertain": "التاريخ غير مؤكد (تقديري)", "shared": "كيانات يذكرها المقالان",
+           "method": "الطريقة", "share": "الحصة", "size": "مقالات", "open": "افتح الرابط",
+           "lead": "المقدمة", "language_switch": "اللغة", "all_types": "الكل", "stories": "روابط القصص"},
+    "es": {"home": "Inicio", "search": "Busca entidades en cualquier idioma…", "labels": "Nombres",
+           "type": "Tipo", "links": "Enlaces", "mentions_time": "Menciones en el tiempo, por edición",
+           "articles": "Artículos", "co": "Mencionado con", "events": "Eventos", "edition": "Edición",
+           "date": "Fecha", "language": "Idioma", "author": "Autor", "source": "Fuente",
+           "text": "Texto", "same_story": "La misma noticia en otras ediciones", "confidence": "confianza",
+           "evidence": "evidencia", "actors": "Actores", "places": "Lugares", "time": "Fecha",
+           "reports": "Informes", "top": "Más mencionados", "only": "Mencionados solo en esta edición",
+           "editions": "Ediciones", "entities": "Entidades", "not_found": "No se sabe nada de esta página.",
+           "none": "ninguno", "also": "También conocido como", "PER": "Persona", "ORG": "Organización",
+           "LOC": "Lugar", "EVENT": "Evento", "OTHER": "Otro", "map": "Punto", "results": "resultados",
+           "data": "Datos",
+           "story": "Misma noticia", "story_link": "Enlace de noticia", "this_article": "Este artículo",
+           "compare": "Comparar ediciones", "compare_intro": "Lo que cada edición cubre y las demás apenas cubren (al menos 3 artículos sobre una entidad, 2 sobre un evento, y una cuota de al menos la mitad si todas las ediciones tuvieran el mismo tamaño).",
+           "ego": "Red del entorno", "map_title": "En el mapa", "articles_time": "Artículos que lo mencionan, por edición",
+           "showing": "últimos {n} de {m}", "uncertain": "fecha incierta (estimada)", "shared": "Entidades que mencionan ambos",
+           "method": "método", "share": "cuota", "size": "artículos", "open": "Abrir el enlace",
+           "lead": "Entradilla", "language_switch": "Idioma", "all_types": "todos", "stories": "Enlaces de noticias"},
+}
+LANG_NAMES = {"en": "English", "ar": "العربية", "es": "Español"}
+#: the parts of a story link's evidence (:func:`kg.site.data.evidence_parts`), by page language
+EVIDENCE = {
+    "en": {"method": "method", "headline": "headline similarity", "lead": "lead similarity",
+           "entities": "shared entities", "margin": "margin over the next candidate",
+           "days": "days apart", "rank": "rank", "participants": "participants"},
+    "ar": {"method": "الطريقة", "headline": "تشابه العنوان", "lead": "تشابه المقدمة",
+           "entities": "الكيانات المشتركة", "margin": "الفارق عن المرشح التالي",
+           "days": "الفارق بالأيام", "rank": "الترتيب", "participants": "المشاركون"},
+    "es": {"method": "método", "headline": "similitud del titular", "lead": "similitud de la entradilla",
+           "entities": "entidades compartidas", "margin": "margen sobre el siguiente candidato",
+           "days": "días de diferencia", "rank": "rango", "participants": "participantes"},
+}
 
 #: Words of the network page and the report that the browsing pages' table lacks. Keys ending in
 #: ``_one`` / ``_many`` are counts (see :func:`count`); ``{...}`` are filled by ``str.format``.
@@ -198,16 +261,12 @@ EXTRA: dict[str, dict[str, str]] = {
 
 
 def messages(lang: str) -> dict[str, str]:
-    """Every interface string in ``lang`` (``en``, ``ar`` or ``es``): the browsing pages' words
-    and this package's, plus ``lang_<xx>`` language names; unknown languages get English."""
+    """Every interface string in ``lang`` (``en``, ``ar`` or ``es``): the browsing pages' words,
+    those of the network page and the report, and ``lang_<xx>`` language names; unknown
+    languages get English."""
     lang = lang if lang in EXTRA else "en"
     names = {f"lang_{code}": name for code, name in LANG_NAMES.items()}
     return {**T[lang], **EXTRA[lang], **names}
-
-
-def format_day(day: date, lang: str) -> str:
-    """A calendar day as the browsing pages write it: "7 Oct 2023", "7 أكتوبر 2023"."""
-    return _format_iso_day(day.isoformat(), lang)
 
 
 def month_names(lang: str) -> list[str]:
@@ -223,6 +282,31 @@ def count(key: str, n: int, lang: str) -> str:
     """``key_one`` for one, ``key_many`` (with ``{n}``) otherwise, in ``lang``."""
     table = messages(lang)
     return table[f"{key}_one"] if n == 1 else table[f"{key}_many"].format(n=n)
+
+
+def language_name(code: str, lang: str) -> str:
+    """A language's name in the page language.
+
+    >>> language_name("ar", "es"), language_name("en", "ar")
+    ('árabe', 'الإنجليزية')
+    """
+    return Locale.parse(lang).languages.get(code, code) if code else ""
+
+
+def format_day(day: str | date, lang: str, pattern: str = "d MMM y") -> str:
+    """A day (a date, or ISO ``2023-10-07``, or a month ``2023-10``) with the month named in ``lang``.
+
+    >>> format_day("2023-10-07", "es"), format_day(date(2023, 10, 7), "ar"), format_day("2023-10", "en")
+    ('7 oct 2023', '7 أكتوبر 2023', 'Oct 2023')
+    """
+    if isinstance(day, date):
+        day = day.isoformat()
+    try:
+        if len(day) == 7:
+            return format_date(date(int(day[:4]), int(day[5:7]), 1), "MMM y", locale=lang)
+        return format_date(date.fromisoformat(day[:10]), pattern, locale=lang)
+    except (ValueError, TypeError):
+        return day
 
 
 def direction(lang: str) -> str:
