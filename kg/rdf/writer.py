@@ -7,9 +7,9 @@ from the corpus-level stages that :func:`kg.build.link_corpus` runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from tqdm import tqdm
 
@@ -39,9 +39,27 @@ from kg.rdf.vocab import (
 if TYPE_CHECKING:  # records of the stages before this one, used by attribute only
     from kg.article import Article
     from kg.events.event import Event
-    from kg.link.resolve import Resolution
-    from kg.link.stories import StoryLink
+    from kg.link.entity import Entity
     from kg.nlp.mention import Mention
+
+
+class Resolution(Protocol):
+    """What the writer reads of entity resolution (:class:`kg.link.resolve.Resolution`)."""
+
+    entities: Mapping[str, Entity]
+
+    def mention_entity(self, article_id: str, mention: Mention) -> str | None: ...
+
+    def tag_entities(self, article: Article) -> list[str]: ...
+
+
+class StoryLink(Protocol):
+    """What the writer reads of a same-story link (:class:`kg.link.stories.StoryLink`)."""
+
+    a_id: str
+    b_id: str
+    confidence: float
+    evidence: str
 
 
 def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, list[Mention]],
