@@ -63,7 +63,10 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" tirote\w+; balaceras?; emboscadas?; enfrentamientos?; agresion(?:es)?; agred\w+;"
                     r" apedre\w+; (?:lanz|arroj)\w+ (?:\w+ ){0,4}(?:piedras|huevos|botellas|bombas|molotov|pintura);"
                     r" incendi(?:aron|aban|ado|ados|ada|adas)\b; granadas?; invadi\w+; invasion; asalt(?:o|aron|ado)\b;"
-                    r" intentos? de asesinato"),
+                    r" intentos? de asesinato;"
+                    r" violent(?:a|as|o|os) (?:ola |oleada |serie )?(?:de )?(?:protestas?|manifestacion(?:es)?|disturbios|"
+                    r"rebelion|revueltas?|enfrentamientos);"
+                    r" (?:protestas?|manifestacion(?:es)?|disturbios|rebelion|revueltas?) violent(?:a|as|os)\b"),
               "An armed attack, air strike, bombardment or raid."),
     EventType("Killing", {"en": "killing or casualties", "ar": "قتل أو إصابات", "es": "muertes o víctimas"},
               _t(en=r"killed; killing; kills?; dead; death toll; deaths?; died; wounded; injured;"
@@ -94,7 +97,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" paros? (?:nacional|general|civico|indefinido|de \w+|laboral|agrario|camionero)\w*;"
                     r" concentracion(?:es)? (?:de (?:apoyo|protesta|repudio)|frente|ante|en)\b; se concentraron;"
                     r" bloque\w* (?:\w+ ){0,3}(?:rutas|calles|carreteras|caminos|puentes?|accesos|transito|vias|arterias);"
-                    r" cortes? de ruta\w*; cacerolazos?; sentadas?; piquetes?; boicot\w*; disturbios; desfilaron;"
+                    r" cortes? de ruta\w*; cacerolazos?; sentadas?; piquetes?; disturbios; desfilaron;"
                     r" bloqueos? relampago\w*;"
                     r" ocup(?:aron|an|aban|ando)\b (?:\w+ ){0,2}(?:puentes?|edificios?|sede|plazas?|oficinas|"
                     r"instalaciones|fabricas?|embajada|universidad|iglesia|catedral|carreteras?|alcaldia|ministerio|"
@@ -147,7 +150,8 @@ NOT_EVENTS: dict[str, str] = {
           r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي; دفاع(?:ات)? (?:ال)?صاروخي\w*; منظوم\w* (?:ال)?دفاع",
     "es": r"sin embargo; pena de muerte; defensas? antimisil\w*; escudo antimisil\w*; se dispar\w+; no hubo (?:victimas|heridos|muertos); (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
-          r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+",
+          r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo; protestad\\w+;"
+          r" (?:organizador\w*|consejo|comite|comision|frente) (?:general |nacional )?de (?:la )?(?:huelga|protesta)",
 }
 
 #: Contexts where a trigger word names no happening of one type (an attempt is no killing, a flood
@@ -173,6 +177,8 @@ NOT_TYPE: dict[str, dict[str, str]] = {
               r" attempts? on (?:his|her|their) li(?:fe|ves); died (?:of|from) (?:cancer|illness|natural causes|"
               r"covid\w*|a heart attack)",
         "es": r"intentos? de asesinato; (?:intent\w+|trat\w+ de) asesinar;"
+              r" que (?:\w+ ){0,3}(?:dej|caus|arroj|cost|provoc|sald)\w* (?:[\w,.]+ ){0,6}?(?:muert|herid|victim)\w*"
+              r"(?: y (?:[\w,.]+ ){0,2}(?:muert|herid|victim)\w*)?;"
               r" victimas de (?:las |la |los |el )?(?:inundacion\w*|terremoto\w*|sismo\w*|huracan\w*|accidente\w*)",
         "ar": r"محاول(?:ه|ات) (?:ال)?اغتيال",
     },
@@ -195,6 +201,24 @@ IRREALIS: dict[str, str] = {
           r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
           r"aplaz\w+|postergar\w*|"
           r"sospech\w+ de)",
+}
+
+#: Words right before a trigger of one type that make it the background of the sentence's own
+#: event rather than its report: an earlier happening the sentence follows on ("tras el
+#: atentado"), the cause of a protest ("protestar contra los ataques") or a happening only
+#: referred to ("hace referencia a las protestas"). At most three words between cue and trigger.
+BACKGROUND: dict[str, dict[str, str]] = {
+    "Attack": {
+        "es": r"\b(?:tras|despues de|luego de|a raiz de|protest\w* (?:por|contra)|en protesta (?:por|contra)|"
+              r"participado en|referencia a)",
+    },
+    "Killing": {
+        "es": r"\b(?:tras|despues de|luego de|a raiz de|protest\w* (?:por|contra)|en protesta (?:por|contra)|"
+              r"en memoria de|referencia a)",
+    },
+    "Protest": {
+        "es": r"\b(?:referencia a|protagonistas de)",
+    },
 }
 
 #: Spanish accents folded one character for one (offsets stay valid); patterns are written folded.
@@ -240,9 +264,9 @@ def _not_events(lang: str, etype: str = "") -> re.Pattern[str] | None:
     return _compile(_alternation(pats, lang), lang) if pats else None
 
 
-@lru_cache(maxsize=8)
-def _irrealis(lang: str) -> re.Pattern[str] | None:
-    body = IRREALIS.get(lang)
+@lru_cache(maxsize=32)
+def _irrealis(lang: str, etype: str = "") -> re.Pattern[str] | None:
+    body = BACKGROUND.get(etype, {}).get(lang) if etype else IRREALIS.get(lang)
     if not body:
         return None
     body = normalize_arabic(body) if lang == "ar" else body.translate(_FOLD_ES) if lang == "es" else body
@@ -252,6 +276,19 @@ def _irrealis(lang: str) -> re.Pattern[str] | None:
 def _blocked(text: str, lang: str, etype: str | None = None) -> list[tuple[int, int]]:
     neg = _not_events(lang, etype or "")
     return [m.span() for m in neg.finditer(text)] if neg else []
+
+
+def background(text: str, start: int, lang: str, etype: str) -> bool:
+    """Whether the trigger of type ``etype`` at ``start`` of ``text`` (in its matching form) is only
+    the background of the sentence's own event (:data:`BACKGROUND`).
+
+    >>> s = "detenido a 22 personas tras el atentado del domingo"; background(s, s.index("atentado"), "es", "Attack")
+    True
+    >>> s = "un atentado con coche-bomba en Srinagar"; background(s, s.index("atentado"), "es", "Attack")
+    False
+    """
+    rx = _irrealis(lang, etype)
+    return bool(rx and rx.search(text[max(0, start - 60):start]))
 
 
 def irrealis(text: str, start: int, lang: str) -> bool:
@@ -294,7 +331,8 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
             s, e = m.span(1)
             if typed is None:
                 typed = _blocked(text, lang, name) if name in NOT_TYPE else []
-            if any(a <= s and e <= b for a, b in blocked + typed) or irrealis(text, m.start(), lang):
+            if (any(a <= s and e <= b for a, b in blocked + typed) or irrealis(text, m.start(), lang)
+                    or background(text, m.start(), lang, name)):
                 continue
             if index is not None:
                 s, e = index[s], index[e]
