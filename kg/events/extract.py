@@ -85,9 +85,10 @@ def sentences(text: str) -> Iterable[tuple[int, int, str]]:
             yield start, start + len(stripped), stripped
 
 
-#: A section heading ("==Attack==") or a short list item ("* 2007 Bagram Airfield bombing",
-#: a link list of earlier reports), or site navigation: no sentence of the report.
-_NOT_PROSE = re.compile(r"^(?:=+.*=+|[*•·▪►]\s*(?:\S+\s+){0,6}\S+)$")
+#: A section heading ("==Attack=="), a short list item ("* 2007 Bagram Airfield bombing", a link
+#: list of earlier reports), the bracketed title of a linked story ("[How a new kind of protest
+#: movement has arisen in Venezuela]") or site navigation: no sentence of the report.
+_NOT_PROSE = re.compile(r"^(?:=+.*=+|[*•·▪►]\s*(?:\S+\s+){0,6}\S+|\[[^\[\]]+\])$")
 #: Site navigation run into the text by a reader ("Skip linksSkip to Content…navigation menu").
 _NAVIGATION = re.compile(r"Skip links|Skip to Content|[Nn]avigation menu|Keep reading list of \d+ items")
 
@@ -101,6 +102,35 @@ def not_prose(sentence: str) -> bool:
     True
     """
     return bool(_NOT_PROSE.match(sentence.strip()) or _NAVIGATION.search(sentence))
+
+
+_BULLET = "*•·▪►"
+#: words of three letters or more (any script: an Arabic word has no capital, so it is prose)
+_LETTER_WORD = re.compile(r"[^\W\d_]{3,}")
+_FIELD_WORDS = frozenset({"the", "and", "for", "from", "with"})
+
+
+def list_record(line: str) -> bool:
+    """A list item made of names and labels only (a roll of the dead, a table row), no prose: its
+    words ("US Bomb" as a cause-of-death field) report no happening. Judged on the whole line,
+    since a sentence splitter cuts such a line at every abbreviation ("M.", "U.S.").
+
+    >>> list_record("*2015-12-21, Special Agent Michael A. Cinco[898], U.S. Air Force Office of Special Investigations, US Bomb")
+    True
+    >>> list_record("* 2015-12-21: a suicide bomber killed six soldiers near Bagram")
+    False
+    >>> list_record("* 27 يوليو: مقتل 13 معظمهم من أفراد الشرطة في هجوم انتحاري")
+    False
+    """
+    line = line.strip()
+    return bool(line) and line[0] in _BULLET and all(w[0].isupper() or w in _FIELD_WORDS
+                                                     for w in _LETTER_WORD.findall(line))
+
+
+def _line(text: str, start: int, end: int) -> str:
+    """The line (between newlines) around ``text[start:end]``."""
+    stop = text.find("\n", end)
+    return text[text.rfind("\n", 0, start) + 1:stop if stop >= 0 else len(text)]
 
 
 #: Words near a trigger that make it a campaign: a count, a series, a repetition, a continuation.
@@ -168,7 +198,7 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
         if not_prose(sent):
             continue
         hits = find_triggers(sent, lang)
-        if not hits:
+        if not hits or list_record(_line(text, s_start, s_end)):
             continue
         inside = [m for m in spans if m.start >= s_start and m.end <= s_end]
         keyed = [(m, _entity_key(resolution, article.id, m)) for m in inside]
@@ -491,8 +521,14 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     cands: list[_Candidate] = []
     for article, mentions in docs:
         cands.extend(_remembered_candidates(article, mentions, resolution, memo))
-    cands.sort(key=lambda c: c.ident)
-    ctx = _Context(cands, _linked(story_links), day_window)
+    return cluster_candidates(cands, _linked(story_links), day_window)
+
+
+def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]],
+                       day_window: int = 1) -> list[list[_Candidate]]:
+    """Complete-linkage clusters of all articles' candidates (see :func:`event_clusters`)."""
+    cands = sorted(cands, key=lambda c: c.ident)
+    ctx = _Context(cands, linked, day_window)
     edges: dict[tuple, float] = {}
     by_type: dict[str, list[_Candidate]] = defaultdict(list)
     for c in cands:

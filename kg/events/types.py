@@ -47,7 +47,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               _t(en=r"air ?strikes?; strikes?; struck; attack(?:s|ed)?; bomb(?:s|ed|ing|ings|ardment)?;"
                     r" shell(?:s|ed|ing)?; raids?; missiles? (?:hit|struck|fired); rockets? (?:hit|fired);"
                     r" drone strikes?; fired (?:rockets|missiles); targeted; shot down; invasion; invaded;"
-                    r" offensive; explosions?; blasts?; exploded; detonat\w+; shootings?; shot dead;"
+                    r" offensive; explosions?; blasts?; exploded; detonat\w+; shootings?;"
                     r" opened fire; gunmen; suicide bomb\w*; ambush(?:ed)?; assaults?; stormed; assassination attempts?;"
                     r" attempted assassination",
                  ar=r"غار(?:ه|ات); قصف\w*; [يت]قصف\w*; استهداف; استهدف\w*; [يت]ستهدف\w*; هجوم\w*;"
@@ -114,7 +114,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                  es=r"reunion(?:es)?; reunio; se reuni\w+; visit(?:a|o|aron)?; cumbre; recibio; encuentro"),
               "A meeting, visit, summit or talks."),
     EventType("Statement", {"en": "statement", "ar": "تصريح أو بيان", "es": "declaración"},
-              _t(en=r"statement; announced; declared; press conference; spokes(?:man|woman|person) said",
+              _t(en=r"statement; announced; declared; press conference; spokes(?:man|woman|person) said; stating;"
+                    r" tweeted; claimed(?= (?:responsibility|that|they|it|the)\b)",
                  ar=r"بيان; اعلن\w*; صرح\w*; تصريح(?:ات)?; مؤتمر صحفي; كلمه متلفزه; خطاب",
                  es=r"comunicado; declar(?:o|aron|acion); anunci(?:o|aron); conferencia de prensa"),
               "An official statement, announcement or speech."),
@@ -145,7 +146,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
 #: Contexts where a trigger word names no happening (a title, a square, a sentence, drones):
 #: a trigger inside one of these spans is skipped.
 NOT_EVENTS: dict[str, str] = {
-    "en": r"sexual assault\w*; (?:the )?march (?:\d|of); missile defen[cs]es?; anti-missile \w+; no (?:casualties|injuries|deaths); no one was (?:killed|hurt|injured)",
+    "en": r"sexual assault\w*; (?:the )?march (?:\d|of); missile defen[cs]es?; anti-missile \w+; no (?:casualties|injuries|deaths); no one was (?:killed|hurt|injured);"
+          r" \w+s (?:and \w+ )?(?:are|were) (?:a )?(?:commonplace|common|rare|routine|frequent|(?:a )?regular (?:event|occurrence|feature))",
     "ar": r"(?:ال)?رئيس (?:ال)?شهيد; ساح(?:ه|تي) (?:ال)?شهداء; مقبره (?:ال)?شهداء; طائر\w* (?:ال)?مسير\w*;"
           r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي; دفاع(?:ات)? (?:ال)?صاروخي\w*; منظوم\w* (?:ال)?دفاع",
@@ -159,7 +161,9 @@ NOT_EVENTS: dict[str, str] = {
 NOT_TYPE: dict[str, dict[str, str]] = {
     "Attack": {
         "en": r"accidental(?:ly)? (?:\w+ )?(?:explosions?|blasts?|detonat\w+); detonated accidentally;"
-              r" (?:\d+-(?:hour|day) |general |hunger |labou?r |national |nationwide |workers'? )strikes?",
+              r" (?:\d+-(?:hour|day) |general |hunger |labou?r |national |nationwide |workers'? )strikes?;"
+              r" bomb (?:probe|squad|disposal|threats?|makers?|making|factory|scare|hoax|shelter|experts?|technicians?);"
+              r" (?:police|officers|agents|detectives) (?:\w+ ){0,2}raids?; raids? (?:on|of) (?:\w+ )?(?:homes?|houses?|offices|premises)",
         "es": r"explosion(?:es)? accidental\w*; alto el fuego",
         "ar": r"وقف (?:ال)?اطلاق (?:ال)?نار",
     },
@@ -194,7 +198,7 @@ IRREALIS: dict[str, str] = {
           r"plan(?:s|ned|ning)?|vow(?:ed|s)?) to|could|would|might|fears? of|feared|warn(?:ed|s|ing)? of|no|"
           r"if|postpone[ds]?|delay(?:ed|s)?|"
           r"responsib\w+ for|in connection with|involved in|suspects? in|accused of|charged (?:with|over)|"
-          r"probe into|investigation into|condemn(?:ed|s)?|claimed)",
+          r"probe into|investigation into|condemn(?:ed|s)?|claimed|to(?=\s+$))",
     "ar": r"(?<!\w)(?:[وف]?(?:اذا|لو)|ارجاء|تاجيل|مستعد\w*|[يت]ستعد\w*|[يت]خطط\w*|خطه|[يت]هدد\w*|"
           r"[يت]خشي\w*|(?:ال)?تهديد(?:ات)?|س[يت]تعرض\w*|س[يت]تم|سوف)",
     "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
