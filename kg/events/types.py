@@ -167,6 +167,10 @@ NOT_TYPE: dict[str, dict[str, str]] = {
         "es": r"explosion(?:es)? accidental\w*; alto el fuego",
         "ar": r"وقف (?:ال)?اطلاق (?:ال)?نار",
     },
+    "Statement": {
+        "en": r"(?:emergency|curfew|martial law|war) (?:was |is |be )?declared; declared (?:an? )?(?:state of )?"
+              r"(?:emergency|curfew|martial law|war)",
+    },
     "Arrest": {
         "en": r"arrest warrants?; warrants? for (?:the |his |her |their )?arrest",
         "es": r"ordene?s? de (?:arresto|detencion|captura)",
@@ -215,6 +219,7 @@ BACKGROUND: dict[str, dict[str, str]] = {
     "Attack": {
         "es": r"\b(?:tras|despues de|luego de|a raiz de|protest\w* (?:por|contra)|en protesta (?:por|contra)|"
               r"participado en|referencia a)",
+        "en": r"\b(?:related to|authorship of|respon(?:ded|ds|ding) to|in response to|purport\w* to show)",
     },
     "Killing": {
         "es": r"\b(?:tras|despues de|luego de|a raiz de|protest\w* (?:por|contra)|en protesta (?:por|contra)|"
