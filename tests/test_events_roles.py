@@ -141,3 +141,80 @@ def test_campaigns_navigation_and_arabic_future():
     # a threat in the future tense (Al Mayadeen 2023-10-24); a car bomb (سيارة) is no future
     assert _types("هدّد بأنّ سفن الاحتلال ستتعرض للاستهداف في البحر الأحمر", "ar") == set()
     assert "Attack" in _types("انفجار سيارة مفخخة في بغداد", "ar")
+
+
+# --------------------------------------------------------------------------- round 3
+
+def test_spanish_background_of_the_main_event():
+    # an attack the sentence's own event follows on, or protests against, is its background
+    assert "Attack" not in _types(
+        "La policía paquistaní anunció este miércoles haber detenido a 22 personas tras el atentado del pasado "
+        "domingo en la iglesia", "es")
+    assert _types(
+        "Unas 250 personas se manifestaron delante de la Embajada de Estados Unidos en Moscú para protestar "
+        "contra los ataques de la Otan en Yugoslavia", "es") == {"Protest"}
+    assert "Protest" not in _types(
+        "Según El Tiempo, el texto hace referencia a las protestas que han protagonizado en las últimas semanas "
+        "los maestros estatales", "es")
+    # the same trigger reported in its own right is kept
+    assert "Attack" in _types("Dos personas murieron en un atentado con coche-bomba en Srinagar", "es")
+
+
+def test_spanish_toll_in_a_relative_clause_is_no_killing_of_its_own():
+    s = ("El gobierno de Ecuador hizo un llamado al diálogo al cumplirse la segunda jornada consecutiva de "
+         "protestas estudiantiles contra el aumento de los precios, que dejaban siete heridos y 67 detenidos.")
+    assert "Killing" not in _types(s, "es")
+    assert "Protest" in _types(s, "es")
+    assert "Killing" in _types("Dos personas murieron y tres resultaron heridas este martes", "es")
+
+
+def test_spanish_boycotts_committees_and_violent_protests():
+    assert "Protest" not in _types('El Consejo Mundial de Boxeo decretó un "boicot temporal" de peleas', "es")
+    assert "Protest" not in _types(
+        "Este viernes, los organizadores de la huelga denunciaron que el gobierno se prepara para reprimir", "es")
+    s = "provocó una violenta oleada de protestas en el sur del país"
+    assert _types(s, "es") == {"Attack", "Protest"}
+
+
+def test_english_infinitives_generic_plurals_and_references():
+    assert "Attack" not in _types("the allocation of resources to attack the virus.", "en")
+    assert _types("Firearms are ubiquitous and assassinations are a regular event.", "en") == set()
+    assert "Attack" not in _types(
+        "Prosecutors said Matanov deleted searches related to the attacks from his computer", "en")
+    assert "Attack" not in _types("Kyrgyzstan National Pleads Not Guilty to Hampering Boston Bomb Probe", "en")
+    assert "Statement" not in _types("Doctors Want Emergency Declared", "en")
+    assert _types("Later, a man was shot dead when he answered a knock at his door", "en") == {"Killing"}
+    # a reported attack stays one
+    assert "Attack" in _types("Israeli air strikes hit Khan Younis on Monday", "en")
+
+
+def test_english_statements_and_meetings():
+    assert "Statement" in _types(
+        'U.S. Secretary of Defense Ash Carter responded to the bombing, stating, "our troops are working '
+        'diligently"', "en")
+    assert "Meeting" in _types("All eyes were turning to Rio on Sunday as the IOC convened to consider", "en")
+    assert "Meeting" not in _types("In his ABC interview, Trump dismissed those Democratic claims.", "en")
+
+
+def test_list_records_and_linked_titles_are_not_prose():
+    from kg.events.extract import list_record
+
+    assert list_record("*2015-12-21, Staff Sergeant Louis M. Bonocasa[902], U.S. Air Force Security Forces, "
+                       "US Bomb")
+    assert not list_record("* 2015-12-21: a suicide bomber killed six soldiers near Bagram")
+    assert not_prose("[How a new kind of protest movement has arisen in Venezuela]")
+    assert not not_prose("[Reuters] A bomb exploded in Kabul on Monday.")
+
+
+def test_a_list_record_line_gives_no_candidate_in_an_article():
+    from datetime import UTC, datetime
+
+    from kg.article import Article
+    from kg.events.extract import article_candidates
+
+    body = ("A suicide bomber blew himself up in Bagram, killing six soldiers.\n"
+            "*2015-12-21, Special Agent Michael A. Cinco[898], U.S. Air Force Office of Special Investigations, US Bomb")
+    article = Article(id="t", title="", body=body, language="en", published=datetime(2015, 12, 22, tzinfo=UTC))
+    assert {c.event_type for c in article_candidates(article, [], None)} == {"Attack", "Killing"}
+    roll = Article(id="r", title="", body=body.split("\n")[1], language="en", published=article.published)
+    assert article_candidates(roll, [], None) == []

@@ -108,7 +108,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
     EventType("Meeting", {"en": "meeting or visit", "ar": "لقاء أو زيارة", "es": "reunión o visita"},
               _t(en=r"met (?:with)?; meeting; meets; talks (?:with|in|between); visit(?:s|ed|ing)?;"
                     r" summit; hosted; received (?:the |a )?(?:\w+ )?(?:delegation|envoy|president|minister|"
-                    r"prime minister|king|ambassador|leader)s?\b",
+                    r"prime minister|king|ambassador|leader)s?\b; conven(?:e|ed|es|ing); negotiat(?:ed|ing|ions?) with;"
+                    r" held talks; (?:peace|ceasefire|direct|bilateral|trilateral) talks",
                  ar=r"التقي; التقت; لقاء; اجتماع(?:ات|ا|ه)?; اجتمع\w*; زيار(?:ه|ات); زار; استقبل\w*; محادثات;"
                     r" قمه",
                  es=r"reunion(?:es)?; reunio; se reuni\w+; visit(?:a|o|aron)?; cumbre; recibio; encuentro"),
