@@ -8,11 +8,13 @@ figures) and optionally ``gazetteer.tsv``. :class:`CRFFinder` implements
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pycrfsuite
 
 from kg.nlp.statistical.features import EXTRACTORS, FeatureExtractor, Gazetteer, load_clusters
+from kg.nlp.statistical.known_features import KnownFeatures, model_attributes
 from kg.nlp.statistical.tagger import TaggerFinder
 
 
@@ -37,12 +39,16 @@ class CRFFinder(TaggerFinder):
         self.kb_features = bool(self.meta.get("kb_features", False))
         self.tagger = pycrfsuite.Tagger()
         self.tagger.open(str(self.model_dir / "model.crfsuite"))
+        # the same tags from fewer features: only those the model has weights for (see there)
+        self.features: Callable[[list[str]], list[list[str]]] = (
+            KnownFeatures(self.extract, model_attributes(self.tagger))
+            if KnownFeatures.supports(self.extract) else self.extract)
 
     def tag(self, tokens: list[str]) -> list[str]:
         """IOB2 tags for one pre-tokenised sentence."""
         if not tokens:
             return []
-        return list(self.tagger.tag(self.extract(tokens)))
+        return self.tagger.tag(self.features(tokens))
 
     def confidence(self, tags: list[str], index: int) -> float:
         """The CRF marginal of ``tags[index]`` (cheap, after :meth:`tag`)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from kg.nlp.statistical import arnorm
@@ -19,6 +20,8 @@ from kg.nlp.statistical import arnorm
 # a shared normaliser (``kg.text.arabic``) that may change independently of the shipped weights.
 _ar_normalize: Callable[[str], str] = arnorm.normalize
 
+FIRSTS_CACHE = 30_000
+"""Distinct tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`)."""
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[^\W\d_]")
 
@@ -61,6 +64,11 @@ class Gazetteer:
         self.entries = entries
         self.arabic = arabic
         self.max_len = max((len(k) for k in entries), default=0)
+        # most tokens begin no phrase: knowing that skips their look-ups of every length
+        self.longest: dict[str, int] = {}
+        for k in entries:
+            self.longest[k[0]] = max(self.longest.get(k[0], 0), len(k))
+        self._firsts = lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings)
 
     @classmethod
     def load(cls, path: Path, arabic: bool = False) -> Gazetteer:
@@ -87,6 +95,14 @@ class Gazetteer:
         """Normalise a whole phrase (space-separated tokens)."""
         return " ".join(self.norm(t) for t in phrase.split())
 
+    def _first_readings(self, norm: str) -> tuple[tuple[str, ...], int]:
+        """The readings of a token a phrase may begin with (Arabic: also without its proclitics),
+        and the longest phrase (in tokens) that begins with one of them."""
+        firsts = (norm,)
+        if self.arabic:
+            firsts += tuple(stem for _, stem in arnorm.clitic_candidates(norm)[1:])
+        return firsts, max(self.longest.get(f, 0) for f in firsts)
+
     def tag(self, tokens: list[str], norms: list[str] | None = None) -> list[list[str]]:
         """Per token, features ``gB=TYPE`` / ``gI=TYPE`` for every gazetteer match covering it."""
         n = len(tokens)
@@ -95,10 +111,8 @@ class Gazetteer:
             return out
         norms = norms if norms is not None else [self.norm(t) for t in tokens]
         for i in range(n):
-            firsts = [norms[i]]
-            if self.arabic:
-                firsts += [stem for _, stem in arnorm.clitic_candidates(norms[i])[1:]]
-            for L in range(min(self.max_len, n - i), 0, -1):
+            firsts, longest = self._firsts(norms[i])
+            for L in range(min(longest, n - i), 0, -1):
                 rest = tuple(norms[i + 1:i + L])
                 types: set[str] = set()
                 for f in firsts:
