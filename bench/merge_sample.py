@@ -9,6 +9,11 @@ entities whose labels span two or more languages. Judgements live in
 
     python bench/merge_sample.py            # sample + precision from the labels file
     python bench/merge_sample.py --events   # also sample 40 multi-article events (seed 2026)
+    python bench/merge_sample.py --events --event-n 100 --event-seed 4817 --event-round r3-seed4817
+
+Event judgements (``bench/data/event_merge_labels.tsv``: key, verdict, note, and since round 3 of
+issue 13 a fourth column naming the round) are read last-row-wins; ``--event-round`` counts only
+the rows of one round, so a fresh sample is scored on its own verdicts.
 """
 
 from __future__ import annotations
@@ -219,14 +224,16 @@ def show(entity) -> str:
     return f"{entity.key}\t{entity.type}\t{entity.pref_labels}\talt={alts}\t{merges}"
 
 
-def read_labels(path: Path) -> dict[str, str]:
+def read_labels(path: Path, round_tag: str | None = None) -> dict[str, str]:
+    """key -> verdict (the last row of a key wins); with ``round_tag`` only that round's rows."""
     if not path.exists():
         return {}
     out = {}
     for line in path.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             cols = line.split("\t")
-            out[cols[0]] = cols[1]
+            if round_tag is None or (len(cols) > 3 and cols[3] == round_tag):
+                out[cols[0]] = cols[1]
     return out
 
 
@@ -237,6 +244,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--events", action="store_true")
     ap.add_argument("--event-n", type=int, default=40, help="multi-article events to sample (--events)")
     ap.add_argument("--event-seed", type=int, default=2026, help="seed of the event sample")
+    ap.add_argument("--event-round", default=None,
+                    help="count only the event judgements of this round (4th column of the labels)")
     ap.add_argument("--finder", choices=["auto", "pipeline", "fallback"], default="auto")
     ap.add_argument("--own", action="store_true",
                     help="only entities without a knowledge-base id (linking's own evidence)")
@@ -287,13 +296,14 @@ def main(argv: list[str] | None = None) -> int:
         merged = sorted(((e, m) for e, m in events if len(e.articles) > 1), key=lambda em: em[0].key)
         print(f"events reported by >1 article: {len(merged)}")
         by_id = {a.id: a for a in articles}
-        ev_labels = read_labels(EVENT_LABELS)
+        ev_labels = read_labels(EVENT_LABELS, args.event_round)
         ev_sample = random.Random(args.event_seed).sample(merged, min(args.event_n, len(merged)))
         for ev, members in ev_sample:
             print(ev_labels.get(ev.key, "?"), ev.key, "|", ev.label, "|", ev.actors[:4])
             for c in members:
                 a = by_id[c.article]
-                print("     ", a.language, a.published and a.published.date(), a.title[:100])
+                print("     ", a.language, a.edition, a.published and a.published.date(), f"@{c.position}",
+                      a.id, a.title[:100])
                 print("        >", c.sentence[:400].replace("\n", " "))
         judged = [ev_labels[e.key] for e, _ in ev_sample if e.key in ev_labels]
         if judged:

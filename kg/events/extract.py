@@ -521,27 +521,26 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     cands: list[_Candidate] = []
     for article, mentions in docs:
         cands.extend(_remembered_candidates(article, mentions, resolution, memo))
-    return cluster_candidates(cands, _linked(story_links), day_window)
+    return cluster_candidates(cands, _linked(story_links), day_window, named_events(resolution))
 
 
-def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]],
-                       day_window: int = 1) -> list[list[_Candidate]]:
+def named_events(resolution: Any) -> frozenset[str]:
+    """Entity keys of named happenings ("Operation Al-Aqsa Flood", "the Gaza war"): a war or an
+    operation named in two reports is no actor that makes one happening of them."""
+    entities = getattr(resolution, "entities", None) or {}
+    return frozenset(k for k, e in entities.items() if getattr(e, "type", None) == "EVENT")
+
+
+def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]], day_window: int = 1,
+                       not_actors: frozenset[str] = frozenset()) -> list[list[_Candidate]]:
     """Complete-linkage clusters of all articles' candidates (see :func:`event_clusters`)."""
     cands = sorted(cands, key=lambda c: c.ident)
-    ctx = _Context(cands, linked, day_window)
+    ctx = _Context(cands, linked, day_window, not_actors)
     edges: dict[tuple, float] = {}
-    by_type: dict[str, list[_Candidate]] = defaultdict(list)
-    for c in cands:
-        by_type[c.event_type].append(c)
-    for _etype, group in sorted(by_type.items()):
-        group.sort(key=lambda c: (c.day, c.ident))
-        for i, a in enumerate(group):
-            for b in group[i + 1:]:
-                if (b.day - a.day).days > day_window:
-                    break
-                strength = pair_evidence(a, b, ctx)
-                if strength > 0:
-                    edges[(a.ident, b.ident)] = edges[(b.ident, a.ident)] = strength
+    for a, b in candidate_pairs(cands, linked, day_window):
+        strength = pair_evidence(a, b, ctx)
+        if strength > 0:
+            edges[(a.ident, b.ident)] = edges[(b.ident, a.ident)] = strength
     cluster_of = {c.ident: i for i, c in enumerate(cands)}
     members: dict[int, list[tuple]] = {i: [c.ident] for i, c in enumerate(cands)}
     for (x, y), _strength in sorted(((k, v) for k, v in edges.items() if k[0] < k[1]),
@@ -559,6 +558,35 @@ def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]],
     return [sorted((by_ident[i] for i in idents), key=lambda c: c.ident) for idents in members.values()]
 
 
+def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
+                    day_window: int) -> Iterable[tuple[_Candidate, _Candidate]]:
+    """The pairs :func:`pair_evidence` can find evidence for, each once: same type and either the
+    same day and known place, or articles linked as one story at most ``day_window`` days apart.
+    Scoring only these instead of every same-type pair within the window gives the same edges.
+
+    >>> d = date(2023, 10, 29)
+    >>> cs = [_Candidate(a, "Attack", d, False, p) for a, p in (("a", "geo:1"), ("b", "geo:1"), ("c", "geo:2"))]
+    >>> [(x.article, y.article) for x, y in candidate_pairs(cs, {("a", "c"), ("c", "a")}, 1)]
+    [('a', 'b'), ('a', 'c')]
+    """
+    ordered = sorted(cands, key=lambda c: c.ident)  # pairs by index: (i, j) with i < j, once
+    by_spot: dict[tuple, list[int]] = defaultdict(list)
+    by_article: dict[str, list[int]] = defaultdict(list)
+    for i, c in enumerate(ordered):
+        if c.place is not None:
+            by_spot[(c.event_type, c.day, c.place)].append(i)
+        by_article[c.article].append(i)
+    pairs = {(i, j) for group in by_spot.values() for n, i in enumerate(group) for j in group[n + 1:]}
+    for x, y in linked:
+        if x < y:
+            pairs.update((min(i, j), max(i, j)) for i in by_article.get(x, ()) for j in by_article.get(y, ())
+                         if ordered[i].event_type == ordered[j].event_type
+                         and abs((ordered[i].day - ordered[j].day).days) <= day_window)
+    for i, j in sorted(pairs):
+        if ordered[i].article != ordered[j].article:
+            yield ordered[i], ordered[j]
+
+
 def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
                            memo: Memo | None) -> list[_Candidate]:
     """:func:`article_candidates`, from ``memo`` when the article, its mentions and their
@@ -573,14 +601,24 @@ def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolu
 class _Context:
     """Corpus-wide facts the pair test needs: broad places and actors, hotspots, story links."""
 
-    def __init__(self, cands: Sequence[_Candidate], linked: set[tuple[str, str]], day_window: int) -> None:
+    def __init__(self, cands: Sequence[_Candidate], linked: set[tuple[str, str]], day_window: int,
+                 not_actors: frozenset[str] = frozenset()) -> None:
         self.linked = linked
         self.day_window = day_window
         self.broad = _broad_places(cands)
-        self.common_actors = _broad_actors(cands)
+        #: shared by two reports, these tie nothing: countries, the most frequent actors, named
+        #: wars and operations (see :func:`named_events`)
+        self.common_actors = _broad_actors(cands) | not_actors
+        self._campaign: dict[tuple, bool] = {}
         # a place where this kind of thing was reported by many articles that day is a hotspot
         # (many strikes on Khan Younis in one day): place and day alone do not make them one event
         self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
+
+    def names_campaign(self, c: _Candidate) -> bool:
+        """:func:`names_campaign`, once per candidate."""
+        if c.ident not in self._campaign:
+            self._campaign[c.ident] = names_campaign(c)
+        return self._campaign[c.ident]
 
 
 #: Evidence strengths (higher merges first).
@@ -604,6 +642,10 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     identifying actor, or near-identical content (shared entities, figures and words); a specific
     place (not a country, not frequent, not a hotspot that day) needs less content in common.
     A broad place (a country, Gaza) or a hotspot needs an identifying actor *and* similar content.
+    Never an actor: a named war or operation (:func:`named_events`), nor a news outlet unless the
+    reports are near-identical (:data:`NEWS_MEDIA`). Two sentences that both name a campaign
+    (:func:`names_campaign`) are boilerplate about the war, not one happening: only a story link
+    ties them.
     """
     if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
@@ -619,8 +661,17 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     if a.day != b.day or a.place is None or a.place != b.place:
         return 0.0
-    shared = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)}
+    strength = _place_evidence(a, b, ctx)
+    if strength and ctx.names_campaign(a) and ctx.names_campaign(b):
+        return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
+    return strength
+
+
+def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
+    """:func:`pair_evidence` of two same-day reports from one known place, without a story link."""
     sim = content_similarity(a, b)
+    shared = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)
+              and (k not in NEWS_MEDIA or sim >= SAME_TEXT)}
     broad = a.place in ctx.broad or ctx.reports[(a.event_type, a.place, a.day)] > 2
     if broad:
         return ACTOR_AND_TEXT if shared and sim >= SAME_TEXT else 0.0
@@ -629,6 +680,33 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     if sim >= PLACE_TEXT and a.event_type != "Statement":
         return TEXT
     return 0.0
+
+
+#: News outlets: "told Al Mayadeen", "the BBC understands" says who reports a happening, not who
+#: takes part in it; two reports citing one outlet share an actor only when near-identical.
+NEWS_MEDIA = frozenset(
+    "kb:almayadeen kb:aljazeera kb:bbc kb:cnn kb:nyt kb:wsj kb:washington_post kb:haaretz kb:yedioth "
+    "kb:times_of_israel kb:jerusalem_post kb:channel_12 kb:reuters kb:ap kb:afp kb:axios kb:sana_agency".split())
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+def names_campaign(c: _Candidate) -> bool:
+    """The candidate's sentence names a campaign anywhere (a continuation, a series, a count, a
+    daily routine; :func:`campaign` with the whole sentence as window). Two such sentences are
+    outlet boilerplate about an ongoing war, not two reports of one happening.
+
+    >>> s = "وتواصل المقاومة الفلسطينية معركتها، وإطلاق الرشقات الصاروخية نحو المدن المحتلّة"
+    >>> names_campaign(_Candidate("a", "Attack", date(2023, 10, 25), False, None, trigger="الصاروخية", sentence=s))
+    True
+    >>> s = "Hamas political leader Ismail Haniyeh was assassinated in Tehran on Wednesday"
+    >>> names_campaign(_Candidate("a", "Killing", date(2024, 7, 31), False, None, trigger="assassinated", sentence=s))
+    False
+    """
+    start = max(c.sentence.find(c.trigger), 0)
+    end = start + len(c.trigger)
+    langs = ("ar",) if _ARABIC_LETTER.search(c.trigger or c.sentence) else ("en", "es")
+    return any(campaign(c.sentence, start, end, lang, words=len(c.sentence)) for lang in langs)
 
 
 def _shared_speaker(a: _Candidate, b: _Candidate, ctx: _Context) -> bool:
@@ -651,8 +729,23 @@ def _content(c: _Candidate) -> set[str]:
             out.add("n:" + n)
     for w in _WORD.findall(text.casefold()):
         if len(w) >= 4 and not w.isdigit():
-            out.add("w:" + normalize_arabic(w)[:5])
+            out.add(_stem(w))
     return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """``w:`` and the first five letters of the normalised word (words recur across reports)."""
+    return "w:" + normalize_arabic(word)[:5]
+
+
+def _weight(items: frozenset) -> int:
+    """Weight of a content set: entities and figures count double."""
+    return sum(2 if t[0] in "en" else 1 for t in items)
+
+
+#: each candidate's own content weighs the same in all its pairs
+_own_weight = lru_cache(maxsize=65536)(_weight)
 
 
 def content_similarity(a: _Candidate, b: _Candidate) -> float:
@@ -670,8 +763,8 @@ def content_similarity(a: _Candidate, b: _Candidate) -> float:
     ca, cb = a.content, b.content
     if not ca or not cb:
         return 0.0
-    weight = lambda items: sum(2 if t[0] in "en" else 1 for t in items)  # noqa: E731
-    return weight(ca & cb) / weight(ca | cb)
+    shared = _weight(ca & cb)
+    return shared / (_own_weight(ca) + _own_weight(cb) - shared)
 
 
 #: Key prefixes of knowledge-base places precise enough to identify an event (with type and day).
