@@ -59,6 +59,7 @@ LINKING_INPUTS = ("build.py", "kb", "link", "events", "rdf/triples.py", "rdf/wri
 LANGUAGES = ("ar", "en", "es", "other")
 ROMANISED_FILE = "romanised.json"
 EVENTS_MEMO_FILE = "event_candidates.pickle"
+PROJECTIONS_MEMO_FILE = "projections.pickle"
 
 
 @functools.cache
@@ -254,22 +255,32 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
-    Romanisations of Arabic names and each article's event candidates are remembered there too
-    (:mod:`kg.memo`: they only cost time, the graph is the same).
+    Romanisations of Arabic names, the searches for names across linked reports and each
+    article's event candidates are remembered there too (:mod:`kg.memo`: they only cost time,
+    the graph is the same).
     """
     from kg.link.lexicon import remembered_romanisations
 
-    memo = Memo(work_dir / EVENTS_MEMO_FILE if work_dir is not None else None,
-                stages_version(translate, offline))
+    version = stages_version(translate, offline)
+    memos = _Memos(*(Memo(work_dir / name if work_dir is not None else None, version)
+                     for name in (PROJECTIONS_MEMO_FILE, EVENTS_MEMO_FILE)))
     with remembered_romanisations(work_dir / ROMANISED_FILE if work_dir is not None else None):
-        linked = _link_corpus(docs, work_dir, translate, offline, memo)
-    memo.save()
+        linked = _link_corpus(docs, work_dir, translate, offline, memos)
+    memos.projections.save()
+    memos.events.save()
     return linked
 
 
+@dataclass
+class _Memos:
+    projections: Memo
+    events: Memo
+
+
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, memo: Memo) -> LinkedCorpus:
+                 offline: bool, memos: _Memos) -> LinkedCorpus:
     from kg.events.extract import extract_events
+    from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
@@ -280,18 +291,19 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     if translate and work_dir is not None:
         translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
     reconciler = Reconciler(work_dir, offline=offline)
+    kb = KBView.default()  # one view for both passes: its lookups are asked once
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
-    resolution = resolve_entities(pairs, translator=translator, reconciler=reconciler)
+    resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
     links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
                          translator=translator)
     if links:
-        for aid, found in project_mentions(pairs, links, resolution).items():
+        for aid, found in project_mentions(pairs, links, resolution, memo=memos.projections).items():
             mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
-        resolution = resolve_entities(pairs, story_links=links, translator=translator,
+        resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
-    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links, memo=memo))
+    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links, memo=memos.events))
 
 
 @contextmanager

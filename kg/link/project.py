@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.link.align import concept_of, name_similarity, sound_key, split_name
+from kg.memo import Memo, record_digest
 from kg.nlp.mention import Mention
 from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, tokenize
 from kg.text.keys import name_key
@@ -39,8 +40,10 @@ TYPES = ("PER", "ORG", "LOC")
 
 
 def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: Iterable[StoryLink],
-                     resolution: Resolution) -> dict[str, list[Mention]]:
+                     resolution: Resolution, *, memo: Memo | None = None) -> dict[str, list[Mention]]:
     """Mentions to add per article id, found through its same-story partners.
+
+    ``memo`` (a :class:`kg.memo.Memo`) remembers each search of a name in a text between builds.
 
     >>> from kg.article import Article
     >>> from kg.link.resolve import resolve_entities
@@ -54,11 +57,13 @@ def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: I
     [Mention(start=14, end=20, surface='Raonic', type='PER', entity=None, confidence=0.6, source='projected')]
     """
     by_id = {a.id: (a, list(ms)) for a, ms in docs}
-    names = _entity_names(docs, resolution)
+    links = [link for link in sorted(links, key=lambda s: (s.a_id, s.b_id))
+             if link.confidence >= 0.5 and link.a_id in by_id and link.b_id in by_id]
+    wanted = {key for link in links for aid in (link.a_id, link.b_id)
+              for key in resolution.entities_of(aid)}
+    names = _entity_names(docs, resolution, wanted)
     out: dict[str, list[Mention]] = defaultdict(list)
-    for link in sorted(links, key=lambda s: (s.a_id, s.b_id)):
-        if link.confidence < 0.5 or link.a_id not in by_id or link.b_id not in by_id:
-            continue
+    for link in links:
         for src, dst in ((link.a_id, link.b_id), (link.b_id, link.a_id)):
             article, mentions = by_id[dst]
             have = set(resolution.entities_of(dst))
@@ -66,8 +71,8 @@ def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: I
             for key in resolution.entities_of(src):
                 if key in have or key not in names:
                     continue
-                found = _kb_span(article, key, taken) or _find(article.text, article.language or "",
-                                                              names[key], taken)
+                found = _kb_span(article, key, taken) or _remembered_find(
+                    article.text, article.language or "", names[key], taken, memo)
                 if found:
                     start, end, etype = found
                     kb_id = key if ":" in key and key.split(":", 1)[0] not in (*TYPES, "EVENT") else None
@@ -100,13 +105,14 @@ def _kb_span(article: Article, key: str, taken: list[tuple[int, int]]) -> tuple[
     return None
 
 
-def _entity_names(docs, resolution) -> dict[str, tuple[str, list[str]]]:
-    """Entity key -> (type, [name keys]) from the mentions that resolved to it."""
+def _entity_names(docs, resolution, wanted: set[str]) -> dict[str, tuple[str, list[str]]]:
+    """Entity key -> (type, [name keys]) from the mentions that resolved to it, for the
+    ``wanted`` entities (those of linked articles: the others are never looked for)."""
     names: dict[str, tuple[str, set[str]]] = {}
     for article, mentions in docs:
         for m in mentions:
             key = resolution.mention_entity(article.id, m)
-            if key is None or m.type not in TYPES:
+            if key not in wanted or m.type not in TYPES:
                 continue
             entity = resolution.entities.get(key)
             etype = entity.type if entity else m.type
@@ -125,10 +131,34 @@ def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
     return spans, [sound_key(normalize_token(text[s:e])) for s, e in spans]
 
 
-def _sounds_near(a: str, b: str) -> bool:
-    from rapidfuzz import fuzz
+def _near_tokens(name_sounds: list[str], sounds: list[str]) -> list[bool] | None:
+    """Per token of the text, whether it sounds near one of the name's words (None: the name
+    has no words to sound, every window passes). Computed once per name, not per window.
 
-    return bool(a and b) and fuzz.ratio(a, b) >= 60
+    >>> _near_tokens(["SNWR"], ["LKD", "SNWR", "SNR", ""])
+    [False, True, True, False]
+    >>> _near_tokens([], ["SNWR"]) is None
+    True
+    """
+    if not name_sounds:
+        return None
+    from rapidfuzz import fuzz
+    from rapidfuzz.process import cdist
+
+    named = [a for a in name_sounds if a]
+    if not named:
+        return [False] * len(sounds)
+    ratios = cdist(named, sounds, scorer=fuzz.ratio, score_cutoff=60)
+    return [bool(b) and bool(ratios[:, j].any()) for j, b in enumerate(sounds)]
+
+
+def _remembered_find(text: str, lang: str, entity: tuple[str, list[str]],
+                     taken: list[tuple[int, int]], memo: Memo | None) -> tuple[int, int, str] | None:
+    """:func:`_find`, from ``memo`` when the same name was looked for in the same text."""
+    if memo is None:
+        return _find(text, lang, entity, taken)
+    return memo.get(record_digest("", text, lang, entity, sorted(taken)),
+                    lambda: _find(text, lang, entity, taken))
 
 
 def _find(text: str, lang: str, entity: tuple[str, list[str]],
@@ -140,12 +170,11 @@ def _find(text: str, lang: str, entity: tuple[str, list[str]],
     best: tuple[float, int, int] | None = None
     for nk in keys:
         width = len(nk.split())
-        name_sounds = [sound_key(w) for w in split_name(nk)[1]]
+        near = _near_tokens([sound_key(w) for w in split_name(nk)[1]], sounds)
         for size in sorted({width, width + 1, max(1, width - 1)}):
             for i in range(len(spans) - size + 1):
                 s, e = spans[i][0], spans[i + size - 1][1]
-                if name_sounds and not any(_sounds_near(a, b) for a in name_sounds
-                                           for b in sounds[i:i + size]):
+                if near is not None and not any(near[i:i + size]):
                     continue  # cheap gate before the transliteration models
                 if any(s < b and a < e for a, b in taken):
                     continue

@@ -32,6 +32,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import product
 from typing import TYPE_CHECKING, Any
 
@@ -197,6 +198,7 @@ def bare(key: str) -> str:
     return key.split("#", 1)[0]
 
 
+@lru_cache(maxsize=300_000)  # names repeat: the 140k mentions of the corpus have 21k spellings
 def node_key(surface: str, lang: str, etype: str, kb_id: str | None) -> str:
     """The key of a mention's node. A one-word Latin name without a KB id is kept apart per
     language ("Rosa"@es and "Rosa"@en are probably different people; "COP" is a police unit in
@@ -942,7 +944,8 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     """Resolve every mention of every article to one entity per real-world thing.
 
     ``kb`` is a knowledge base (anything with ``lookup(label, lang)``); by default the project's
-    one when :mod:`kg.kb` provides it. ``translator`` (a :class:`~kg.link.translate.TranslationCache`)
+    one when :mod:`kg.kb` provides it. A :class:`~kg.link.kbadapter.KBView` is used as it is, so
+    several passes over one corpus share its answers. ``translator`` (a :class:`~kg.link.translate.TranslationCache`)
     is asked about frequent Arabic names nothing else placed; without it nothing is translated.
     ``reconciler`` (a :class:`~kg.link.reconcile.Reconciler`) asks Wikidata about names no
     offline knowledge base placed (answers cached in the store folder; none when offline).
@@ -958,7 +961,8 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     >>> sorted(res.entities)
     ['PER:donald_trump']
     """
-    view = KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
+    view = kb if isinstance(kb, KBView) else \
+        KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
     docs = sorted(docs, key=lambda d: d[0].id)
     r = _Resolver(view, translator)
     r.gather(docs)
