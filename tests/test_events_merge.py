@@ -130,3 +130,23 @@ def test_blocked_pairs_give_the_edges_of_all_pairs():
     assert blocked == _all_pairs_edges(cands, linked, ctx) and len(blocked) > 20
     groups = cluster_candidates(cands, linked, 1)
     assert sorted(c.ident for g in groups for c in g) == sorted(c.ident for c in cands)
+
+
+def test_a_campaign_summary_is_not_one_of_its_strikes():
+    # Al Mayadeen, 26 October 2023: CENTCOM's 24 wounded "in a series of drone attacks" last week
+    # and, in another report, the resistance's strike on the Omar field that day
+    from kg.events.extract import _place_evidence, content_similarity
+
+    actors = ["kb:centcom", "kb:us_army"]
+    a = _cand("ar-1", "وأدى القصف والاستهدافات للقواعد الأميركية إلى إصابة 24 عسكرياً أميركياً، خلال سلسلة "
+                      "هجمات بطائرات مسيرة استهدفت القواعد الأميركية في سوريا والعراق الأسبوع الماضي",
+              "القصف", actors, place="country:SY")
+    b = _cand("ar-2", "كذلك، استهدفت قوّات المقاومة حقل العمر النفطي وخط الغاز الواصل بين حقل غاز كونيكو "
+                      "وبادية أبو خشب في ريف دير الزور في سوريا. وأكدت القيادة المركزية الأميركية التابعة "
+                      "للجيش الأميركي، إصابة 24 عسكرياً أميركياً", "استهدفت", actors, place="country:SY")
+    for c in (a, b):
+        c.entities.add("country:SY")  # Syria is named in both
+    ctx = _ctx(a, b)
+    assert names_campaign(a) and not names_campaign(b)
+    assert _place_evidence(a, b, ctx, content_similarity(a, b)) > 0  # actor and content agree...
+    assert pair_evidence(a, b, ctx) == 0.0  # ...but one names the campaign, the other one strike

@@ -631,6 +631,9 @@ SAME_TEXT = 0.34
 PLACE_TEXT = 0.31
 #: A story link vouches only for happenings in the first characters of both reports (their lead).
 LEAD_CHARS = 1200
+#: Content similarity of a copy of one sentence (a news flash repeated, a wire sentence): only a
+#: copy of a sentence that names a campaign reports what it reports (issue 13, round 3).
+NEAR_COPY = 0.6
 
 
 def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
@@ -645,7 +648,7 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     Never an actor: a named war or operation (:func:`named_events`), nor a news outlet unless the
     reports are near-identical (:data:`NEWS_MEDIA`). Two sentences that both name a campaign
     (:func:`names_campaign`) are boilerplate about the war, not one happening: only a story link
-    ties them.
+    ties them; one that names a campaign ties only a near copy of itself (:data:`NEAR_COPY`).
     """
     if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
@@ -661,15 +664,18 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     if a.day != b.day or a.place is None or a.place != b.place:
         return 0.0
-    strength = _place_evidence(a, b, ctx)
-    if strength and ctx.names_campaign(a) and ctx.names_campaign(b):
-        return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
+    sim = content_similarity(a, b)
+    strength = _place_evidence(a, b, ctx, sim)
+    if strength and (ctx.names_campaign(a) or ctx.names_campaign(b)):
+        if ctx.names_campaign(a) and ctx.names_campaign(b):
+            return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
+        if sim < NEAR_COPY:
+            return 0.0  # a campaign and a report unlike it ("24 wounded in a series of attacks" / one strike)
     return strength
 
 
-def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
+def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context, sim: float) -> float:
     """:func:`pair_evidence` of two same-day reports from one known place, without a story link."""
-    sim = content_similarity(a, b)
     shared = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)
               and (k not in NEWS_MEDIA or sim >= SAME_TEXT)}
     broad = a.place in ctx.broad or ctx.reports[(a.event_type, a.place, a.day)] > 2
