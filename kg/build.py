@@ -361,8 +361,7 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
     dedupe = Deduplicator()
     for doc in docs.values():
         if os.path.abspath(doc.article.source_file or "") not in reread:
-            dedupe.add(doc.article)
-    before = {k: d.article.fingerprint() for k, d in docs.items()}
+            dedupe.add(doc.article, doc.duplicate_keys())  # kept in the store: not recomputed
     for article in incoming:
         ensure_language(article)
         dedupe.add(article)
@@ -373,14 +372,14 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
             del docs[key]
     for key, article in kept.items():
         old = docs.get(key)
-        if old is None:
-            docs[key] = Document(article)
-            report.new += 1
-        elif before.get(key) != article.fingerprint() or old.article != article:
-            docs[key] = Document(article)
-            report.updated += 1
-        else:
+        if old is not None and old.article == article:  # same text, same every other field
             report.unchanged += 1
+            continue
+        docs[key] = Document(article, keys=dedupe.keys_of(article))
+        if old is None:
+            report.new += 1
+        else:
+            report.updated += 1
 
 
 def _extract(docs: dict[str, Document], jobs: int, progress: bool,

@@ -15,6 +15,7 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
+from operator import attrgetter
 from pathlib import Path
 from typing import Generic, TypeVar
 
@@ -31,29 +32,57 @@ def record_digest(version: str, *records: object) -> str:
     >>> record_digest("v1", a) == record_digest("v1", b) != record_digest("v2", a)
     True
     """
-    return hashlib.sha1(repr((version, _canonical(records))).encode("utf-8")).hexdigest()
+    return hashlib.sha1(canonical_text((version, records)).encode("utf-8")).hexdigest()
 
 
 _PLAIN = frozenset({str, int, float, bool, type(None)})
-_FIELDS: dict[type, tuple[str, ...]] = {}
+_FIELDS: dict[type, Callable[[object], tuple]] = {}
 
 
-def _canonical(value: object) -> object:
+def canonical_text(value: object) -> str:
+    """``value`` written as a Python-like literal that names every dataclass's type, with sets
+    and dict items in sorted order: equal records give equal texts in any process, different
+    ones different texts (strings are quoted by ``repr``, so no separator can be forged).
+
+    Plain tuples and dataclasses of plain fields are written by one C-level ``repr`` (a
+    record_digest of the whole corpus was 3.5 M recursive calls).
+
+    >>> from kg.nlp.mention import Mention
+    >>> canonical_text([Mention(0, 4, "Gaza", "LOC"), {"b": {2, 1}, "a": None}])
+    "[Mention(0, 4, 'Gaza', 'LOC', None, 1.0, 'model'),{'a':None,'b':<1,2>}]"
+    """
     kind = type(value)
     if kind in _PLAIN:  # most of a record's values: first, and without isinstance
-        return value
-    names = _FIELDS.get(kind)
-    if names is None and is_dataclass(value) and not isinstance(value, type):
-        names = _FIELDS[kind] = tuple(f.name for f in fields(value))
-    if names is not None:
-        return (kind.__name__, *(_canonical(getattr(value, name)) for name in names))
+        return repr(value)
+    values = _field_values(kind)
+    if values is not None:
+        items = values(value)
+        if _PLAIN.issuperset(map(type, items)):
+            return kind.__name__ + repr(items)
+        return kind.__name__ + "(" + ",".join(map(canonical_text, items)) + ")"
     if isinstance(value, dict):
-        return tuple(sorted(((repr(k), _canonical(v)) for k, v in value.items()), key=repr))
+        return "{" + ",".join(sorted(canonical_text(k) + ":" + canonical_text(v)
+                                     for k, v in value.items())) + "}"
     if isinstance(value, set | frozenset):
-        return tuple(sorted((_canonical(v) for v in value), key=repr))
+        return "<" + ",".join(sorted(map(canonical_text, value))) + ">"
     if isinstance(value, list | tuple):
-        return tuple(_canonical(v) for v in value)
-    return value
+        if kind is tuple and _PLAIN.issuperset(map(type, value)):
+            return repr(value)
+        return "[" + ",".join(map(canonical_text, value)) + "]"
+    return repr(value)
+
+
+def _field_values(kind: type) -> Callable[[object], tuple] | None:
+    """A function giving the field values of a dataclass instance as a tuple (None: not one)."""
+    if kind in _FIELDS:
+        return _FIELDS[kind]
+    getter = None
+    if is_dataclass(kind):
+        names = [f.name for f in fields(kind)]
+        getter = attrgetter(*names) if len(names) > 1 else (
+            lambda value: tuple(getattr(value, name) for name in names))
+    _FIELDS[kind] = getter
+    return getter
 
 
 class Memo(Generic[T]):

@@ -93,7 +93,8 @@ def test_a_store_from_before_generations_is_read_and_upgraded(graphs, tmp_path):
     current = (first_store / "current-quads").read_text().strip()
     shutil.copytree(first_store / current / "oxigraph", store / "oxigraph")
     shutil.copy(first_store / current / "graph_digests.json", store / "graph_digests.json")
-    shutil.copy(first_store / "documents.jsonl.gz", store / "documents.jsonl.gz")
+    shutil.copy(first_store / "documents.json", store / "documents.json")
+    shutil.copytree(first_store / "documents", store / "documents")
     assert _quads(store) == first
     build(ALL, store, progress=False, offline=True)
     assert _quads(store) == clean and (store / "current-quads").exists()

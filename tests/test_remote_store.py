@@ -138,14 +138,15 @@ def test_the_build_state_lives_on_the_server(oxigraph, tmp_path):
     store = open_store(oxigraph.url, read_only=False, state=tmp_path / "c")
     try:
         files = {p.name for p in store.path.iterdir()}
-        assert {"documents.jsonl.gz", "rejects.tsv", "build_state.json"} <= files
+        assert {"documents.json", "documents", "rejects.tsv", "build_state.json"} <= files
         from kg.docstore import load_documents
 
         assert len(load_documents(store.path)) == 29
     finally:
         store.close()
     graphs = _server_graphs(oxigraph)
-    assert STATE + "documents.jsonl.gz" in graphs and STATE + "graph_digests.json" in graphs
+    assert STATE + "documents.json" in graphs and STATE + "graph_digests.json" in graphs
+    assert any(g.startswith(STATE + "documents/") for g in graphs)  # the shards
     assert not any(g.startswith((STAGING, LEASE)) for g in graphs)  # the lease is released
     assert not any(g.startswith("urn:mkg:") for g in open_store(oxigraph.url).named_graphs())
 
@@ -173,7 +174,7 @@ def test_the_generic_form_any_sparql_server_with_the_graph_store_protocol(
     spec = f"sparql+{server.url}?query=query&update=update&data=store"
     state = tmp_path_factory.mktemp("g")
     assert main(["build", *EXAMPLES, "--store", spec, "--state", str(state), "--offline", "-q"]) == 0
-    assert (state / "documents.jsonl.gz").is_file()
+    assert (state / "documents.json").is_file()
     store = open_store(spec)
     assert not store.endpoints.triple_terms
     assert _nquads(store) == local_quads

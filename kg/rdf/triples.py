@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from pyoxigraph import Literal, NamedNode
 
@@ -33,17 +34,14 @@ from kg.rdf.vocab import (
     WD,
     XSD,
     article_iri,
-    context_iri,
     edition_iri,
     entity_iri,
     event_iri,
-    mention_iri,
     n,
 )
 
 Triple = tuple[NamedNode, NamedNode, NamedNode | Literal]
 
-A = n(RDF + "type")
 XSD_DATETIME = n(XSD + "dateTime")
 XSD_INTEGER = n(XSD + "integer")
 XSD_DOUBLE = n(XSD + "double")
@@ -75,31 +73,52 @@ def date_literal(value: datetime) -> Literal:
     return Literal(value.isoformat(), datatype=XSD_DATETIME)
 
 
+@cache
+def _p(iri: str) -> NamedNode:
+    """The node of a predicate or class (few of them, each made once)."""
+    return n(iri)
+
+
+# predicates and classes, made once: a cold build writes 1.65 M triples, each naming some
+A = _p(RDF + "type")
+NEWS_ARTICLE, IDENTIFIER, HEADLINE = _p(SCHEMA + "NewsArticle"), _p(SCHEMA + "identifier"), _p(SCHEMA + "headline")
+IN_LANGUAGE, DATE_PUBLISHED, IS_PART_OF = _p(SCHEMA + "inLanguage"), _p(SCHEMA + "datePublished"), _p(SCHEMA + "isPartOf")
+KEYWORDS, RELATED_LINK, ABOUT = _p(SCHEMA + "keywords"), _p(SCHEMA + "relatedLink"), _p(SCHEMA + "about")
+MENTIONS, SOURCE, DATE_UNCERTAIN = _p(SCHEMA + "mentions"), _p(DCTERMS + "source"), _p(MKG + "dateUncertain")
+_OPTIONAL = {name: _p(SCHEMA + name) for name in ("url", "author", "articleSection", "description", "publisher")}
+CONTEXT, IS_STRING, SOURCE_URL = _p(NIF + "Context"), _p(NIF + "isString"), _p(NIF + "sourceUrl")
+BEGIN_INDEX, END_INDEX, TEXT_CONTEXT = _p(NIF + "beginIndex"), _p(NIF + "endIndex"), _p(MKG + "textContext")
+PHRASE, REFERENCE_CONTEXT, ANCHOR_OF = _p(NIF + "Phrase"), _p(NIF + "referenceContext"), _p(NIF + "anchorOf")
+TA_CLASS_REF, TA_IDENT_REF = _p(ITSRDF + "taClassRef"), _p(ITSRDF + "taIdentRef")
+CONFIDENCE, FOUND_BY = _p(MKG + "confidence"), _p(MKG + "foundBy")
+_ENTITY_CLASS_NODE = {kind: _p(iri) for kind, iri in ENTITY_CLASS.items()}
+
+
 def article_triples(article: Article, mentions: Iterable[LinkedMention],
                     about: Iterable[str] = ()) -> list[Triple]:
     """The triples of one article's named graph: the article, its text context and its mentions."""
     art = n(article_iri(article.id))
-    out: list[Triple] = [(art, A, n(SCHEMA + "NewsArticle")),
-                         (art, n(SCHEMA + "identifier"), Literal(article.id)),
-                         (art, n(SCHEMA + "headline"), _lit_lang(article.title, article.language))]
+    out: list[Triple] = [(art, A, NEWS_ARTICLE),
+                         (art, IDENTIFIER, Literal(article.id)),
+                         (art, HEADLINE, _lit_lang(article.title, article.language))]
     optional = {
         "url": article.url, "author": article.author, "articleSection": article.section,
         "description": article.summary or None, "publisher": article.outlet,
     }
-    out += [(art, n(SCHEMA + k), Literal(v)) for k, v in optional.items() if v]
+    out += [(art, _OPTIONAL[k], Literal(v)) for k, v in optional.items() if v]
     if article.language:
-        out.append((art, n(SCHEMA + "inLanguage"), Literal(article.language)))
+        out.append((art, IN_LANGUAGE, Literal(article.language)))
     if article.published:
-        out.append((art, n(SCHEMA + "datePublished"), date_literal(article.published)))
+        out.append((art, DATE_PUBLISHED, date_literal(article.published)))
         if article.date_uncertain:  # a guess (file time): kept, but off the timeline's axis
-            out.append((art, n(MKG + "dateUncertain"), Literal(True)))
+            out.append((art, DATE_UNCERTAIN, Literal(True)))
     if article.edition:
-        out.append((art, n(SCHEMA + "isPartOf"), n(edition_iri(article.edition))))
-    out += [(art, n(SCHEMA + "keywords"), _lit_lang(t, article.language)) for t in article.tags]
-    out += [(art, n(SCHEMA + "relatedLink"), Literal(u)) for u in article.related]
+        out.append((art, IS_PART_OF, n(edition_iri(article.edition))))
+    out += [(art, KEYWORDS, _lit_lang(t, article.language)) for t in article.tags]
+    out += [(art, RELATED_LINK, Literal(u)) for u in article.related]
     if article.source_file:
-        out.append((art, n(DCTERMS + "source"), Literal(article.source_file)))
-    out += [(art, n(SCHEMA + "about"), n(entity_iri(k))) for k in sorted(set(about))]
+        out.append((art, SOURCE, Literal(article.source_file)))
+    out += [(art, ABOUT, n(entity_iri(k))) for k in sorted(set(about))]
     out += _context_and_mentions(article, art, list(mentions))
     return out
 
@@ -107,80 +126,96 @@ def article_triples(article: Article, mentions: Iterable[LinkedMention],
 def _context_and_mentions(article: Article, art: NamedNode,
                           mentions: list[LinkedMention]) -> list[Triple]:
     text = article.text
-    ctx = n(context_iri(article.id, len(text)))
+    text_iri = f"{art.value}/text#char="  # context_iri and mention_iri, without their look-ups
+    ctx = n(f"{text_iri}0,{len(text)}")
     out: list[Triple] = [
-        (ctx, A, n(NIF + "Context")), (ctx, n(NIF + "isString"), Literal(text)),
-        (ctx, n(NIF + "beginIndex"), _int(0)),
-        (ctx, n(NIF + "endIndex"), _int(len(text))),
-        (ctx, n(NIF + "sourceUrl"), art), (art, n(MKG + "textContext"), ctx),
+        (ctx, A, CONTEXT), (ctx, IS_STRING, Literal(text)),
+        (ctx, BEGIN_INDEX, _int(0)),
+        (ctx, END_INDEX, _int(len(text))),
+        (ctx, SOURCE_URL, art), (art, TEXT_CONTEXT, ctx),
     ]
     linked: set[str] = set()
     for lm in mentions:
         m = lm.mention
-        node = n(mention_iri(article.id, m.start, m.end))
+        node = n(f"{text_iri}{m.start},{m.end}")
         out += [
-            (node, A, n(NIF + "Phrase")), (node, n(NIF + "referenceContext"), ctx),
-            (node, n(NIF + "beginIndex"), _int(m.start)),
-            (node, n(NIF + "endIndex"), _int(m.end)),
-            (node, n(NIF + "anchorOf"), Literal(m.surface)),
-            (node, n(ITSRDF + "taClassRef"), n(ENTITY_CLASS[m.type])),
-            (node, n(MKG + "confidence"), _double(m.confidence)),
-            (node, n(MKG + "foundBy"), Literal(m.source)),
+            (node, A, PHRASE), (node, REFERENCE_CONTEXT, ctx),
+            (node, BEGIN_INDEX, _int(m.start)),
+            (node, END_INDEX, _int(m.end)),
+            (node, ANCHOR_OF, Literal(m.surface)),
+            (node, TA_CLASS_REF, _ENTITY_CLASS_NODE[m.type]),
+            (node, CONFIDENCE, _double(m.confidence)),
+            (node, FOUND_BY, Literal(m.source)),
         ]
         if lm.entity_key:
-            out.append((node, n(ITSRDF + "taIdentRef"), n(entity_iri(lm.entity_key))))
+            out.append((node, TA_IDENT_REF, n(entity_iri(lm.entity_key))))
             linked.add(lm.entity_key)
-    out += [(art, n(SCHEMA + "mentions"), n(entity_iri(k))) for k in sorted(linked)]
+    out += [(art, MENTIONS, n(entity_iri(k))) for k in sorted(linked)]
     return out
 
 
 def entity_triples(entity: Entity) -> list[Triple]:
     """An entity node: one class, a prefLabel per language, altLabels, sameAs, geometry, merge evidence."""
     node = n(entity_iri(entity.key))
-    out: list[Triple] = [(node, A, n(ENTITY_CLASS[entity.type])),
-                         (node, n(MKG + "key"), Literal(entity.key))]
-    out += [(node, n(SKOS + "prefLabel"), _lit_lang(label, lang))
+    out: list[Triple] = [(node, A, _ENTITY_CLASS_NODE[entity.type]),
+                         (node, _p(MKG + "key"), Literal(entity.key))]
+    out += [(node, _p(SKOS + "prefLabel"), _lit_lang(label, lang))
             for lang, label in sorted(entity.pref_labels.items())]
     prefs = set((label, lang) for lang, label in entity.pref_labels.items())
-    out += [(node, n(SKOS + "altLabel"), _lit_lang(label, lang))
+    out += [(node, _p(SKOS + "altLabel"), _lit_lang(label, lang))
             for label, lang in sorted(entity.alt_labels - prefs)]
     if entity.wikidata:
-        out.append((node, n(OWL + "sameAs"), n(WD + entity.wikidata)))
+        out.append((node, _p(OWL + "sameAs"), n(WD + entity.wikidata)))
     if entity.geonames:
-        out.append((node, n(OWL + "sameAs"), n(f"{GEONAMES}{entity.geonames}/")))
+        out.append((node, _p(OWL + "sameAs"), n(f"{GEONAMES}{entity.geonames}/")))
     if entity.lon is not None and entity.lat is not None:
         geom = n(entity_iri(entity.key) + "/geometry")
-        out += [(node, n(GEO + "hasGeometry"), geom), (geom, A, n(GEO + "Geometry")),
-                (geom, n(GEO + "asWKT"), Literal(f"POINT({entity.lon} {entity.lat})", datatype=WKT))]
+        out += [(node, _p(GEO + "hasGeometry"), geom), (geom, A, _p(GEO + "Geometry")),
+                (geom, _p(GEO + "asWKT"), Literal(f"POINT({entity.lon} {entity.lat})", datatype=WKT))]
     for i, merge in enumerate(sorted(entity.merges, key=lambda m: (m.lang, m.label, m.evidence))):
         ev = n(f"{entity_iri(entity.key)}/merge/{i}")
-        out += [(node, n(MKG + "mergedFrom"), ev), (ev, A, n(MKG + "MergeEvidence")),
-                (ev, n(RDFS + "label"), _lit_lang(merge.label, merge.lang)),
-                (ev, n(MKG + "evidence"), Literal(merge.evidence)),
-                (ev, n(MKG + "confidence"), _double(merge.confidence))]
+        out += [(node, _p(MKG + "mergedFrom"), ev), (ev, A, _p(MKG + "MergeEvidence")),
+                (ev, _p(RDFS + "label"), _lit_lang(merge.label, merge.lang)),
+                (ev, _p(MKG + "evidence"), Literal(merge.evidence)),
+                (ev, _p(MKG + "confidence"), _double(merge.confidence))]
     return out
+
+
+def entity_record(entity: Entity) -> tuple:
+    """What :func:`entity_triples` reads of an entity, for the digest that decides whether its
+    graph is rewritten: not its mention counts, which change with every article naming it (an
+    add of 50 articles rewrote the graphs of every entity they mention).
+
+    >>> from kg.link.entity import Entity
+    >>> gaza = Entity("LOC:gaza", "LOC", {"en": "Gaza"}, mention_counts={"en": 3})
+    >>> entity_record(gaza) == entity_record(Entity("LOC:gaza", "LOC", {"en": "Gaza"}))
+    True
+    """
+    return (entity.key, entity.type, entity.pref_labels, entity.alt_labels, entity.wikidata,
+            entity.geonames, entity.lon, entity.lat,
+            [(m.label, m.lang, m.evidence, m.confidence) for m in entity.merges])
 
 
 def event_triples(event: Event) -> list[Triple]:
     """A reported happening as ``sem:Event`` with type, time, place, actors and its source articles."""
     node = n(event_iri(event.key))
-    out: list[Triple] = [(node, A, n(SEM + "Event")), (node, A, n(SCHEMA + "Event")),
-                         (node, n(SEM + "eventType"), n(MKG + event.event_type)),
-                         (node, n(MKG + "confidence"), _double(event.confidence))]
+    out: list[Triple] = [(node, A, _p(SEM + "Event")), (node, A, _p(SCHEMA + "Event")),
+                         (node, _p(SEM + "eventType"), _p(MKG + event.event_type)),
+                         (node, _p(MKG + "confidence"), _double(event.confidence))]
     if event.label:
-        out.append((node, n(RDFS + "label"), Literal(event.label)))
+        out.append((node, _p(RDFS + "label"), Literal(event.label)))
     if event.trigger:
-        out.append((node, n(MKG + "trigger"), Literal(event.trigger)))
+        out.append((node, _p(MKG + "trigger"), Literal(event.trigger)))
     if event.timestamp:
-        out.append((node, n(SEM + "hasTimeStamp"), date_literal(event.timestamp)))
+        out.append((node, _p(SEM + "hasTimeStamp"), date_literal(event.timestamp)))
     if event.place:
-        out.append((node, n(SEM + "hasPlace"), n(entity_iri(event.place))))
+        out.append((node, _p(SEM + "hasPlace"), n(entity_iri(event.place))))
     role_keys = {k for keys in event.roles.values() for k in keys}
-    out += [(node, n(SEM + "hasActor"), n(entity_iri(k))) for k in sorted(set(event.actors) | role_keys)]
+    out += [(node, _p(SEM + "hasActor"), n(entity_iri(k))) for k in sorted(set(event.actors) | role_keys)]
     # the role of an actor, where known: sub-properties of sem:hasActor (ontologies/mkg.ttl)
     for role, prop in (("actor", "hasAgent"), ("target", "hasTarget")):
-        out += [(node, n(MKG + prop), n(entity_iri(k))) for k in event.roles.get(role, ())]
-    out += [(node, n(PROV + "wasDerivedFrom"), n(article_iri(a))) for a in sorted(set(event.articles))]
+        out += [(node, _p(MKG + prop), n(entity_iri(k))) for k in event.roles.get(role, ())]
+    out += [(node, _p(PROV + "wasDerivedFrom"), n(article_iri(a))) for a in sorted(set(event.articles))]
     return out
 
 
@@ -188,14 +223,14 @@ def story_link_triples(a_id: str, b_id: str, confidence: float, evidence: str = 
     """``mkg:sameStoryAs`` both ways, plus a link node carrying the confidence."""
     a, b = sorted((a_id, b_id))
     link = n(f"{article_iri(a)}/sameStoryAs/{b}")
-    out: list[Triple] = [(n(article_iri(a)), n(MKG + "sameStoryAs"), n(article_iri(b))),
-                         (n(article_iri(b)), n(MKG + "sameStoryAs"), n(article_iri(a))),
-                         (link, A, n(MKG + "StoryLink")),
-                         (link, n(MKG + "linksArticle"), n(article_iri(a))),
-                         (link, n(MKG + "linksArticle"), n(article_iri(b))),
-                         (link, n(MKG + "confidence"), _double(confidence))]
+    out: list[Triple] = [(n(article_iri(a)), _p(MKG + "sameStoryAs"), n(article_iri(b))),
+                         (n(article_iri(b)), _p(MKG + "sameStoryAs"), n(article_iri(a))),
+                         (link, A, _p(MKG + "StoryLink")),
+                         (link, _p(MKG + "linksArticle"), n(article_iri(a))),
+                         (link, _p(MKG + "linksArticle"), n(article_iri(b))),
+                         (link, _p(MKG + "confidence"), _double(confidence))]
     if evidence:
-        out.append((link, n(MKG + "evidence"), Literal(evidence)))
+        out.append((link, _p(MKG + "evidence"), Literal(evidence)))
     return out
 
 
@@ -212,8 +247,8 @@ def edition_triples(edition: str, language: str | None, outlet: str | None = Non
     """An edition (a periodical: an outlet in one language), named after its outlet."""
     node = n(edition_iri(edition))
     name, lang = EDITION_NAMES.get(edition, (outlet or edition, language))
-    out: list[Triple] = [(node, A, n(SCHEMA + "Periodical")), (node, n(SCHEMA + "name"), Literal(name)),
-                         (node, n(MKG + "editionKey"), Literal(edition))]
+    out: list[Triple] = [(node, A, _p(SCHEMA + "Periodical")), (node, _p(SCHEMA + "name"), Literal(name)),
+                         (node, _p(MKG + "editionKey"), Literal(edition))]
     if lang:
-        out.append((node, n(SCHEMA + "inLanguage"), Literal(lang)))
+        out.append((node, _p(SCHEMA + "inLanguage"), Literal(lang)))
     return out

@@ -19,6 +19,7 @@ from kg.rdf.triples import (
     LinkedMention,
     article_triples,
     edition_triples,
+    entity_record,
     entity_triples,
     event_triples,
     story_link_triples,
@@ -75,13 +76,15 @@ def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, 
     """
     graphs: dict[str, tuple[Callable[[], list], str]] = {}
     for article in articles:
-        linked = [LinkedMention(m, resolution.mention_entity(article.id, m)) for m in mentions[article.id]]
+        found = mentions[article.id]
+        keys = [resolution.mention_entity(article.id, m) for m in found]
         tags = resolution.tag_entities(article)
         graphs[article_graph_iri(article.id)] = (
-            partial(article_triples, article, linked, tags), record_digest(version, article, linked, tags))
+            partial(_article_triples, article, found, keys, tags),
+            record_digest(version, article, found, keys, tags))
     for entity in resolution.entities.values():
         graphs[entity_graph_iri(entity.key)] = (partial(entity_triples, entity),
-                                                record_digest(version, entity))
+                                                record_digest(version, entity_record(entity)))
     for event in events:
         graphs[event_graph_iri(event.key)] = (partial(event_triples, event), record_digest(version, event))
     _drop_unwanted(store, graphs)
@@ -93,6 +96,12 @@ def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, 
         edition_triples(e, lang, outlet) for e, (lang, outlet) in _editions(articles).items()))
     load_ontology(store)
     return written, len(graphs)
+
+
+def _article_triples(article: Article, found: list[Mention], keys: list[str | None],
+                     tags: list[str]) -> list:
+    """An article's triples, its mentions linked to ``keys`` (made only for graphs written)."""
+    return article_triples(article, map(LinkedMention, found, keys), tags)
 
 
 def _drop_unwanted(store: GraphStore, wanted: dict[str, object]) -> None:

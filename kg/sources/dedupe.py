@@ -9,6 +9,8 @@ is the same whatever order the files were given in.
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
@@ -65,8 +67,15 @@ def choose(a: Article, b: Article) -> Article:
     return a if preference_key(a) >= preference_key(b) else b
 
 
-def duplicate_keys(article: Article) -> list[tuple[str, str]]:
-    """The keys under which two articles count as the same, with the reason for each."""
+DuplicateKey = tuple[str, str]  # (reason, value): ("same URL", "https://bbc.com/news/1")
+
+
+def duplicate_keys(article: Article) -> list[DuplicateKey]:
+    """The keys under which two articles count as the same, with the reason for each.
+
+    The document store keeps them with each article (:mod:`kg.docstore`), under
+    :func:`duplicate_keys_version`: change what they are made of, and they are made again.
+    """
     keys = [("same id", article.id)]
     if article.url:
         keys.append(("same URL", normalise_url(article.url)))
@@ -75,6 +84,18 @@ def duplicate_keys(article: Article) -> list[tuple[str, str]]:
     if article.body.strip():
         keys.append(("same text", article.fingerprint()))
     return keys
+
+
+@functools.cache
+def duplicate_keys_version() -> str:
+    """A hash of the code duplicate keys are made by (this module and :mod:`kg.article`)."""
+    from kg import article
+
+    digest = hashlib.sha1()
+    for path in sorted({__file__, article.__file__}):
+        with open(path, "rb") as fh:
+            digest.update(fh.read())
+    return digest.hexdigest()[:12]
 
 
 class Deduplicator:
@@ -90,12 +111,17 @@ class Deduplicator:
         self._group_of_key: dict[tuple[str, str], int] = {}
         self._members: dict[int, list[Article]] = {}
         self._reasons: dict[int, str] = {}
-        self._keys: dict[int, list[tuple[str, str]]] = {}
+        self._keys: dict[int, list[DuplicateKey]] = {}
         self._next = 0
 
-    def add(self, article: Article) -> Article | None:
-        """``article`` when it is new; ``None`` when it duplicates one added before."""
-        keys = self._keys_of(article)
+    def add(self, article: Article, keys: list[DuplicateKey] | None = None) -> Article | None:
+        """``article`` when it is new; ``None`` when it duplicates one added before.
+
+        ``keys``: its :func:`duplicate_keys`, when the caller kept them (computed otherwise).
+        """
+        if keys is not None:
+            self._keys[id(article)] = keys
+        keys = self.keys_of(article)
         hits = [(why, self._group_of_key[(why, value)]) for why, value in keys
                 if (why, value) in self._group_of_key]
         if not hits:
@@ -109,7 +135,7 @@ class Deduplicator:
         for other in groups[1:]:  # this article links two groups: merge them
             for member in self._members.pop(other):
                 self._members[target].append(member)
-                self._index(target, self._keys_of(member))
+                self._index(target, self.keys_of(member))
         self._members[target].append(article)
         self._index(target, keys)
         kept = self.kept(target)
@@ -128,7 +154,8 @@ class Deduplicator:
             best = self.prefer(best, member)
         return best
 
-    def _keys_of(self, article: Article) -> list[tuple[str, str]]:
+    def keys_of(self, article: Article) -> list[DuplicateKey]:
+        """The :func:`duplicate_keys` of an article added."""
         key = id(article)
         if key not in self._keys:
             self._keys[key] = duplicate_keys(article)
@@ -145,7 +172,7 @@ class Deduplicator:
             kept = self.kept(group)
             for member in members:
                 if member is not kept:
-                    why = _shared_reason(self._keys_of(member), self._keys_of(kept))
+                    why = _shared_reason(self.keys_of(member), self.keys_of(kept))
                     dropped.append(Rejection(member.source_file,
                                              f"duplicate ({why}) of {kept.id}",
                                              member.source_record))
