@@ -35,11 +35,15 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from kg.link.translate import Offline, _with_deadline
 from kg.text.arabic import normalize_key
+
+#: Both resolution passes of a build ask about the same 17k names, each normalised twice.
+_name_key = lru_cache(maxsize=200_000)(normalize_key)
 
 log = logging.getLogger(__name__)
 
@@ -253,7 +257,7 @@ class Reconciler:
     # -- cache
     def cached(self, label: str, lang: str, etype: str) -> tuple[bool, Reconciled | None]:
         """``(known, answer)`` from the cache only."""
-        ck = _cache_key(lang, normalize_key(label, lang), etype)
+        ck = _cache_key(lang, _name_key(label, lang), etype)
         if ck not in self.entries:
             return False, None
         entry = self.entries[ck]
@@ -278,7 +282,7 @@ class Reconciler:
         Answers come from the cache when known; otherwise (online, within budget) from Wikidata,
         and are cached. Never raises for network trouble.
         """
-        key = normalize_key(label or "", lang)
+        key = _name_key(label or "", lang)
         if not key or etype not in TYPES:
             return None
         ck = _cache_key(lang, key, etype)
@@ -380,7 +384,7 @@ def reconcile_names(names: Iterable[tuple[str, str, str, Sequence[str]]],
         return {}
     groups: dict[tuple[str, str, str], tuple[list[str], set[str]]] = {}
     for label, lang, etype, context in names:
-        key = normalize_key(label or "", lang)
+        key = _name_key(label or "", lang)
         if not key or etype not in TYPES:
             continue
         labels, pooled = groups.setdefault((lang, key, etype), ([], set()))
