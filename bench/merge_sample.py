@@ -246,6 +246,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--event-seed", type=int, default=2026, help="seed of the event sample")
     ap.add_argument("--event-round", default=None,
                     help="count only the event judgements of this round (4th column of the labels)")
+    ap.add_argument("--event-context", type=int, default=0,
+                    help="also print this many characters of each article around the candidate (for judging)")
     ap.add_argument("--finder", choices=["auto", "pipeline", "fallback"], default="auto")
     ap.add_argument("--own", action="store_true",
                     help="only entities without a knowledge-base id (linking's own evidence)")
@@ -305,6 +307,9 @@ def main(argv: list[str] | None = None) -> int:
                 print("     ", a.language, a.edition, a.published and a.published.date(), f"@{c.position}",
                       a.id, a.title[:100])
                 print("        >", c.sentence[:400].replace("\n", " "))
+                if args.event_context:
+                    lo = max(0, c.position - args.event_context // 2)
+                    print("        ~", a.text[lo:lo + args.event_context].replace("\n", " "))
         judged = [ev_labels[e.key] for e, _ in ev_sample if e.key in ev_labels]
         if judged:
             ok = sum(1 for v in judged if v == "1")
