@@ -70,7 +70,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
               "An armed attack, air strike, bombardment or raid."),
     EventType("Killing", {"en": "killing or casualties", "ar": "قتل أو إصابات", "es": "muertes o víctimas"},
               _t(en=r"killed; killing; kills?; dead; death toll; deaths?; died; wounded; injured;"
-                    r" casualties; massacre; martyred; assassinat\w+; homicides?; slain; slaying",
+                    r" casualties; massacre; martyred; assassinat\w+; homicides?; slain; slaying; slaughter(?:ed|ing)?",
                  ar=r"استشهاد; استشهد\w*; شهداء; شهيد\w*; مقتل; قتل\w*; [يت]قتل\w*; قتلي; جرحي; جريح;"
                     r" اصاب(?:ه|ات)\w*; اصيب\w*; مجزر(?:ه|ات); اغتيال; اغتال\w*; ضحايا; مصرع; لقي\w* حتف\w*",
                  es=r"muert(?:o|os|a|as|e|es)\b; mur(?:io|ieron)\b; asesinat\w+; asesin(?:o|ado|ada|ados|adas|aron)\b;"
@@ -132,7 +132,8 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                  es=r"eleccion(?:es)?; electoral; votacion(?:es)?; comicios; plebiscito; sufragio"),
               "An election, vote or referendum."),
     EventType("Arrest", {"en": "arrest", "ar": "اعتقال", "es": "detención"},
-              _t(en=r"arrest(?:ed|s)?; detained; detention; taken into custody; abducted; kidnapp\w+",
+              _t(en=r"arrest(?:ed|s)?; detained; detention; taken into custody; abducted; kidnapp\w+;"
+                    r" (?:seized|took|taken|taking) (?:\w+ ){0,3}hostages?; hostage-taking",
                  ar=r"اعتقال\w*; اعتقل\w*; احتجاز; احتجز\w*; اختطاف; اختطف\w*; توقيف",
                  es=r"deten(?:ido|idos|ida|idas|cion|ciones)\b; arrest(?:o|ado|ados)\b; secuestr\w+; captur\w+"),
               "An arrest, detention or abduction."),
