@@ -87,6 +87,9 @@ class KBView:
         self._entries: dict[str, Any] = {}
         self._info: dict[str, KBInfo] = {}
         self._by_qid: dict[str, str] | None = None
+        #: what users derive from this view's answers (e.g. each spelling's node in resolution),
+        #: kept with it so that several passes over one corpus derive it once
+        self.derived: dict[str, dict] = {}
 
     @classmethod
     def default(cls) -> KBView:

@@ -34,6 +34,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
+from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 from kg.link.align import align
@@ -56,6 +57,7 @@ log = logging.getLogger(__name__)
 
 TYPES = ("PER", "ORG", "LOC", "EVENT")
 Node = tuple[str, str]  # (type, name key)
+_MENTION_ORDER = attrgetter("start", "end", "type", "surface")
 
 #: Confidence of each kind of evidence (the fuzzy kinds scale this by their similarity).
 EVIDENCE_CONFIDENCE = {
@@ -182,10 +184,12 @@ class _NodeStats:
     articles: set = field(default_factory=set)
 
 
-def _lang_of(article: Article, text: str) -> str:
+def _lang_of(article_lang: str | None, text: str) -> str:
+    """The language a name is written in: Arabic by its script, else the article's (Latin
+    script in an Arabic article is taken as English)."""
     if is_arabic(text):
         return "ar"
-    lang = article.language or "en"
+    lang = article_lang or "en"
     return "en" if lang == "ar" else lang
 
 
@@ -270,17 +274,11 @@ class _Resolver:
     def gather(self, docs: Sequence[tuple[Article, Sequence[Mention]]]) -> None:
         for article, mentions in docs:
             aid = article.id
-            for m in sorted(mentions, key=lambda m: (m.start, m.end, m.type, m.surface)):
-                if m.type not in TYPES or not m.surface.strip():
+            for m in sorted(mentions, key=_MENTION_ORDER):
+                found = self._mention_node(m, article.language)
+                if found is None:
                     continue
-                lang = _lang_of(article, m.surface)
-                if lang != "ar" and not any(c.isupper() for c in m.surface):
-                    continue  # "la meta", "alza de": not a name in a cased language
-                surface, kb_id = self._surface_and_id(m, lang)
-                key = node_key(surface, lang, m.type, kb_id)
-                if not key or len(bare(key)) < 2:
-                    continue
-                node = (m.type, key)
+                node, lang, kb_id = found
                 st = self.stats[node]
                 st.count += 1
                 st.surfaces[(m.surface.strip(), lang)] += 1
@@ -289,6 +287,28 @@ class _Resolver:
                     st.kb[kb_id] += 1
                 self.mention_node[(aid, m.start, m.end)] = node
                 self.article_nodes[aid].add(node)
+
+    def _mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, str, str | None] | None:
+        """(node, language, KB id) of a mention's name, or None when it names nothing. Kept in
+        the KB view's memory (its lookups decide it), which every pass of a build shares: a
+        corpus spells its 140k mentions 21k ways."""
+        memo = self.kb.derived.setdefault("mention-nodes", {})
+        ident = (m.surface, m.entity, m.type, article_lang)
+        if ident not in memo:
+            memo[ident] = self._new_mention_node(m, article_lang)
+        return memo[ident]
+
+    def _new_mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, str, str | None] | None:
+        if m.type not in TYPES or not m.surface.strip():
+            return None
+        lang = _lang_of(article_lang, m.surface)
+        if lang != "ar" and not any(c.isupper() for c in m.surface):
+            return None  # "la meta", "alza de": not a name in a cased language
+        surface, kb_id = self._surface_and_id(m, lang)
+        key = node_key(surface, lang, m.type, kb_id)
+        if not key or len(bare(key)) < 2:
+            return None
+        return (m.type, key), lang, kb_id
 
     def _surface_and_id(self, m: Mention, lang: str) -> tuple[str, str | None]:
         """The name a mention's key is made from, and its KB id; an Arabic proclitic the finder
@@ -312,7 +332,7 @@ class _Resolver:
         for article in articles:
             seen: set[Node] = set()
             for tag in sorted({t.strip() for t in article.tags if t and t.strip()}):
-                lang = _lang_of(article, tag)
+                lang = _lang_of(article.language, tag)
                 node = self._tag_node(tag, lang, by_key)
                 if node is None or node in seen:
                     continue
