@@ -95,13 +95,22 @@ class Gazetteer:
         """Normalise a whole phrase (space-separated tokens)."""
         return " ".join(self.norm(t) for t in phrase.split())
 
-    def _first_readings(self, norm: str) -> tuple[tuple[str, ...], int]:
+    def _first_readings(self, norm: str) -> tuple[tuple[str, ...], int, list[str]]:
         """The readings of a token a phrase may begin with (Arabic: also without its proclitics),
-        and the longest phrase (in tokens) that begins with one of them."""
+        the longest phrase (in tokens) that begins with one of them, and the features of the
+        token as a one-token phrase."""
         firsts = (norm,)
         if self.arabic:
             firsts += tuple(stem for _, stem in arnorm.clitic_candidates(norm)[1:])
-        return firsts, max(self.longest.get(f, 0) for f in firsts)
+        return firsts, max(self.longest.get(f, 0) for f in firsts), [
+            f"g1={t}" for t in self._types([(f,) for f in firsts])]
+
+    def _types(self, keys: list[tuple[str, ...]]) -> set[str]:
+        """The types of the phrases ``keys`` (empty if none is a phrase)."""
+        types: set[str] = set()
+        for key in keys:
+            types |= self.entries.get(key, set())
+        return types
 
     def tag(self, tokens: list[str], norms: list[str] | None = None) -> list[list[str]]:
         """Per token, features ``gB=TYPE`` / ``gI=TYPE`` for every gazetteer match covering it."""
@@ -111,18 +120,18 @@ class Gazetteer:
             return out
         norms = norms if norms is not None else [self.norm(t) for t in tokens]
         for i in range(n):
-            firsts, longest = self._firsts(norms[i])
-            for L in range(min(longest, n - i), 0, -1):
+            firsts, longest, single = self._firsts(norms[i])
+            for L in range(min(longest, n - i), 1, -1):
                 rest = tuple(norms[i + 1:i + L])
-                types: set[str] = set()
-                for f in firsts:
-                    types |= self.entries.get((f, *rest), set())
+                types = self._types([(f, *rest) for f in firsts])
                 if types:
                     for t in types:
-                        out[i].append(f"gB={t}" if L > 1 else f"g1={t}")
+                        out[i].append(f"gB={t}")
                         for k in range(i + 1, i + L):
                             out[k].append(f"gI={t}")
                     break
+            else:
+                out[i].extend(single)
         return out
 
 

@@ -40,6 +40,10 @@ TOKEN_CACHE = 30_000
 (30,000 covers ~97 % of the tokens of 200 real articles of a language), and the bound keeps
 each worker's cache within some 20 MB per language."""
 _NEAR = (-2, -1, 1, 2)
+_NO_PAIR: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+PAIR_PREFIXES = {"words": ("-1w|w=", "w|+1w="), "shapes": ("-1ss|ss=", "ss|+1ss="),
+                 "clusters": ("-1c|c=", "")}
+"""The features of two adjacent tokens: (the second token's, the first token's) prefixes."""
 
 
 def model_attributes(tagger: pycrfsuite.Tagger) -> frozenset[str]:
@@ -107,6 +111,8 @@ class KnownFeatures:
         self._canonical = {a: a for a in known}
         self._arabic = isinstance(extractor, ArabicFeatures)
         self._clusters = extractor.clusters
+        self._pairs = {kind: pair_table(known, *prefixes)
+                       for kind, prefixes in PAIR_PREFIXES.items()}
         self.parts: Callable[[str], TokenParts] = lru_cache(maxsize=cache_size)(self._parts)
 
     @staticmethod
@@ -172,41 +178,37 @@ class KnownFeatures:
             self._add_clusters(feats, parts)
         return feats
 
-    def _generic(self, parts: list[TokenParts]) -> list[list[str]]:
-        known = self.known
-        n = len(parts)
-        out: list[list[str]] = []
-        for i, p in enumerate(parts):
-            f = list(p.own)
-            if i == 0 and "BOS" in known:
-                f.append("BOS")
-            if i == n - 1 and "EOS" in known:
-                f.append("EOS")
-            for k, d in enumerate(_NEAR):
-                if 0 <= i + d < n:
-                    f.extend(parts[i + d].near[k])
-            if i > 0:
-                q = parts[i - 1]
-                self._add_known(f, f"-1w|w={q.low}|{p.low}", f"-1ss|ss={q.shape}|{p.shape}")
-            if i < n - 1:
-                q = parts[i + 1]
-                self._add_known(f, f"w|+1w={p.low}|{q.low}", f"ss|+1ss={p.shape}|{q.shape}")
-            out.append(f)
-        return out
+    def _adjacent(self, kind: str, keys: list) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per token boundary (one more than there are tokens: none before the first and after
+        the last), the known pair features of the two tokens around it."""
+        table = self._pairs[kind]
+        return [_NO_PAIR, *(table.get(ab, _NO_PAIR) for ab in zip(keys, keys[1:], strict=False)),
+                _NO_PAIR]
 
-    def _add_known(self, feats: list[str], *candidates: str) -> None:
-        known = self.known
-        feats.extend(c for c in candidates if c in known)
+    def _generic(self, parts: list[TokenParts]) -> list[list[str]]:
+        pp = [_EDGE, _EDGE, *parts, _EDGE, _EDGE]  # parts[i + d] is pp[i + 2 + d]
+        words = self._adjacent("words", [p.low for p in parts])
+        shapes = self._adjacent("shapes", [p.shape for p in parts])
+        out = [[*p.own, *pp[i].near[0], *pp[i + 1].near[1], *pp[i + 3].near[2],
+                *pp[i + 4].near[3], *words[i][0], *shapes[i][0], *words[i + 1][1],
+                *shapes[i + 1][1]]
+               for i, p in enumerate(parts)]
+        # the sentence's ends are flagged right after the token's own features
+        first, last = len(parts[0].own), len(parts[-1].own)
+        if "BOS" in self.known:
+            out[0].insert(first, "BOS")
+            last += len(parts) == 1
+        if "EOS" in self.known:
+            out[-1].insert(last, "EOS")
+        return out
 
     @staticmethod
     def _add_arabic(feats: list[list[str]], parts: list[TokenParts]) -> None:
-        n = len(parts)
+        pp = [_EDGE, *parts, _EDGE]  # parts[i + d] is pp[i + 1 + d]
         for i, f in enumerate(feats):
             f.extend(parts[i].arabic)
-            if i > 0:
-                f.extend(parts[i - 1].stem_near[0])
-            if i < n - 1:
-                f.extend(parts[i + 1].stem_near[1])
+            f.extend(pp[i].stem_near[0])
+            f.extend(pp[i + 2].stem_near[1])
 
     def _add_gazetteer(self, feats: list[list[str]], tokens: list[str],
                        parts: list[TokenParts]) -> None:
@@ -215,22 +217,48 @@ class KnownFeatures:
             return
         known = self.known
         g = gaz.tag(tokens, [p.low for p in parts])  # what the extractor looks names up by
-        n = len(tokens)
+        g.append([])  # g[i + 1] of the last token: no neighbour, no features
         for i, f in enumerate(feats):
-            f.extend(x for x in g[i] if x in known)
+            if g[i]:
+                f.extend(x for x in g[i] if x in known)
             if i > 0 and g[i - 1]:
                 f.extend(y for x in g[i - 1] if (y := "-1" + x) in known)
-            if i < n - 1 and g[i + 1]:
+            if g[i + 1]:
                 f.extend(y for x in g[i + 1] if (y := "+1" + x) in known)
 
     def _add_clusters(self, feats: list[list[str]], parts: list[TokenParts]) -> None:
-        n = len(parts)
+        pp = [_EDGE, *parts, _EDGE]  # parts[i + d] is pp[i + 1 + d]
+        pairs = self._adjacent("clusters", [p.coarse for p in parts])
         for i, f in enumerate(feats):
-            if i > 0:
-                f.extend(parts[i - 1].cluster_near[0])
-            p = parts[i]
-            f.extend(p.cluster)
-            if p.coarse is not None and i > 0 and parts[i - 1].coarse is not None:
-                self._add_known(f, f"-1c|c={parts[i - 1].coarse}|{p.coarse}")
-            if i < n - 1:
-                f.extend(parts[i + 1].cluster_near[1])
+            f.extend(pp[i].cluster_near[0])
+            f.extend(parts[i].cluster)
+            f.extend(pairs[i][0])
+            f.extend(pp[i + 2].cluster_near[1])
+
+
+def pair_table(known: frozenset[str], second: str, first: str,
+               ) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:
+    """The known features of two adjacent tokens' keys ``(a, b)``: the second token's
+    ``f"{second}{a}|{b}"`` and the first token's ``f"{first}{a}|{b}"`` (each a 1-tuple, or empty
+    when the model does not know it). A key holding "|" could be split elsewhere: every split is
+    entered, and only the one that is the pair's matches it.
+
+    >>> pair_table(frozenset({"-1w|w=a|b|c", "w|+1w=a|b|c", "b"}), "-1w|w=", "w|+1w=")[("a", "b|c")]
+    (('-1w|w=a|b|c',), ('w|+1w=a|b|c',))
+    """
+    table: dict[tuple[str, str], list[tuple[str, ...]]] = {}
+    for side, prefix in enumerate((second, first)):
+        if not prefix:
+            continue
+        for attr in known:
+            if not attr.startswith(prefix):
+                continue
+            rest = attr[len(prefix):]
+            for cut in (i for i, ch in enumerate(rest) if ch == "|"):
+                table.setdefault((rest[:cut], rest[cut + 1:]), [(), ()])[side] = (attr,)
+    return {ab: (pair[0], pair[1]) for ab, pair in table.items()}
+
+
+_EDGE = TokenParts(low="", shape="", own=(), near=((), (), (), ()), arabic=(), stem_near=((), ()),
+                   cluster=(), cluster_near=((), ()), coarse=None)
+"""Stands for the missing neighbours beyond a sentence's ends: it contributes nothing."""
