@@ -67,6 +67,29 @@ def test_linked_parallel_reports_share_their_entities(parallel_doc) -> None:
         assert ar_article.text[m.start:m.end] == m.surface and m.source == "projected"
 
 
+def test_projection_remembered_between_builds_gives_the_same_mentions(parallel_doc, tmp_path) -> None:
+    """A second build asks the memo, not the transliteration models, and finds the same names;
+    a changed text is searched again."""
+    from kg.memo import Memo
+
+    ids = [a.id for a, _ in parallel_doc]
+    links = [StoryLink(a, b, 0.9, "test") for i, a in enumerate(ids) for b in ids[i + 1:]]
+    first = resolve_entities(parallel_doc)
+    fresh = project_mentions(parallel_doc, links, first)
+    memo = Memo(tmp_path / "projections.pickle", "v1")
+    assert project_mentions(parallel_doc, links, first, memo=memo) == fresh
+    assert memo.computed > 0
+    memo.save()
+    again = Memo(tmp_path / "projections.pickle", "v1")
+    assert project_mentions(parallel_doc, links, first, memo=again) == fresh
+    assert again.computed == 0
+    edited = [(Article(id=a.id, title=a.title, body=a.body + " Fin.", language=a.language), ms)
+              for a, ms in parallel_doc]
+    changed = Memo(tmp_path / "projections.pickle", "v1")
+    project_mentions(edited, links, first, memo=changed)
+    assert changed.computed > 0
+
+
 def test_unrelated_names_in_linked_reports_stay_apart() -> None:
     a = Article(id="a", title="John Stark met James Reed", body="", language="en")
     b = Article(id="b", title="التقى جون ستارك بالسيد ريد", body="", language="ar")
