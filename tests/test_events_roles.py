@@ -179,6 +179,12 @@ def test_protested_bills_are_no_protest():
         "una política de rescate de tierras, que considera públicas, protestada por opositores", "es")
 
 
+def test_a_spanish_threat_governs_its_whole_clause():
+    assert "Protest" not in _types(
+        "Sin embargo, los gremios de empresarios amenazaron con recurrir al Poder Judicial para protestar por el "
+        "incremento.", "es")
+
+
 def test_spanish_boycotts_committees_and_violent_protests():
     assert "Protest" not in _types('El Consejo Mundial de Boxeo decretó un "boicot temporal" de peleas', "es")
     assert "Protest" not in _types(

@@ -196,7 +196,8 @@ NOT_TYPE: dict[str, dict[str, str]] = {
 #: a condition, a postponement or a call (it has not happened), a negation, or a back-reference
 #: to a happening reported elsewhere ("responsible for the attack", "charged in connection with
 #: the bombing").
-#: At most three words may stand between the cue and the trigger.
+#: At most three words may stand between the cue and the trigger (a Spanish threat governs its
+#: whole clause: "amenazaron con recurrir al Poder Judicial para protestar", up to eight).
 IRREALIS: dict[str, str] = {
     "en": r"\b(?:(?:tr(?:y|ied|ies|ying)|attempt(?:ed|s|ing)?|fail(?:ed|s)?|threat(?:en(?:ed|s)?)?|"
           r"plan(?:s|ned|ning)?|vow(?:ed|s)?) to|could|would|might|fears? of|feared|warn(?:ed|s|ing)? of|no|"
@@ -205,7 +206,7 @@ IRREALIS: dict[str, str] = {
           r"probe into|investigation into|condemn(?:ed|s)?|claimed|to(?=\s+$))",
     "ar": r"(?<!\w)(?:[وف]?(?:اذا|لو)|ارجاء|تاجيل|مستعد\w*|[يت]ستعد\w*|[يت]خطط\w*|خطه|[يت]هدد\w*|"
           r"[يت]خشي\w*|(?:ال)?تهديد(?:ات)?|س[يت]تعرض\w*|س[يت]تم|سوف)",
-    "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con|"
+    "es": r"\b(?:por temor a|temor a|temer|para evitar|evitar|podr[ií]\w*|suspension de|amenaz\w+ con(?:[^\w,;:]+\w+){0,5}?|"
           r"llam\w+ a|llamamiento a|apoyar|controlar|reprimir|no hubo|ningun\w*|sin(?! embargo)|responsables? de|"
           r"aplaz\w+|postergar\w*|"
           r"sospech\w+ de)",
