@@ -62,6 +62,26 @@ def test_real_multilingual_embeddings_link_the_same_story(tmp_path):
     assert ("ar-1", "en-1") in pairs
     assert not any("es-1" in p for p in pairs)
     assert (tmp_path / "story_embeddings.npz").exists()
+    # the next build reads the vectors back instead of computing them
+    def no_embedder(texts):
+        raise AssertionError(f"embedded again: {texts[:1]}")
+
+    assert link_stories(ARTICLES, None, cache_dir=tmp_path, embedder=no_embedder) == links
+
+
+def test_embeddings_of_older_stores_are_read(tmp_path):
+    """Stores written before kept one array per text hash."""
+    import hashlib
+
+    import numpy as np
+
+    from kg.link.stories import EmbeddingCache
+
+    vector = np.arange(512, dtype=np.float32) / 512
+    key = hashlib.sha1(b"Gaza").hexdigest()
+    np.savez_compressed(tmp_path / "old.npz", **{key: vector})
+    cache = EmbeddingCache(tmp_path / "old.npz", embedder=lambda texts: 1 / 0)
+    assert np.array_equal(cache.embed(["Gaza"])[0], vector)
 
 
 def test_headline_translations_are_used_when_available():

@@ -102,8 +102,7 @@ class EmbeddingCache:
         self._vectors: dict[str, np.ndarray] = {}
         if path is not None and path.exists():
             try:
-                with np.load(path) as data:
-                    self._vectors = {k: data[k] for k in data.files}
+                self._vectors = _read_vectors(path)
             except Exception:  # noqa: BLE001 - a broken cache is rebuilt
                 self._vectors = {}
 
@@ -127,10 +126,29 @@ class EmbeddingCache:
                 self._vectors[k] = v / (np.linalg.norm(v) or 1.0)
         if todo and self.path is not None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            np.savez_compressed(self.path, **self._vectors)
+            _write_vectors(self.path, self._vectors)
         if not keys:
             return np.zeros((0, 512), dtype=np.float32)
         return np.stack([self._vectors[k] for k in keys])
+
+
+def _read_vectors(path: Path) -> dict[str, np.ndarray]:
+    """Vectors by text hash from an ``.npz`` of two arrays (``keys``, ``vectors``), or of one
+    array per hash as stores written before kept them."""
+    with np.load(path) as data:
+        if "keys" in data.files and "vectors" in data.files:
+            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
+        return {k: data[k] for k in data.files}
+
+
+def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
+    """One matrix, uncompressed (embeddings do not compress; one array per text made loading
+    a whole corpus's cache 0.7 s), written atomically."""
+    tmp = path.with_name(path.name + ".tmp.npz")
+    keys = sorted(vectors)
+    matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 512), dtype=np.float32)
+    np.savez(tmp, keys=np.array(keys), vectors=matrix)
+    tmp.replace(path)
 
 
 def _entity_sets(source: Any) -> dict[str, set[str]]:
