@@ -150,3 +150,36 @@ def test_a_campaign_summary_is_not_one_of_its_strikes():
     assert names_campaign(a) and not names_campaign(b)
     assert _place_evidence(a, b, ctx, content_similarity(a, b)) > 0  # actor and content agree...
     assert pair_evidence(a, b, ctx) == 0.0  # ...but one names the campaign, the other one strike
+
+
+def test_tolls_prospects_and_teasers_are_no_one_happening():
+    from kg.events.extract import not_one_happening
+
+    d = date(2023, 11, 6)
+    # The Guardian, 6 November 2023 (two reports): a running toll
+    toll = _cand("en-1", "At least 88 people who worked for the UN's agency for Palestinian refugees, UNRWA, "
+                         "have been killed since 7 October.", "killed", ["kb:un"], place="kb:unrwa",
+                 day=d, etype="Killing")
+    assert not_one_happening(toll)
+    # Al Mayadeen, 24 October 2023: air strikes "over the past two weeks"
+    series = _cand("ar-1", "من المحتمل أن يكون بعض الرهائن قُتل في الغارات الجوية الإسرائيلية التي استهدفت مواقع "
+                           '"حماس" في غزة خلال الأسبوعين الماضيين', "الغارات", place="kb:gaza_strip")
+    assert not_one_happening(series)
+    # Al Mayadeen, 30 October 2023: "ready for a deal" (Sinwar) is no agreement yet...
+    sinwar = _cand("ar-2", 'أعلن رئيس حركة "حماس" في غزّة، يحيى السنوار، أنّ المقاومة الفلسطينية "جاهزة فوراً '
+                           'لصفقةٍ للإفراج عن كل الأسرى"', "لصفقة", ["kb:yahya_sinwar"], place="kb:gaza_strip",
+                   etype="Agreement")
+    assert not_one_happening(sinwar)
+    # ...but a resolution adopted is (Al Mayadeen, 27 October 2023)
+    unga = _cand("ar-3", "اعتمدت الجمعية العامة للأمم المتحدة، اليوم الجمعة، مشروع قرار عربي، يدعو إلى هدنة "
+                         "إنسانية فورية", "هدنة", ["kb:unga"], place="kb:gaza_strip", etype="Agreement")
+    assert not not_one_happening(unga)
+    # New York Post, 13 April 2024: a cut link teaser on two pages
+    teaser = _cand("en-2", "Wild video shows leftwing activists in Chicago chant 'death to...", "death",
+                   place="geo:4887398", etype="Killing")
+    assert not_one_happening(teaser)
+    other = _cand("en-3", teaser.sentence, "death", place="geo:4887398", etype="Killing")
+    assert pair_evidence(teaser, other, _ctx(teaser, other)) == 0.0
+    # what a statement is about does not matter: saying it is the happening
+    said = _cand("ar-4", sinwar.sentence, "أعلن", ["kb:yahya_sinwar"], place="kb:gaza_strip", etype="Statement")
+    assert not not_one_happening(said)

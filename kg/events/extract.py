@@ -614,10 +614,10 @@ class _Context:
         # (many strikes on Khan Younis in one day): place and day alone do not make them one event
         self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
 
-    def names_campaign(self, c: _Candidate) -> bool:
-        """:func:`names_campaign`, once per candidate."""
+    def not_one_happening(self, c: _Candidate) -> bool:
+        """:func:`not_one_happening`, once per candidate."""
         if c.ident not in self._campaign:
-            self._campaign[c.ident] = names_campaign(c)
+            self._campaign[c.ident] = not_one_happening(c)
         return self._campaign[c.ident]
 
 
@@ -647,8 +647,9 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     A broad place (a country, Gaza) or a hotspot needs an identifying actor *and* similar content.
     Never an actor: a named war or operation (:func:`named_events`), nor a news outlet unless the
     reports are near-identical (:data:`NEWS_MEDIA`). Two sentences that both name a campaign
-    (:func:`names_campaign`) are boilerplate about the war, not one happening: only a story link
-    ties them; one that names a campaign ties only a near copy of itself (:data:`NEAR_COPY`).
+    (:func:`names_campaign`, or a toll, a deal in prospect, a link teaser: :func:`not_one_happening`)
+    are boilerplate about the war, not one happening: only a story link ties them; one such
+    sentence ties only a near copy of itself (:data:`NEAR_COPY`).
     """
     if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
@@ -666,8 +667,8 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     sim = content_similarity(a, b)
     strength = _place_evidence(a, b, ctx, sim)
-    if strength and (ctx.names_campaign(a) or ctx.names_campaign(b)):
-        if ctx.names_campaign(a) and ctx.names_campaign(b):
+    if strength and (ctx.not_one_happening(a) or ctx.not_one_happening(b)):
+        if ctx.not_one_happening(a) and ctx.not_one_happening(b):
             return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
         if sim < NEAR_COPY:
             return 0.0  # a campaign and a report unlike it ("24 wounded in a series of attacks" / one strike)
@@ -695,6 +696,51 @@ NEWS_MEDIA = frozenset(
     "kb:times_of_israel kb:jerusalem_post kb:channel_12 kb:reuters kb:ap kb:afp kb:axios kb:sana_agency".split())
 
 _ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
+
+
+#: A running toll or a series over days ("88 staff have been killed since 7 October", "over the
+#: past two days", "حتى الآن"): a sum of happenings, not one of them.
+_TOLL_OR_SERIES = re.compile(
+    r"(?:\d[\d,]*|\bnumber)\b[^.]{0,120}\b(?:killed|dead|died|wounded|injured|arrested|detained)\b[^.]{0,60}"
+    r"\bsince\b|\b(?:over|in|during) the (?:past|last) (?:\w+ )?(?:days|weeks|months)\b|"
+    r"\b(?:muert|herid|detenid)\w*\b[^.]{0,60}\bdesde\b|\ben (?:los|las) últim[oa]s (?:\w+ )?(?:días|semanas)\b|"
+    r"(?:خلال|في) (?:ال)?(?:أيام|أسابيع|أشهر)(?: الماضية| الأخيرة)|(?:ال)?(?:يومين|أسبوعين|شهرين) (?:الماضيين|الأخيرين)|(?:حصيلة|ارتفاع عدد|ارتفع عدد)[^.]{0,60}منذ|"
+    r"منذ[^.]{0,40}(?:حصيلة|بلغ|ارتفع)|حتى الآن|"
+    # intensified, intensive (كثّف، يكثّف، تكثيف، المكثّف): the Arabic of "intensified strikes"
+    r"(?<!\w)[وف]?[تي]?كثف\w*|(?<!\w)(?:ال)?(?:تكثيف|مكثف)\w*", re.IGNORECASE)
+#: An agreement still in prospect ("a reasonable chance of reaching a deal", "ready for a deal",
+#: "a deal within reach", "we demand a deal"): talks produce many such sentences and no happening.
+_PROSPECT = re.compile(
+    r"التوصل إلى|التوصّل إلى|فرص|محتمل|مستعد|جاهز|نطالب|يطالب|تطالب|مطالب|مقترح|"
+    r"\bprospects?\b|within reach|\bpossible\b|\bpotential\b|\bproposed\b|\bto reach\b|\btoward\b|"
+    r"\bpush(?:es|ed|ing)? for\b|\burg(?:e|es|ed|ing)\b|\bcall(?:s|ed|ing)? for\b|\bdemand|"
+    r"\bposible\b|\bpropuest\w*|\bexig\w+", re.IGNORECASE)
+#: A cut link teaser ("Wild video shows activists in Chicago chant 'death to..."): a link to
+#: another page, not what this one reports.
+_TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
+
+
+def not_one_happening(c: _Candidate) -> bool:
+    """Whether the candidate's sentence speaks of something other than one happening: a campaign
+    (:func:`names_campaign`), a running toll or a series over days, an agreement in prospect, a
+    cut link teaser. A statement is exempt: saying it is the happening, whatever it is about.
+
+    >>> d = date(2023, 11, 6)
+    >>> s = "At least 88 people who worked for UNRWA have been killed since 7 October."
+    >>> not_one_happening(_Candidate("a", "Killing", d, False, None, trigger="killed", sentence=s))
+    True
+    >>> s = "Hamas and Fatah have signed an agreement on ending division in Beijing"
+    >>> not_one_happening(_Candidate("a", "Agreement", d, False, None, trigger="agreement", sentence=s))
+    False
+    >>> s = "US officials claim a final deal is within reach"
+    >>> not_one_happening(_Candidate("a", "Agreement", d, False, None, trigger="deal", sentence=s))
+    True
+    """
+    if c.event_type == "Statement":
+        return False
+    text = c.sentence.translate(_TASHKEEL)
+    return (names_campaign(c) or bool(_TOLL_OR_SERIES.search(text) or _TEASER.search(c.sentence))
+            or (c.event_type == "Agreement" and bool(_PROSPECT.search(text))))
 
 
 def names_campaign(c: _Candidate) -> bool:
