@@ -22,7 +22,7 @@ from pathlib import Path
 
 from kg.kb import KBEntity, KnowledgeBase
 from kg.nlp.mention import Mention
-from kg.text.arabic import is_arabic, normalize_token, strip_clitics, tokenize
+from kg.text.arabic import is_arabic, normalize_token, strip_clitics, token_spans, tokenize
 
 # Between the words of one name: spaces, hyphens, apostrophes, an abbreviation dot, and the scare
 # quotes Al Mayadeen puts inside names ("الجيش" الإسرائيلي, جيش "الاحتلال").
@@ -108,6 +108,20 @@ def _build_index(kb: KnowledgeBase) -> _Index:
 
 
 _KBS: dict[int, KnowledgeBase] = {}
+READINGS_CACHE = 50_000
+"""Distinct tokens whose first-token readings a matcher keeps (some 10 MB at most)."""
+
+
+def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
+    """One past the last token a name starting at token ``i`` may run to (at most ``most``
+    tokens): the gaps between its tokens must all be ones a name may hold (:data:`_GAP_OK`)."""
+    j = i + 1
+    while j < i + most:
+        gap = text[spans[j - 1][1]:spans[j][0]]
+        if gap != " " and not _GAP_OK.fullmatch(gap):
+            break
+        j += 1
+    return j
 
 
 def _case_ok(token: str, want: str) -> bool:
@@ -137,10 +151,12 @@ class KBMatcher:
         _KBS[id(self.kb)] = self.kb
         self.min_confidence = min_confidence
         self._ix = _index(id(self.kb))
+        # a token's readings depend on nothing else: words repeat, so they are kept (bounded)
+        self._variants = lru_cache(maxsize=READINGS_CACHE)(self._readings)
 
     def __call__(self, text: str) -> list[Mention]:
         ix = self._ix
-        spans = list(tokenize(text))
+        spans = token_spans(text)
         toks = [text[s:e] for s, e in spans]
         norm = [normalize_token(t) for t in toks]
         n = len(spans)
@@ -148,15 +164,16 @@ class KBMatcher:
         i = 0
         while i < n:
             best = None  # (ntoks, -prefix, start, key, cands)
-            for prefix, key0 in self._variants(toks[i], norm[i]):
-                limit = ix.max_len.get(key0)
-                if not limit:
-                    continue
-                for length in range(min(limit, n - i), 0, -1):
+            starts = [(prefix, key0, limit) for prefix, key0 in self._variants(toks[i])
+                      if (limit := ix.max_len.get(key0))]
+            if not starts:
+                i += 1
+                continue
+            # a name runs over tokens i .. j - 1 only when no gap between them breaks it
+            reach = _joined_reach(text, spans, i, min(max(s[2] for s in starts), n - i))
+            for prefix, key0, limit in starts:
+                for length in range(min(limit, reach - i), 0, -1):
                     j = i + length
-                    if any(not _GAP_OK.fullmatch(text[spans[k - 1][1]:spans[k][0]])
-                           for k in range(i + 1, j)):
-                        continue
                     key = " ".join([key0, *norm[i + 1:j]])
                     cands = ix.entries.get(key)
                     if not cands:
@@ -177,18 +194,19 @@ class KBMatcher:
             i += length
         return self._resolve(text, spans, toks, norm, raw)
 
-    def _variants(self, token: str, norm: str) -> list[tuple[int, str]]:
+    def _readings(self, token: str) -> tuple[tuple[int, str], ...]:
         """(prefix length, key of the first token) readings of one text token.
 
         Names keep their article in the key, so a reading that strips ``ال`` is never tried
         (``والميدان`` must not become the city ``ميدان``); after ``لل`` the elided article is
         restored (``للعراق`` -> ``العراق``).
         """
+        norm = normalize_token(token)
         if not is_arabic(token):
-            return [(0, norm)]
+            return ((0, norm),)
         out = [(0, norm)]
         if norm in self._ix.common:
-            return out
+            return tuple(out)
         for prefix, stem in strip_clitics(token)[1:]:
             key = normalize_token(stem)
             clitic = norm[: len(norm) - len(key)]
@@ -198,7 +216,7 @@ class KBMatcher:
                 continue
             else:
                 out.append((prefix, key))
-        return out
+        return tuple(out)
 
     def _resolve(self, text, spans, toks, norm, raw) -> list[Mention]:
         # Countries named unambiguously anywhere in the text give context for the rest.

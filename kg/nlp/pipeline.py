@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import logging
 import re
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from functools import cache
@@ -201,14 +202,40 @@ def _join_fragments(model: list[Mention], kb: list[Mention]) -> list[Mention]:
     """Model spans that are pieces of one KB name ("EE" and "UU" of "EE. UU.") become that name."""
     out = list(model)
     covered = _Covered(model)  # a replacement covers what it replaced: coverage only grows
+    index = _ByStart(out)
     for k in kb:
         if k.confidence < KB_ONLY_MIN_CONFIDENCE or not covered.overlaps(k):
             continue
-        inside = [m for m in out if _overlaps(m, k)]
+        inside = index.overlapping(k)
         if len(inside) >= 2 and all(k.start <= m.start and m.end <= k.end for m in inside):
             out = [m for m in out if m not in inside] + [k]
             covered.add(k)
+            index = _ByStart(out)
     return out
+
+
+class _ByStart:
+    """A list of mentions indexed by start, to find the ones overlapping a span without a pass
+    over the list.
+
+    >>> ms = [Mention(0, 2, "EE", "LOC"), Mention(4, 6, "UU", "LOC"), Mention(9, 14, "Chile", "LOC")]
+    >>> _ByStart(ms).overlapping(Mention(0, 7, "EE. UU.", "LOC")) == ms[:2]
+    True
+    """
+
+    def __init__(self, mentions: list[Mention]) -> None:
+        self.mentions = mentions
+        self.order = sorted(range(len(mentions)), key=lambda i: mentions[i].start)
+        self.starts = [mentions[i].start for i in self.order]
+        self.longest = max((m.end - m.start for m in mentions), default=0)
+
+    def overlapping(self, k: Mention) -> list[Mention]:
+        """``[m for m in mentions if _overlaps(m, k)]``, in the list's order."""
+        # an overlapping m starts before k ends, and after k.start - len(m) >= k.start - longest
+        lo = bisect_right(self.starts, k.start - max(self.longest, 0))
+        hi = bisect_left(self.starts, k.end)
+        hits = sorted(i for i in self.order[lo:hi] if _overlaps(self.mentions[i], k))
+        return [self.mentions[i] for i in hits]
 
 
 _CUTS = (re.compile(r"\n"), re.compile(r"[.!?؟]\s"), re.compile(r"\s"))

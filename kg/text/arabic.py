@@ -33,6 +33,7 @@ __all__ = [
     "drop_proclitic",
     "strip_article",
     "strip_clitics",
+    "token_spans",
     "tokenize",
     "tokens",
 ]
@@ -147,6 +148,15 @@ def tokenize(text: str) -> Iterator[tuple[int, int]]:
     """
     for m in _TOKEN.finditer(text):
         yield m.start(), m.end()
+
+
+def token_spans(text: str) -> list[tuple[int, int]]:
+    """The spans of :func:`tokenize` as a list (faster than the generator for whole articles).
+
+    >>> token_spans("Al-Aqsa 2023") == list(tokenize("Al-Aqsa 2023"))
+    True
+    """
+    return [m.span() for m in _TOKEN.finditer(text)]
 
 
 @lru_cache(maxsize=262144)

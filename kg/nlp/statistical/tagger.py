@@ -44,6 +44,8 @@ class TaggerFinder:
 
     def _sentence_mentions(self, text: str, sent: list[Token]) -> list[Mention]:
         tags = self.tag([t.text for t in sent])
+        if tags.count("O") == len(tags):
+            return []  # most sentences name nothing
         out = []
         for s, e, typ in iob_to_spans(tags):
             if typ not in EMIT_TYPES:
