@@ -180,6 +180,10 @@ def test_tolls_prospects_and_teasers_are_no_one_happening():
     assert not_one_happening(teaser)
     other = _cand("en-3", teaser.sentence, "death", place="geo:4887398", etype="Killing")
     assert pair_evidence(teaser, other, _ctx(teaser, other)) == 0.0
+    # Al Mayadeen, 25 October 2023 (WSJ): US forces "will be targeted once the incursion begins"
+    threat = _cand("ar-5", 'أكّدوا أنّ القوات الأميركية سيتمّ استهدافها من قبل الجماعات المسلحة المختلفة بمجرّد بدء '
+                           "التوغّل البري في غزة", "استهدافها", ["kb:us_army"], place="kb:gaza_strip")
+    assert not_one_happening(threat)
     # what a statement is about does not matter: saying it is the happening
     said = _cand("ar-4", sinwar.sentence, "أعلن", ["kb:yahya_sinwar"], place="kb:gaza_strip", etype="Statement")
     assert not not_one_happening(said)

@@ -715,6 +715,10 @@ _PROSPECT = re.compile(
     r"\bprospects?\b|within reach|\bpossible\b|\bpotential\b|\bproposed\b|\bto reach\b|\btoward\b|"
     r"\bpush(?:es|ed|ing)? for\b|\burg(?:e|es|ed|ing)\b|\bcall(?:s|ed|ing)? for\b|\bdemand|"
     r"\bposible\b|\bpropuest\w*|\bexig\w+", re.IGNORECASE)
+#: What will happen, not what did ("US forces will be targeted once the incursion begins",
+#: "سيتمّ استهدافها"; matched without the shadda, which the per-sentence future test misses).
+_FUTURE = re.compile(r"(?<!\w)(?:سيتم|سوف|ستتعرض|سيتعرض)(?!\w)|\bwill be (?:targeted|attacked|hit|struck)\b|"
+                     r"\bserán? (?:atacad|bombardead)\w*", re.IGNORECASE)
 #: A cut link teaser ("Wild video shows activists in Chicago chant 'death to..."): a link to
 #: another page, not what this one reports.
 _TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
@@ -723,7 +727,8 @@ _TEASER = re.compile(r"(?:\.\.\.|…)\s*$")
 def not_one_happening(c: _Candidate) -> bool:
     """Whether the candidate's sentence speaks of something other than one happening: a campaign
     (:func:`names_campaign`), a running toll or a series over days, an agreement in prospect, a
-    cut link teaser. A statement is exempt: saying it is the happening, whatever it is about.
+    cut link teaser, a threat of what will happen. A statement is exempt: saying it is the
+    happening, whatever it is about.
 
     >>> d = date(2023, 11, 6)
     >>> s = "At least 88 people who worked for UNRWA have been killed since 7 October."
@@ -739,7 +744,8 @@ def not_one_happening(c: _Candidate) -> bool:
     if c.event_type == "Statement":
         return False
     text = c.sentence.translate(_TASHKEEL)
-    return (names_campaign(c) or bool(_TOLL_OR_SERIES.search(text) or _TEASER.search(c.sentence))
+    return (names_campaign(c) or bool(_TOLL_OR_SERIES.search(text) or _TEASER.search(c.sentence)
+                                      or _FUTURE.search(text))
             or (c.event_type == "Agreement" and bool(_PROSPECT.search(text))))
 
 
