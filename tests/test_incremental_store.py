@@ -35,7 +35,7 @@ from kg.docstore import (
     shard_of,
 )
 from kg.link.entity import Entity, Merge
-from kg.memo import canonical_text, record_digest
+from kg.memo import record_digest
 from kg.nlp.mention import Mention
 from kg.rdf.triples import entity_record, entity_triples
 from kg.sources.dedupe import duplicate_keys
@@ -167,9 +167,9 @@ def test_record_digests_tell_records_apart(store):
     assert len(digests) == len(docs)
     m = Mention(0, 4, "Gaza", "LOC")
     variants = [[m], (m,), [m, None], {"a": 1}, {"a": "1"}, {("a", 1)}, {"a": 1.0}, ["a,'b'"],
-                ["a", "b"], [("a", "b")], [["a", "b"]], set(), {}, [], "", None, 0, False]
-    texts = [canonical_text(v) for v in variants]
-    assert len(set(texts)) == len(texts) - 1  # a list and a tuple of records are alike
+                ["a", "b"], [("a", "b")], [["a", "b", None]], set(), {}, [], "", None, 0, False]
+    texts = [record_digest("v", v) for v in variants]
+    assert len(set(texts)) == len(texts) - 1  # a list and a tuple are alike: [m] and (m,)
     shuffled = Entity("LOC:x", "LOC", {"es": "X", "en": "X"}, {("b", "en"), ("a", "ar")})
     ordered = Entity("LOC:x", "LOC", {"en": "X", "es": "X"}, {("a", "ar"), ("b", "en")})
     assert record_digest("v", shuffled) == record_digest("v", ordered)

@@ -61,12 +61,13 @@ class GraphStore:
                  create: bool = True, staged: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
-        self._unflushed = 0  # quads written since the last flush to disk
         self._written = 0  # quads written since the last compaction
+        self._pending: list[Quad] = []  # quads of replaced graphs not yet bulk-loaded
+        self._pending_graphs: set[str] = set()
         self._lock = None
         self._staged: str | None = None
         if self.path is None:
-            self._store = ox.Store()
+            self._ox = ox.Store()
             self._generation = None
         elif read_only:
             self._open_read_only()
@@ -90,7 +91,7 @@ class GraphStore:
             if self._generation is None:
                 raise FileNotFoundError(f"no store at {self.path} (run `kg build` first)")
             try:
-                self._store = ox.Store.read_only(str(self.quad_dir))
+                self._ox = ox.Store.read_only(str(self.quad_dir))
                 return
             except OSError:
                 if attempt == 2 or self._current() == self._generation:
@@ -126,7 +127,7 @@ class GraphStore:
             if staged:
                 self._staged = current or ""
         try:
-            self._store = ox.Store(str(self.quad_dir))
+            self._ox = ox.Store(str(self.quad_dir))
         except OSError as exc:
             hint = " (in use by another kg process?)" if "lock" in str(exc).lower() else ""
             raise StoreError(f"cannot open the store at {self.path}{hint}: {exc}") from None
@@ -157,7 +158,10 @@ class GraphStore:
 
     def close(self) -> None:
         """Release the store (and the writer lock); uncommitted staged writes are dropped."""
-        self._store = ox.Store()
+        if self._staged is None:
+            self._load_pending()
+        self._pending, self._pending_graphs = [], set()
+        self._ox = ox.Store()
         if self._lock is not None:
             self._lock.close()
             self._lock = None
@@ -180,7 +184,9 @@ class GraphStore:
         graph must be written. Returns whether the graph was written.
         """
         g = n(graph)
-        exists = self._store.contains_named_graph(g)
+        if graph in self._pending_graphs:  # written twice before a bulk load: load the first
+            self._load_pending()
+        exists = self._ox.contains_named_graph(g)
         if digest is None:
             triples = list(triples() if callable(triples) else triples)
             digest = triples_digest(triples)
@@ -189,18 +195,34 @@ class GraphStore:
         if callable(triples):
             triples = triples()
         if exists:
-            self._store.remove_graph(g)
+            self._ox.remove_graph(g)
         quads = [Quad(s, p, o, g) for s, p, o in triples]
-        self._store.extend(quads)
-        self._unflushed += len(quads)
-        self._written += len(quads)
-        if self.path is not None and self._unflushed > FLUSH_EVERY:
-            # RocksDB keeps writes in memory until flushed: a whole build's worth took 1.7 GB
-            self._store.flush()
-            self._unflushed = 0
+        if self.path is None:
+            self._ox.extend(quads)
+        else:
+            self._pending += quads
+            self._pending_graphs.add(graph)
+            if len(self._pending) >= BULK_QUADS:
+                self._load_pending()
         self.digests[graph] = digest
         crash_point("write")
         return True
+
+    @property
+    def _store(self) -> ox.Store:
+        """The pyoxigraph store, holding every quad written (for everything but
+        :meth:`replace_graph`, which gathers the quads of the graphs it writes)."""
+        self._load_pending()
+        return self._ox
+
+    def _load_pending(self) -> None:
+        """Bulk-load the gathered quads: RocksDB files made directly, half the time of a
+        transaction per graph (whole corpus: 1.65 M quads in 34,000 graphs)."""
+        if not self._pending:
+            return
+        self._ox.bulk_extend(self._pending)
+        self._written += len(self._pending)
+        self._pending, self._pending_graphs = [], set()
 
     @property
     def digests(self) -> dict[str, str]:
@@ -348,7 +370,7 @@ def service_error(sparql: str) -> str | None:
 
 
 CURRENT_FILE = "current-quads"
-FLUSH_EVERY = 100_000  # quads written between flushes of the on-disk store (bounds its memory)
+BULK_QUADS = 100_000  # quads gathered before a bulk load into the on-disk store (bounds memory)
 OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
 DIGESTS_FILE = "graph_digests.json"
 LOCK_FILE = "write.lock"
