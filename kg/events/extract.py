@@ -750,9 +750,11 @@ def not_one_happening(c: _Candidate) -> bool:
 
 
 def names_campaign(c: _Candidate) -> bool:
-    """The candidate's sentence names a campaign anywhere (a continuation, a series, a count, a
-    daily routine; :func:`campaign` with the whole sentence as window). Two such sentences are
-    outlet boilerplate about an ongoing war, not two reports of one happening.
+    """The candidate's sentence names a campaign near its trigger (a continuation, a series, a
+    count, a daily routine): :func:`campaign` with no word limit, which still reads only the 80
+    characters either side of the trigger. Two such sentences are outlet boilerplate about an
+    ongoing war, not two reports of one happening. (The whole sentence as window was measured
+    too: on the round-3 corpus it removes 20 more merges, 15 of them judged right.)
 
     >>> s = "وتواصل المقاومة الفلسطينية معركتها، وإطلاق الرشقات الصاروخية نحو المدن المحتلّة"
     >>> names_campaign(_Candidate("a", "Attack", date(2023, 10, 25), False, None, trigger="الصاروخية", sentence=s))
