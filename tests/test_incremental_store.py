@@ -16,11 +16,14 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
+import io
 import json
 import re
+import shutil
 import unicodedata
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from kg.article import text_fingerprint
@@ -37,6 +40,7 @@ from kg.docstore import (
 from kg.link.entity import Entity, Merge
 from kg.memo import record_digest
 from kg.nlp.mention import Mention
+from kg.rdf.store import GraphStore
 from kg.rdf.triples import entity_record, entity_triples
 from kg.sources.dedupe import duplicate_keys
 
@@ -205,3 +209,29 @@ def test_entity_record_covers_what_entity_triples_read(name):
         assert entity_record(other) != entity_record(entity)
     if name in ("mention_counts",):
         assert entity_record(other) == entity_record(entity)  # counts are not in the graph
+
+
+def _nquads(folder: Path) -> list[bytes]:
+    buf = io.BytesIO()
+    GraphStore(folder, read_only=True).dump(buf, ox.RdfFormat.N_QUADS)
+    return sorted(buf.getvalue().splitlines())
+
+
+def test_a_build_that_rewrites_every_graph_starts_an_empty_generation(store, tmp_path, monkeypatch):
+    """After a change of the linking code every graph is rewritten: into an empty generation
+    (no graph removed first), giving the graph a clean build gives; readers keep the old one
+    until the commit."""
+    copy = tmp_path / "copy"
+    shutil.copytree(store, copy)
+    before = _nquads(copy)
+    started: list[bool] = []
+    start_empty = GraphStore.start_empty
+    monkeypatch.setattr(GraphStore, "start_empty", lambda self: started.append(True) or start_empty(self))
+    monkeypatch.setattr("kg.build.stages_version", lambda translate, offline: "another version")
+    reader = GraphStore(copy, read_only=True)
+    report = build(FILES, copy, progress=False, offline=True)
+    assert started == [True] and report.graphs_written == report.graphs
+    assert _nquads(copy) == before and len(reader) == len(before)
+    started.clear()
+    build([*FILES[:2]], copy, progress=False, offline=True)  # nothing stale: no new start
+    assert started == []

@@ -87,6 +87,8 @@ def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, 
                                                 record_digest(version, entity_record(entity)))
     for event in events:
         graphs[event_graph_iri(event.key)] = (partial(event_triples, event), record_digest(version, event))
+    if isinstance(store, GraphStore) and store.staged and _mostly_stale(store, graphs):
+        store.start_empty()  # cheaper than removing each graph before writing it again
     _drop_unwanted(store, graphs)
     written = sum(store.replace_graph(graph, make, digest=digest) for graph, (make, digest) in tqdm(
         graphs.items(), desc="writing", unit=" graph", disable=not progress))
@@ -102,6 +104,13 @@ def _article_triples(article: Article, found: list[Mention], keys: list[str | No
                      tags: list[str]) -> list:
     """An article's triples, its mentions linked to ``keys`` (made only for graphs written)."""
     return article_triples(article, map(LinkedMention, found, keys), tags)
+
+
+def _mostly_stale(store: GraphStore, graphs: dict[str, tuple[Callable[[], list], str]]) -> bool:
+    """Whether more than half of the record graphs must be written (after a change of the code
+    that makes them, every one is)."""
+    digests = store.digests
+    return sum(digests.get(graph) != digest for graph, (_, digest) in graphs.items()) > len(graphs) // 2
 
 
 def _drop_unwanted(store: GraphStore, wanted: dict[str, object]) -> None:
