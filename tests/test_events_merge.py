@@ -187,3 +187,46 @@ def test_tolls_prospects_and_teasers_are_no_one_happening():
     # what a statement is about does not matter: saying it is the happening
     said = _cand("ar-4", sinwar.sentence, "أعلن", ["kb:yahya_sinwar"], place="kb:gaza_strip", etype="Statement")
     assert not not_one_happening(said)
+
+
+# The Middle East set (CNN), 27 July 2024: Netanyahu's office in two reports, deep in both
+NASRALLAH = ("Netanyahu's office said he would return early from Washington, and that Israel "
+             "holds Hezbollah responsible for Nasrallah's terror attacks.")
+
+
+def _outlets_ctx(*cands: _Candidate, outlets: dict[str, str]) -> _Context:
+    return _Context(list(cands), set(), 1, frozenset(), outlets)
+
+
+def test_one_outlets_background_sentence_ties_no_two_reports():
+    from kg.events.extract import SAME_OUTLET_LEAD
+
+    day = date(2024, 7, 27)
+    a = _cand("en-1", NASRALLAH, "attacks", ["kb:hezbollah", "PER:hassan_nasrallah"], "country:IR", day)
+    b = _cand("en-2", NASRALLAH, "attacks", ["kb:hezbollah", "PER:hassan_nasrallah"], "country:IR", day)
+    a.position, b.position = 1756, 2107
+    same = {"en-1": "middle_east", "en-2": "middle_east"}
+    assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=same)) == 0.0
+    # the same sentences in two outlets' reports are judged as before (the round-3 rules)
+    other = {"en-1": "middle_east", "en-2": "The Guardian"}
+    assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=other)) > 0
+    # ... and so are one outlet's two leads
+    a.position = b.position = SAME_OUTLET_LEAD - 1
+    assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=same)) > 0
+
+
+def test_a_story_link_does_not_tie_a_toll():
+    day = date(2023, 10, 30)
+    # BBC and Al Mayadeen on the Qassam hostage video, linked as one story: a running toll in
+    # the BBC lead and a hostage's words ("you are killing us") in the Arabic one
+    toll = ("Hamas seized at least 230 hostages in the attacks and at least 1,400 Israelis were "
+            "killed since 7 October.")
+    words = 'واستكملت في حديثها: "أنت تقتلنا، هل تريد أن تقتلنا كلنا'
+    a = _cand("en-video", toll, "killed", place=None, day=day, etype="Killing")
+    b = _cand("ar-video", words, "تقتلنا", place=None, day=day, etype="Killing")
+    a.position, b.position = 384, 890
+    assert pair_evidence(a, b, _ctx(a, b, linked=[("en-video", "ar-video")])) == 0.0
+    # a report of one killing in both leads is still tied by the link
+    a.sentence = "An Israeli soldier was killed in northern Gaza on Monday, the army said."
+    a.trigger, a.content = "killed", None
+    assert pair_evidence(a, b, _ctx(a, b, linked=[("en-video", "ar-video")])) > 0
