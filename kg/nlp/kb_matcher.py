@@ -108,8 +108,8 @@ def _build_index(kb: KnowledgeBase) -> _Index:
 
 
 _KBS: dict[int, KnowledgeBase] = {}
-READINGS_CACHE = 50_000
-"""Distinct tokens whose first-token readings a matcher keeps (some 10 MB at most)."""
+READINGS_CACHE = 20_000
+"""Distinct Arabic tokens whose first-token readings a matcher keeps (some 4 MB at most)."""
 
 
 def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
@@ -151,8 +151,9 @@ class KBMatcher:
         _KBS[id(self.kb)] = self.kb
         self.min_confidence = min_confidence
         self._ix = _index(id(self.kb))
-        # a token's readings depend on nothing else: words repeat, so they are kept (bounded)
-        self._variants = lru_cache(maxsize=READINGS_CACHE)(self._readings)
+        # an Arabic token's readings cost a clitic analysis and depend on nothing else: words
+        # repeat, so they are kept (bounded)
+        self._arabic_readings = lru_cache(maxsize=READINGS_CACHE)(self._readings)
 
     def __call__(self, text: str) -> list[Mention]:
         ix = self._ix
@@ -193,6 +194,12 @@ class KBMatcher:
             raw.append((i, i + length, start, key, [ents[c[0]] for c in cands]))
             i += length
         return self._resolve(text, spans, toks, norm, raw)
+
+    def _variants(self, token: str) -> tuple[tuple[int, str], ...]:
+        """:meth:`_readings` of ``token``."""
+        if not is_arabic(token):
+            return ((0, normalize_token(token)),)
+        return self._arabic_readings(token)
 
     def _readings(self, token: str) -> tuple[tuple[int, str], ...]:
         """(prefix length, key of the first token) readings of one text token.

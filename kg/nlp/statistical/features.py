@@ -20,8 +20,8 @@ from kg.nlp.statistical import arnorm
 # a shared normaliser (``kg.text.arabic``) that may change independently of the shipped weights.
 _ar_normalize: Callable[[str], str] = arnorm.normalize
 
-FIRSTS_CACHE = 30_000
-"""Distinct tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`)."""
+FIRSTS_CACHE = 20_000
+"""Distinct Arabic tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`)."""
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[^\W\d_]")
 
@@ -68,7 +68,9 @@ class Gazetteer:
         self.longest: dict[str, int] = {}
         for k in entries:
             self.longest[k[0]] = max(self.longest.get(k[0], 0), len(k))
-        self._firsts = lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings)
+        # Arabic readings cost a clitic analysis: kept; one lower-cased reading is cheap to redo
+        self._firsts = (lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings) if arabic
+                        else self._first_readings)
 
     @classmethod
     def load(cls, path: Path, arabic: bool = False) -> Gazetteer:
@@ -119,7 +121,10 @@ class Gazetteer:
         if not self.entries:
             return out
         norms = norms if norms is not None else [self.norm(t) for t in tokens]
+        longest_from = self.longest
         for i in range(n):
+            if not self.arabic and norms[i] not in longest_from:
+                continue  # no phrase begins with the token (most tokens): nothing to look up
             firsts, longest, single = self._firsts(norms[i])
             for L in range(min(longest, n - i), 1, -1):
                 rest = tuple(norms[i + 1:i + L])

@@ -35,10 +35,9 @@ from kg.nlp.statistical.features import (
     short_shape,
 )
 
-TOKEN_CACHE = 30_000
-"""Distinct tokens whose features are kept, per model: the words of a news article repeat
-(30,000 covers ~97 % of the tokens of 200 real articles of a language), and the bound keeps
-each worker's cache within some 20 MB per language."""
+TOKEN_CACHE = 20_000
+"""Distinct tokens whose features are kept, per model (some 10 MB): on the whole real corpus the
+20,000 most recent cover 92 % (ar, es) to 97 % (en) of the tokens."""
 _NEAR = (-2, -1, 1, 2)
 _NO_PAIR: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 PAIR_PREFIXES = {"words": ("-1w|w=", "w|+1w="), "shapes": ("-1ss|ss=", "ss|+1ss="),

@@ -1,0 +1,212 @@
+"""The fast paths of NER give exactly what the straightforward code gives (issue 10: extraction
+speed with byte-identical mentions).
+
+Each test compares a fast path with a plain reference: the model's known features with the
+extractor's features filtered, the gazetteer's skips with trying every length, the fusion's overlap
+index with all pairs, the caches with fresh computation.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from kg.nlp import pipeline
+from kg.nlp.conll import read_conll
+from kg.nlp.mention import Mention
+from kg.nlp.statistical.features import Gazetteer
+from kg.nlp.statistical.known_features import KnownFeatures
+from kg.nlp.statistical.tokenize import Token, _split_chunk, sentences, tokenize
+
+NER = Path(__file__).resolve().parent / "fixtures" / "ner"
+FIXTURES = {"en": "en_conll2003_valid_head.conll", "es": "es_conll2002_testa_head.conll",
+            "ar": "ar_newsfane_head.conll"}
+ODD = ["", "x", "X", "U.S.", "McDonald's", "1996-08-30", "«Hamas»", "وَلُبْنَانُ", "للعراق",
+       "والقدس", "a|b", "|", "ـــ", "Ñuñoa", "EE.", "UU.", "42", "-3", "\u200fغزة"]
+TEXTS = {
+    "en": 'Michael Goldberg, a reservist in Jerusalem, said: "the US army" left Gaza.\n'
+          "Follow us. Follow us.",
+    "es": "La vocera de Gobierno, Camila Vallejo, y el Presidente Gabriel Boric viajaron a "
+          "EE. UU. y a Reino Unido. LEER ARTICULO COMPLETO. LEER ARTICULO COMPLETO",
+    "ar": 'جبهة خامسة تُقلق "إسرائيل"، في قطاع غزّة، ولبنان، وسوريا، والضفة الغربية.\n'
+          "اليوم 06:42\nاليوم 06:42\nقال الأمين العام لحزب الله السيد حسن نصر الله",
+}
+
+
+def _sentences(lang: str) -> list[list[str]]:
+    gold = [sent.tokens for sent in read_conll(NER / FIXTURES[lang])]
+    text = TEXTS[lang]
+    ours = [[t.text for t in s] for s in sentences(text, tokenize(text))]
+    return [*gold, *ours, ODD, ODD[::-1], ODD[:1], ODD[1:2]]
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_known_features_are_the_extractors_known_ones(lang: str) -> None:
+    """Exactly the extractor's features the model knows, in the same order (so CRFsuite sums
+    the same weights in the same order), and the same tags and marginals as with every feature."""
+    model = pipeline.model_finder(lang)
+    assert isinstance(model.features, KnownFeatures)
+    known = model.features.known
+    for words in _sentences(lang):
+        full = model.extract(words)
+        assert model.features(words) == [[f for f in t if f in known] for t in full], words
+        tags = model.tagger.tag(full)
+        marginals = [model.tagger.marginal(t, i) for i, t in enumerate(tags)]
+        assert model.tag(words) == tags
+        assert [model.tagger.marginal(t, i) for i, t in enumerate(tags)] == marginals
+
+
+def test_known_features_pairs_with_bars() -> None:
+    """Word pairs whose words hold "|" are found whichever way their feature could be split."""
+    from kg.nlp.statistical.features import FeatureExtractor
+
+    known = frozenset({"-1w|w=a|b|c", "w|+1w=a|b|c", "-1w|w=a|b", "ss|+1ss=x|x"})
+    fast = KnownFeatures(FeatureExtractor(), known)
+    for words in (["a", "b|c"], ["a|b", "c"], ["a", "b"], ["a|b", "c", "a", "b"]):
+        assert fast(words) == [[f for f in t if f in known] for t in FeatureExtractor()(words)]
+
+
+def _gazetteer_reference(gaz: Gazetteer, norms: list[str]) -> list[list[str]]:
+    """:meth:`Gazetteer.tag` as first written: every phrase length tried, longest first."""
+    from kg.nlp.statistical import arnorm
+
+    n = len(norms)
+    out: list[list[str]] = [[] for _ in range(n)]
+    for i in range(n):
+        firsts = [norms[i]]
+        if gaz.arabic:
+            firsts += [stem for _, stem in arnorm.clitic_candidates(norms[i])[1:]]
+        for L in range(min(gaz.max_len, n - i), 0, -1):
+            rest = tuple(norms[i + 1:i + L])
+            types: set[str] = set()
+            for f in firsts:
+                types |= gaz.entries.get((f, *rest), set())
+            if types:
+                for t in types:
+                    out[i].append(f"gB={t}" if L > 1 else f"g1={t}")
+                    for k in range(i + 1, i + L):
+                        out[k].append(f"gI={t}")
+                break
+    return out
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_gazetteer_skips_change_nothing(lang: str) -> None:
+    gaz = pipeline.model_finder(lang).extract.gazetteer
+    phrases = [list(k) for k in list(gaz.entries)[:: max(1, len(gaz.entries) // 50)]]
+    multi = [list(k) for k in gaz.entries if len(k) > 2][:20]
+    for words in [*_sentences(lang), *phrases, *multi, [w for p in multi for w in p]]:
+        norms = [gaz.norm(w) for w in words]
+        assert gaz.tag(words, norms) == _gazetteer_reference(gaz, norms)
+
+
+def _fuse_reference(model: list[Mention], kb: list[Mention], model_first: bool) -> list[Mention]:
+    """:func:`kg.nlp.pipeline.fuse` as first written: every overlap found by trying all pairs."""
+    overlaps = pipeline._overlaps
+    if not kb:
+        return sorted(model, key=lambda m: (m.start, m.end))
+    joined = list(model)
+    for k in kb:
+        if k.confidence < pipeline.KB_ONLY_MIN_CONFIDENCE:
+            continue
+        inside = [m for m in joined if overlaps(m, k)]
+        if len(inside) >= 2 and all(k.start <= m.start and m.end <= k.end for m in inside):
+            joined = [m for m in joined if m not in inside] + [k]
+    model = joined
+    exact = {(m.start, m.end, m.type): m for m in kb}
+    if model_first:
+        typed = {(m.start, m.end): m for m in kb if m.confidence >= 0.95}
+        out = []
+        for m in model:
+            k = exact.get((m.start, m.end, m.type)) or typed.get((m.start, m.end))
+            out.append(replace(k, confidence=max(k.confidence, m.confidence)) if k else m)
+        out.extend(k for k in kb if k.confidence >= 0.95 and not any(overlaps(k, m) for m in model))
+        return sorted(out, key=lambda m: (m.start, m.end))
+
+    def rank(m: Mention) -> tuple:
+        if m.source == "kb":
+            pri = 0
+        else:
+            rivals = [k for k in kb if k.start == m.start and k.end == m.end]
+            pri = 1 if (not rivals or any(k.type == m.type for k in rivals)
+                        or m.confidence < 0.9) else -1
+        return (m.start - m.end, pri, m.start)
+
+    kb = [k for k in kb if k.confidence >= 0.95 or any(overlaps(k, m) for m in model)]
+    chosen: list[Mention] = []
+    for m in sorted([*model, *kb], key=rank):
+        if any(overlaps(m, c) for c in chosen):
+            continue
+        if m.source != "kb":
+            k = exact.get((m.start, m.end, m.type))
+            if k is not None:
+                m = replace(k, confidence=max(k.confidence, m.confidence))
+        chosen.append(m)
+    return sorted(chosen, key=lambda m: (m.start, m.end))
+
+
+def _random_mentions(rng: random.Random, source: str, n: int) -> list[Mention]:
+    out = []
+    for _ in range(n):
+        start = rng.randrange(60)
+        end = start + rng.choice([0, 1, 2, 3, 5, 8, 13])  # zero-length spans too
+        out.append(Mention(start, end, "x" * (end - start), rng.choice(["PER", "LOC", "ORG"]),
+                           f"e{start}" if source == "kb" else None,
+                           rng.choice([0.4, 0.85, 0.95, 0.97]), source))
+    return out
+
+
+def test_fusion_index_matches_all_pairs() -> None:
+    rng = random.Random(10)
+    for _ in range(3000):
+        model = _random_mentions(rng, "model", rng.randrange(8))
+        kb = _random_mentions(rng, "kb", rng.randrange(8))
+        for first in (False, True):
+            assert pipeline.fuse(model, kb, first) == _fuse_reference(model, kb, first)
+
+
+def _tokenize_reference(text: str) -> list[Token]:
+    """The tokenizer without its cache of chunks."""
+    import re
+
+    from kg.nlp.statistical.tokenize import _ALWAYS
+
+    out: list[Token] = []
+    for m in re.finditer(r"\S+", text):
+        chunk, base, pos = m.group(), m.start(), 0
+        for sep in _ALWAYS.finditer(chunk):
+            if sep.start() > pos:
+                _split_chunk(chunk[pos:sep.start()], base + pos, out)
+            out.append(Token(sep.group(), base + sep.start(), base + sep.end()))
+            pos = sep.end()
+        if pos < len(chunk):
+            _split_chunk(chunk[pos:], base + pos, out)
+    return out
+
+
+def test_cached_tokenizer() -> None:
+    text = " ".join([*TEXTS.values(), *ODD, "(EE.UU.)", 'منظمة"هيومن', "isn't", "...", "--"])
+    assert tokenize(text) == _tokenize_reference(text)
+    assert tokenize(text) == tokenize(text)
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_sentence_cache(lang: str) -> None:
+    """A repeated sentence gets the mentions a fresh tagging gives, at its own offsets."""
+    model = pipeline.model_finder(lang)
+    text = TEXTS[lang] + "\n" + TEXTS[lang]
+    fresh = [m for sent in sentences(text, tokenize(text))
+             for m in model._sentence_mentions(text, sent)]
+    assert model(text) == fresh and model(text) == fresh
+    half = len(fresh) // 2
+    assert [(m.surface, m.type) for m in fresh[:half]] == [(m.surface, m.type) for m in fresh[half:]]
+
+
+def test_kb_matcher_gaps() -> None:
+    """Names only run over gaps a name may hold: a space, a hyphen, a scare quote."""
+    kb = pipeline.kb_finder("en")
+    found = [m.surface for m in kb("Donald Trump met Donald  Trump, Donald\nTrump and Donald. Trump")]
+    assert found.count("Donald Trump") == 1 and "Donald  Trump" in found
