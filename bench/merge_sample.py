@@ -10,6 +10,7 @@ entities whose labels span two or more languages. Judgements live in
     python bench/merge_sample.py            # sample + precision from the labels file
     python bench/merge_sample.py --events   # also sample 40 multi-article events (seed 2026)
     python bench/merge_sample.py --events --event-n 100 --event-seed 4817 --event-round r3-seed4817
+    python bench/merge_sample.py --events --mentions-cache /tmp/mkg_bench/mentions_pipeline_5345a6cc9887.pkl
 
 Event judgements (``bench/data/event_merge_labels.tsv``: key, verdict, note, and since round 3 of
 issue 13 a fourth column naming the round) are read last-row-wins; ``--event-round`` counts only
@@ -181,9 +182,14 @@ def _pipeline_finder():
         return None
 
 
-def corpus_mentions(articles: list[Article], finder_name: str = "auto") -> list[tuple[Article, list[Mention]]]:
+def corpus_mentions(articles: list[Article], finder_name: str = "auto",
+                    cache_file: Path | None = None) -> list[tuple[Article, list[Mention]]]:
     """Mentions for every article, cached in /tmp/mkg_bench (keyed by finder and, for the
-    pipeline, by the extractor version: models, KB data and finder code)."""
+    pipeline, by the extractor version: models, KB data and finder code). ``cache_file``: read
+    the mentions of an earlier finder version from there (they must cover every article)."""
+    if cache_file is not None:
+        cached_mentions: dict[str, list[Mention]] = pickle.loads(cache_file.read_bytes())
+        return [(a, cached_mentions[a.id]) for a in articles]
     finder = _pipeline_finder() if finder_name in ("auto", "pipeline") else None
     tag = "pipeline" if finder else "fallback"
     if finder:
@@ -249,6 +255,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--event-context", type=int, default=0,
                     help="also print this many characters of each article around the candidate (for judging)")
     ap.add_argument("--finder", choices=["auto", "pipeline", "fallback"], default="auto")
+    ap.add_argument("--mentions-cache", type=Path, default=None,
+                    help="reuse this mentions pickle (e.g. while the NER code changes but not its output)")
     ap.add_argument("--own", action="store_true",
                     help="only entities without a knowledge-base id (linking's own evidence)")
     ap.add_argument("--stories", action="store_true", help="use story links (slower: embeddings)")
@@ -259,7 +267,7 @@ def main(argv: list[str] | None = None) -> int:
     from kg.link.resolve import resolve_entities
 
     articles = load_corpus()
-    docs = corpus_mentions(articles, args.finder)
+    docs = corpus_mentions(articles, args.finder, args.mentions_cache)
     print(f"{len(articles)} articles, {sum(len(m) for _, m in docs)} mentions")
     t0 = time.time()
     res = resolve_entities(docs)
