@@ -450,15 +450,15 @@ EMBED_BATCH = 32
 
 def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progress: bool,
                    scheduler: str | None) -> None:
-    """Embed the texts story linking compares (:func:`kg.link.stories.embedded_texts`) that no
+    """Embed the texts story linking compares (:func:`kg.link.stories.texts_to_embed`) that no
     earlier build embedded, where extraction runs (``jobs`` processes or the cluster), into the
     store's embedding cache: linking then finds them all there. One encoder is single-threaded,
     and embedding was the largest part of linking a whole corpus."""
     from kg.executors import map_ordered
-    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, embedded_texts
+    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
 
     cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
-    todo = cache.missing(t for k in sorted(docs) for t in embedded_texts(docs[k].article))
+    todo = cache.missing(texts_to_embed(d.article for d in docs.values()))
     batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
     forks = bool(batches) and scheduler is None and jobs > 1
     if forks:

@@ -148,8 +148,9 @@ def embedded_texts(article: Article) -> list[str]:
     the headline (none for an article without a date or a language: it is never a candidate).
 
     >>> from kg.article import Article
+    >>> from datetime import datetime
     >>> embedded_texts(Article(id="x", title="Title", body="Body", language="en",
-    ...                        published="2025-11-06T10:25:00+02:00"))
+    ...                        published=datetime.fromisoformat("2025-11-06T10:25:00+02:00")))
     ['Title. Body', 'Title']
     """
     if not (article.published and article.language):
@@ -317,8 +318,8 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
     are also compared through their cached English translation (the better cosine counts);
     offline it answers nothing and only the multilingual embeddings are used.
     """
-    arts = sorted((a for a in articles if a.published and a.language), key=lambda a: a.id)
-    if len({a.language for a in arts}) < 2:
+    arts, days, pairs = _window_pairs(articles, window_days)
+    if not pairs:
         return []
     sets = _entity_sets(resolution_or_entity_sets)
     df: dict[str, int] = defaultdict(int)
@@ -327,19 +328,6 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
             df[k] += 1
     n_docs = max(len(sets), 1)
     idf = {k: math.log(1 + n_docs / c) for k, c in df.items()}
-    days = np.array([_day(a.published) for a in arts])
-    langs = np.array([a.language for a in arts])
-    order = np.argsort(days, kind="stable")
-    pairs: list[tuple[int, int]] = []
-    lo = 0
-    for pos, i in enumerate(order):
-        while days[order[lo]] < days[i] - window_days:
-            lo += 1
-        for j in order[lo:pos]:
-            if langs[j] != langs[i]:
-                pairs.append((min(i, j), max(i, j)))
-    if not pairs:
-        return []
     involved = sorted({i for p in pairs for i in p})
     vec: dict[int, np.ndarray] = {}
     tvec: dict[int, np.ndarray] = {}
@@ -370,6 +358,43 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
         out.append(Candidate(a, b, round(cos_t, 4), round(cos, 4), round(ov, 4),
                              round(abs(days[i] - days[j]), 3), participants=who))
     return _with_margins(out)
+
+
+def _window_pairs(articles: Iterable[Article], window_days: float
+                  ) -> tuple[list[Article], np.ndarray, list[tuple[int, int]]]:
+    """The dated articles (by id), their days, and every pair of them (indices) in different
+    languages published within ``window_days`` of each other."""
+    arts = sorted((a for a in articles if a.published and a.language), key=lambda a: a.id)
+    days = np.array([_day(a.published) for a in arts])
+    if len({a.language for a in arts}) < 2:
+        return arts, days, []
+    langs = np.array([a.language for a in arts])
+    order = np.argsort(days, kind="stable")
+    pairs: list[tuple[int, int]] = []
+    lo = 0
+    for pos, i in enumerate(order):
+        while days[order[lo]] < days[i] - window_days:
+            lo += 1
+        for j in order[lo:pos]:
+            if langs[j] != langs[i]:
+                pairs.append((min(i, j), max(i, j)))
+    return arts, days, pairs
+
+
+def texts_to_embed(articles: Iterable[Article], window_days: float = 2) -> list[str]:
+    """What :func:`candidate_pairs` will embed: the texts of the articles that have a partner in
+    another language within ``window_days`` (others are never compared).
+
+    >>> from datetime import datetime
+    >>> from kg.article import Article
+    >>> day = datetime.fromisoformat("2025-11-06T10:25:00+02:00")
+    >>> texts_to_embed([Article(id="a", title="Gaza", body="", language="en", published=day),
+    ...                 Article(id="b", title="غزة", body="", language="ar", published=day),
+    ...                 Article(id="c", title="Gaza", body="", language="en")])
+    ['Gaza.', 'Gaza', 'غزة.', 'غزة']
+    """
+    arts, _days, pairs = _window_pairs(articles, window_days)
+    return [t for i in sorted({i for p in pairs for i in p}) for t in embedded_texts(arts[i])]
 
 
 def _with_margins(cands: list[Candidate], k: int = MARGIN_K) -> list[Candidate]:
