@@ -394,14 +394,13 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
     never the store. A worker whose models or knowledge base differ from ours is an error, so
     a cluster build gives exactly the mentions a local one gives.
     """
-    from kg.executors import SchedulerError, map_ordered
+    from kg.executors import SchedulerError, forks, map_ordered
 
     todo = [d for d in docs.values()
             if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
-    shared = scheduler is None and jobs > 1 and bool(work)
-    with _models_shared_with_workers(lang for _, lang in work) if shared else nullcontext():
+    with _models_for_extraction([lang for _, lang in work], forks(len(work), jobs, scheduler)):
         results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
                               desc="extracting", unit=" article")
         with closing(results):
@@ -417,15 +416,16 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 
 
 @contextmanager
-def _models_shared_with_workers(langs: Iterable[str]) -> Iterator[None]:
-    """Load the models here before extraction forks its workers, so that they share them
-    (:func:`_frozen_for_workers`). Linking does not need the models: they are released
-    afterwards."""
+def _models_for_extraction(langs: list[str], shared: bool) -> Iterator[None]:
+    """When extraction forks workers (``shared``), load the models here first, so that they
+    share them (:func:`_frozen_for_workers`). Linking does not need the models: they are
+    released afterwards."""
     from kg.nlp.pipeline import load_finders, release_finders
 
-    load_finders(langs)
+    if shared:
+        load_finders(langs)
     try:
-        with _frozen_for_workers():
+        with _frozen_for_workers() if shared else nullcontext():
             yield
     finally:
         release_finders()
@@ -454,16 +454,16 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     earlier build embedded, where extraction runs (``jobs`` processes or the cluster), into the
     store's embedding cache: linking then finds them all there. One encoder is single-threaded,
     and embedding was the largest part of linking a whole corpus."""
-    from kg.executors import map_ordered
+    from kg.executors import forks, map_ordered
     from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
 
     cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
     todo = cache.missing(texts_to_embed(d.article for d in docs.values()))
     batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
-    forks = bool(batches) and scheduler is None and jobs > 1
-    if forks:
+    shared = forks(len(batches), jobs, scheduler)
+    if shared:
         embed_batch(batches[0][:1])  # the encoder is loaded before the workers fork: they share it
-    with _frozen_for_workers() if forks else nullcontext():
+    with _frozen_for_workers() if shared else nullcontext():
         results = map_ordered(embed_batch, batches, scheduler=scheduler, jobs=jobs,
                               progress=progress, desc="embedding", unit=" batch")
         with closing(results):

@@ -97,11 +97,21 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], scheduler: str | Non
             yield result
 
 
+def forks(n_items: int, jobs: int, scheduler: str | None = None) -> bool:
+    """Whether :func:`map_ordered` runs ``n_items`` in forked processes of this machine (what
+    is loaded before then is shared with them).
+
+    >>> forks(3000, 2), forks(48, 2), forks(3000, 1), forks(3000, 2, "tcp://10.0.0.5:8786")
+    (True, False, False, False)
+    """
+    return not scheduler and jobs > 1 and n_items >= POOL_MIN_ITEMS
+
+
 @register_executor("")
 def _local(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
            jobs: int) -> Iterator[R]:
     """In this process, or in ``jobs`` forked processes for :data:`POOL_MIN_ITEMS` or more."""
-    if jobs <= 1 or len(items) < POOL_MIN_ITEMS:
+    if not forks(len(items), jobs):
         yield from map(func, items)
         return
     pool = mp.get_context("fork").Pool(jobs)
