@@ -69,12 +69,18 @@ def canonical(value: object) -> object:
     if values is not None:
         items = values(value)
         return kind.__name__, items if _PLAIN.issuperset(map(type, items)) else tuple(map(canonical, items))
+    # containers of plain values (most of them) as they are: what the general case gives them
     if kind is list or kind is tuple:
+        if _PLAIN.issuperset(map(type, value)):
+            return "[", list(value)
         return _records(value) or ("[", list(map(canonical, value)))
     if isinstance(value, dict):
+        if _PLAIN.issuperset(map(type, value)) and _PLAIN.issuperset(map(type, value.values())):
+            return "{", sorted(value.items(), key=_bytes)
         return "{", sorted(((canonical(k), canonical(v)) for k, v in value.items()), key=_bytes)
     if isinstance(value, set | frozenset):
-        return "<", sorted(map(canonical, value), key=_bytes)
+        plain = _PLAIN.issuperset(map(type, value))
+        return "<", sorted(value if plain else map(canonical, value), key=_bytes)
     return "?", repr(value)
 
 
