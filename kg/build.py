@@ -179,7 +179,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     else:
         with _timed(report, "embed"):
             _embed_stories(docs, store_dir, jobs, progress, scheduler)
-        with _timed(report, "link+write"):
+        with _timed(report, "link+write"), _frozen():
             ordered = [docs[k] for k in sorted(docs)]
             linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
             report.graphs_written, report.graphs = write_graph(
@@ -418,24 +418,25 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 @contextmanager
 def _models_for_extraction(langs: list[str], shared: bool) -> Iterator[None]:
     """When extraction forks workers (``shared``), load the models here first, so that they
-    share them (:func:`_frozen_for_workers`). Linking does not need the models: they are
+    share them (:func:`_frozen`). Linking does not need the models: they are
     released afterwards."""
     from kg.nlp.pipeline import load_finders, release_finders
 
     if shared:
         load_finders(langs)
     try:
-        with _frozen_for_workers() if shared else nullcontext():
+        with _frozen() if shared else nullcontext():
             yield
     finally:
         release_finders()
 
 
 @contextmanager
-def _frozen_for_workers() -> Iterator[None]:
-    """Freeze this process's objects before workers fork, so that a worker's garbage collector
-    does not walk (and so copy) every object it inherited (peak of a whole-corpus build
-    1,162 -> 896 MB)."""
+def _frozen() -> Iterator[None]:
+    """Freeze this process's objects: the garbage collector no longer walks them. A worker
+    forked meanwhile then does not copy every object it inherited (peak of a whole-corpus build
+    1,162 -> 896 MB), and linking does not walk the corpus's documents at every collection
+    (resolution of the corpus: 4.9 -> 3.9 s CPU)."""
     gc.collect()
     gc.freeze()
     try:
@@ -463,7 +464,7 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     shared = forks(len(batches), jobs, scheduler)
     if shared:
         embed_batch(batches[0][:1])  # the encoder is loaded before the workers fork: they share it
-    with _frozen_for_workers() if shared else nullcontext():
+    with _frozen() if shared else nullcontext():
         results = map_ordered(embed_batch, batches, scheduler=scheduler, jobs=jobs,
                               progress=progress, desc="embedding", unit=" batch")
         with closing(results):
