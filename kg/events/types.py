@@ -292,6 +292,13 @@ def _irrealis(lang: str, etype: str = "") -> re.Pattern[str] | None:
     return re.compile(rf"{body}(?:\W+\w+){{0,3}}?\W+$", re.IGNORECASE)
 
 
+@lru_cache(maxsize=32)
+def _unreported(lang: str, etype: str) -> re.Pattern[str] | None:
+    """:data:`IRREALIS` and the type's :data:`BACKGROUND` cues as one pattern (one search a match)."""
+    parts = [rx.pattern for rx in (_irrealis(lang), _irrealis(lang, etype)) if rx is not None]
+    return re.compile("|".join(f"(?:{p})" for p in parts), re.IGNORECASE) if parts else None
+
+
 def _blocked(text: str, lang: str, etype: str | None = None) -> list[tuple[int, int]]:
     neg = _not_events(lang, etype or "")
     return [m.span() for m in neg.finditer(text)] if neg else []
@@ -368,16 +375,19 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     """
     lang = lang if lang in ("en", "ar", "es") else "en"
     text, index = _fold(sentence, lang)
-    blocked = _blocked(text, lang)
+    blocked: list[tuple[int, int]] | None = None  # computed on the sentence's first match only
     hits = []
     for name, rx in _patterns(lang):
         typed: list[tuple[int, int]] | None = None  # computed on the type's first match only
+        unreported = _unreported(lang, name)
         for m in rx.finditer(text):
             s, e = m.span(1)
             if typed is None:
                 typed = _blocked(text, lang, name) if name in NOT_TYPE else []
-            if (any(a <= s and e <= b for a, b in blocked + typed) or irrealis(text, m.start(), lang)
-                    or background(text, m.start(), lang, name)
+            if blocked is None:
+                blocked = _blocked(text, lang)
+            if (any(a <= s and e <= b for a, b in blocked + typed)
+                    or (unreported and unreported.search(text, max(0, m.start() - 60), m.start()))
                     or (name == "Killing" and toll_of_named(text, s, e, lang))):
                 continue
             if index is not None:
