@@ -235,3 +235,25 @@ def test_a_build_that_rewrites_every_graph_starts_an_empty_generation(store, tmp
     started.clear()
     build([*FILES[:2]], copy, progress=False, offline=True)  # nothing stale: no new start
     assert started == []
+
+
+def test_texts_with_line_separators_and_mentions_of_another_field_order_load(store, tmp_path):
+    """A body holding U+2028 stays one document; mention rows written under another field
+    order of :class:`Mention` are read by name."""
+    folder = tmp_path / "copy"
+    docs = load_documents(store)
+    key = sorted(docs)[0]
+    docs[key] = Document(dataclasses.replace(docs[key].article, body="one\u2028two\u0085three"),
+                         docs[key].mentions, docs[key].extractor)
+    save_documents(folder, docs)
+    assert load_documents(folder) == docs
+    manifest = json.loads((folder / MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["mention_fields"].reverse()
+    (folder / MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    for entry in manifest["shards"].values():
+        path = folder / SHARDS_DIR / entry["file"]
+        rows = [json.loads(line) for line in gzip.decompress(path.read_bytes()).decode().split("\n") if line]
+        for row in rows:
+            row["mentions"] = [list(reversed(m)) for m in row["mentions"]]
+        path.write_bytes(gzip.compress("\n".join(json.dumps(r) for r in rows).encode()))
+    assert load_documents(folder) == docs
