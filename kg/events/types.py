@@ -132,8 +132,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                  es=r"eleccion(?:es)?; electoral; votacion(?:es)?; comicios; plebiscito; sufragio"),
               "An election, vote or referendum."),
     EventType("Arrest", {"en": "arrest", "ar": "اعتقال", "es": "detención"},
-              _t(en=r"arrest(?:ed|s)?; detained; detention; taken into custody; abducted; kidnapp\w+;"
-                    r" (?:seized|took|taken|taking) (?:\w+ ){0,3}hostages?; hostage-taking",
+              _t(en=r"arrest(?:ed|s)?; detained; detention; taken into custody; abducted; kidnapp\w+",
                  ar=r"اعتقال\w*; اعتقل\w*; احتجاز; احتجز\w*; اختطاف; اختطف\w*; توقيف",
                  es=r"deten(?:ido|idos|ida|idas|cion|ciones)\b; arrest(?:o|ado|ados)\b; secuestr\w+; captur\w+"),
               "An arrest, detention or abduction."),
