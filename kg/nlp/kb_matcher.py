@@ -108,8 +108,8 @@ def _build_index(kb: KnowledgeBase) -> _Index:
 
 
 _KBS: dict[int, KnowledgeBase] = {}
-READINGS_CACHE = 20_000
-"""Distinct Arabic tokens whose first-token readings a matcher keeps (some 4 MB at most)."""
+READINGS_CACHE = 10_000
+"""Distinct Arabic tokens whose first-token readings a matcher keeps (some 2 MB at most)."""
 
 
 def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
@@ -151,6 +151,9 @@ class KBMatcher:
         _KBS[id(self.kb)] = self.kb
         self.min_confidence = min_confidence
         self._ix = _index(id(self.kb))
+        # the first two tokens of every longer name, as hashes (some 2 MB, not the strings)
+        self._two_tokens = frozenset(hash(tuple(key.split(" ")[:2]))
+                                     for key in self._ix.entries if " " in key)
         # an Arabic token's readings cost a clitic analysis and depend on nothing else: words
         # repeat, so they are kept (bounded)
         self._arabic_readings = lru_cache(maxsize=READINGS_CACHE)(self._readings)
@@ -170,8 +173,11 @@ class KBMatcher:
             if not starts:
                 i += 1
                 continue
+            most = min(max(s[2] for s in starts), n - i)
+            if most > 1 and not any(self._continues(s[1], norm[i + 1]) for s in starts):
+                most = 1  # no name goes on with the next token (the usual case)
             # a name runs over tokens i .. j - 1 only when no gap between them breaks it
-            reach = _joined_reach(text, spans, i, min(max(s[2] for s in starts), n - i))
+            reach = _joined_reach(text, spans, i, most)
             for prefix, key0, limit in starts:
                 for length in range(min(limit, reach - i), 0, -1):
                     j = i + length
@@ -194,6 +200,11 @@ class KBMatcher:
             raw.append((i, i + length, start, key, [ents[c[0]] for c in cands]))
             i += length
         return self._resolve(text, spans, toks, norm, raw)
+
+    def _continues(self, first: str, second: str) -> bool:
+        """Whether some name's key may begin with the keys ``first`` and ``second`` (false
+        positives only cost the look-ups they would have spared)."""
+        return hash((first, second)) in self._two_tokens or " " in first or " " in second
 
     def _variants(self, token: str) -> tuple[tuple[int, str], ...]:
         """:meth:`_readings` of ``token``."""

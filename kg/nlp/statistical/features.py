@@ -20,7 +20,7 @@ from kg.nlp.statistical import arnorm
 # a shared normaliser (``kg.text.arabic``) that may change independently of the shipped weights.
 _ar_normalize: Callable[[str], str] = arnorm.normalize
 
-FIRSTS_CACHE = 20_000
+FIRSTS_CACHE = 10_000
 """Distinct Arabic tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`)."""
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[^\W\d_]")

@@ -119,9 +119,9 @@ def token_columns(text: str) -> tuple[list[str], list[int], list[int]]:
 # A chunk of word characters only is one token: no punctuation to split off, no clitic ('s, n't);
 # group 1 is such a chunk, else the match is any other chunk (as _CHUNK finds it)
 _PLAIN_OR_CHUNK = re.compile(rf"(?<!\S)([{_WORDCH}]+)(?!\S)|\S+")
-CHUNK_CACHE = 10_000
+CHUNK_CACHE = 5_000
 """Distinct chunks with punctuation whose tokenisation is kept (they are 15 % of the chunks;
-10,000 of them, some 2.5 MB, spare 60-75 % of their splitting)."""
+5,000 of them, some 1.2 MB, spare 40-70 % of their splitting)."""
 
 
 @lru_cache(maxsize=CHUNK_CACHE)
