@@ -194,7 +194,7 @@ NOT_TYPE: dict[str, dict[str, str]] = {
 #: Words right before a trigger that make it no report of a happening: a threat, a fear, a plan,
 #: a condition, a postponement or a call (it has not happened), a negation, or a back-reference
 #: to a happening reported elsewhere ("responsible for the attack", "charged in connection with
-#: the bombing").
+#: the bombing"), or a to-infinitive (a purpose or an intent: "resources to attack the virus").
 #: At most three words may stand between the cue and the trigger (a Spanish threat governs its
 #: whole clause: "amenazaron con recurrir al Poder Judicial para protestar", up to eight).
 IRREALIS: dict[str, str] = {
@@ -214,7 +214,8 @@ IRREALIS: dict[str, str] = {
 #: Words right before a trigger of one type that make it the background of the sentence's own
 #: event rather than its report: an earlier happening the sentence follows on ("tras el
 #: atentado"), the cause of a protest ("protestar contra los ataques") or a happening only
-#: referred to ("hace referencia a las protestas"). At most three words between cue and trigger.
+#: referred to ("hace referencia a las protestas", "searches related to the attacks"). At most
+#: three words between cue and trigger.
 BACKGROUND: dict[str, dict[str, str]] = {
     "Attack": {
         "es": r"\b(?:tras|despues de|luego de|a raiz de|protest\w* (?:por|contra)|en protesta (?:por|contra)|"
