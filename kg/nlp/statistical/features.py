@@ -64,10 +64,12 @@ class Gazetteer:
         self.entries = entries
         self.arabic = arabic
         self.max_len = max((len(k) for k in entries), default=0)
-        # most tokens begin no phrase: knowing that skips their look-ups of every length
-        self.longest: dict[str, int] = {}
+        # most tokens begin no phrase: knowing that skips their look-ups of every length (only
+        # the first words of longer phrases are listed, to keep the memory small)
+        self.longest_multi: dict[str, int] = {}
         for k in entries:
-            self.longest[k[0]] = max(self.longest.get(k[0], 0), len(k))
+            if len(k) > 1:
+                self.longest_multi[k[0]] = max(self.longest_multi.get(k[0], 0), len(k))
         # Arabic readings cost a clitic analysis: kept; one lower-cased reading is cheap to redo
         self._firsts = (lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings) if arabic
                         else self._first_readings)
@@ -104,8 +106,12 @@ class Gazetteer:
         firsts = (norm,)
         if self.arabic:
             firsts += tuple(stem for _, stem in arnorm.clitic_candidates(norm)[1:])
-        return firsts, max(self.longest.get(f, 0) for f in firsts), [
+        return firsts, max(self.longest(f) for f in firsts), [
             f"g1={t}" for t in self._types([(f,) for f in firsts])]
+
+    def longest(self, first: str) -> int:
+        """The longest phrase (in tokens) that begins with ``first``, 0 if none does."""
+        return self.longest_multi.get(first) or int((first,) in self.entries)
 
     def _types(self, keys: list[tuple[str, ...]]) -> set[str]:
         """The types of the phrases ``keys`` (empty if none is a phrase)."""
@@ -121,9 +127,8 @@ class Gazetteer:
         if not self.entries:
             return out
         norms = norms if norms is not None else [self.norm(t) for t in tokens]
-        longest_from = self.longest
         for i in range(n):
-            if not self.arabic and norms[i] not in longest_from:
+            if not self.arabic and not self.longest(norms[i]):
                 continue  # no phrase begins with the token (most tokens): nothing to look up
             firsts, longest, single = self._firsts(norms[i])
             for L in range(min(longest, n - i), 1, -1):

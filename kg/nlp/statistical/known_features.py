@@ -107,9 +107,10 @@ class KnownFeatures:
     def __init__(self, extractor: FeatureExtractor, known: frozenset[str],
                  cache_size: int = TOKEN_CACHE) -> None:
         self.extractor = extractor
-        self.known = known
-        # the model's own strings, so cached parts share them instead of holding copies
-        self._canonical = {a: a for a in known}
+        # the model's own strings, so cached parts share them instead of holding copies (one
+        # table for both: membership and the shared string)
+        self.known: dict[str, str] = {a: a for a in known}
+        self._canonical = self.known
         self._arabic = isinstance(extractor, ArabicFeatures)
         self._clusters = extractor.clusters
         self._pairs = {kind: pair_table(known, *prefixes)
