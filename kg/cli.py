@@ -308,8 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="resolve relative dates ('Today 10:25') against DATE (default: file time)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run extraction on the workers of this Dask scheduler (needs the "
-                        "[cluster] extra here and on the workers); the graph is the same")
+                   help="run extraction and story embedding on the workers of this Dask "
+                        "scheduler (needs the [cluster] extra here and on the workers); the "
+                        "graph is the same")
     p.add_argument("--no-translate", action="store_true",
                    help="never ask the online translator (cached answers are still used)")
     p.add_argument("--offline", action="store_true",
@@ -398,7 +399,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="time allowed for each feed or page download (default 10)")
     p.add_argument("--jobs", type=int, default=1, metavar="N", help="extraction processes (default 1)")
     p.add_argument("--scheduler", metavar="tcp://HOST:PORT",
-                   help="run extraction on the workers of this Dask scheduler")
+                   help="run extraction and story embedding on the workers of this Dask scheduler")
     p.add_argument("--no-translate", action="store_true",
                    help="never ask the online translator (cached answers are still used)")
     p.add_argument("--offline", action="store_true",
