@@ -3,9 +3,8 @@
 The stages run in the order the data flows (see the package docstring): read, extract, embed
 (the texts story linking compares, in parallel like extraction), then the corpus-level stages
 (:func:`link_corpus`: resolution, story links, projection, events) and the writer, which only
-writes quads. Resolution, story links and events are computed over the whole
-corpus in the store, so building the same inputs in any order, or in several runs, gives the
-same graph.
+writes quads. Resolution, story links and events are computed over the whole corpus in the
+store, so building the same inputs in any order, or in several runs, gives the same graph.
 
 Builds are incremental (:mod:`kg.buildstate`, :mod:`kg.memo`): unchanged input files are not
 read, extraction runs for new or changed articles only, the corpus-level stages are skipped when
@@ -418,8 +417,8 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 @contextmanager
 def _models_for_extraction(langs: list[str], shared: bool) -> Iterator[None]:
     """When extraction forks workers (``shared``), load the models here first, so that they
-    share them (:func:`_frozen`). Linking does not need the models: they are
-    released afterwards."""
+    share them (:func:`_frozen`). Linking does not need the models: they are released
+    afterwards."""
     from kg.nlp.pipeline import load_finders, release_finders
 
     if shared:
