@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from kg.link.align import concept_of, name_similarity, sound_key, split_name
 from kg.memo import Memo, record_digest
 from kg.nlp.mention import Mention
-from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, tokenize
+from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, token_spans
 from kg.text.keys import name_key
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def _entity_names(docs, resolution, wanted: set[str]) -> dict[str, tuple[str, li
 
 @lru_cache(maxsize=64)
 def _tokens(text: str) -> tuple[list[tuple[int, int]], list[str]]:
-    spans = list(tokenize(text))
+    spans = token_spans(text)
     return spans, [sound_key(normalize_token(text[s:e])) for s, e in spans]
 
 

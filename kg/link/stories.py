@@ -52,6 +52,8 @@ log = logging.getLogger(__name__)
 Embedder = Callable[[list[str]], np.ndarray]
 #: where a store folder keeps the embeddings of its articles' texts
 EMBEDDINGS_FILE = "story_embeddings.npz"
+#: the length of the sentence encoder's vectors
+EMBEDDING_DIM = 512
 
 #: score = W_TITLE * cos(headlines) + W_LEAD * cos(headline + lead) + W_ENT * entity overlap
 W_TITLE, W_LEAD, W_ENT = 0.5, 0.5, 0.3
@@ -139,7 +141,7 @@ class EmbeddingCache:
             self.add(todo[i:i + batch], self.embedder(todo[i:i + batch]))
         self.save()
         if not texts:
-            return np.zeros((0, 512), dtype=np.float32)
+            return np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
         return np.stack([self._vectors[_text_key(t)] for t in texts])
 
 
@@ -189,7 +191,7 @@ def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
     a whole corpus's cache 0.7 s), written atomically."""
     tmp = path.with_name(path.name + ".tmp.npz")
     keys = sorted(vectors)
-    matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, 512), dtype=np.float32)
+    matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
     np.savez(tmp, keys=np.array(keys), vectors=matrix)
     tmp.replace(path)
 
