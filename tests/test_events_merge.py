@@ -31,6 +31,8 @@ BOILERPLATE = ('بدورها، تواصل المقاومة الفلسطينية 
 # one claimed strike, told in two reports of 26 October 2023
 QASSAM_A = 'كما أعلنت "القسام"، قصف "تل أبيب" وأسدود وعسقلان برشقات صاروخية'
 QASSAM_B = 'وأعلنت كتائب عز الدين القسام، الذراع العسكري لحركة "حماس"، قصف "تل أبيب" برشقة صاروخية'
+# the Middle East set, 31 July 2024: one killing
+HANIYEH = "Hamas political leader Ismail Haniyeh was assassinated in Tehran on Wednesday"
 
 
 def _cand(article: str, sentence: str, trigger: str, actors=(), place: str | None = TEL_AVIV,
@@ -83,8 +85,8 @@ def test_a_news_outlet_ties_reports_only_when_near_identical():
     # the same sentence from the outlet (a repeated news flash) is still one report
     c = _cand("ar-3", a.sentence, "توغل", ["kb:almayadeen"], place="geo:281161")
     assert pair_evidence(a, c, _ctx(a, c)) > 0
-    # any other identifying actor keeps its weight
-    d = _cand("ar-4", b.sentence, "قواته", ["kb:almayadeen", "kb:qassam_brigades"], place="geo:281161")
+    # any other identifying actor keeps its weight (a claimed strike, not "any of its forces")
+    d = _cand("ar-4", QASSAM_B, "قصف", ["kb:almayadeen", "kb:qassam_brigades"], place="geo:281161")
     e = _cand("ar-5", a.sentence, "توغل", ["kb:qassam_brigades"], place="geo:281161")
     assert pair_evidence(d, e, _ctx(d, e)) == ACTOR
 
@@ -92,8 +94,7 @@ def test_a_news_outlet_ties_reports_only_when_near_identical():
 def test_english_campaign_cues_anywhere_in_the_sentence():
     s = ("The Houthis have also regularly attacked US targets and commercial shipping in the Red Sea.")
     assert names_campaign(_cand("en-1", s, "attacked", place="kb:red_sea"))
-    s = "Hamas political leader Ismail Haniyeh was assassinated in Tehran on Wednesday"
-    assert not names_campaign(_cand("en-1", s, "assassinated", place="geo:112931"))
+    assert not names_campaign(_cand("en-1", HANIYEH, "assassinated", place="geo:112931"))
 
 
 def _all_pairs_edges(cands, linked, ctx):
@@ -207,8 +208,12 @@ def test_one_outlets_background_sentence_ties_no_two_reports():
     a.position, b.position = 1756, 2107
     same = {"en-1": "middle_east", "en-2": "middle_east"}
     assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=same)) == 0.0
-    # the same sentences in two outlets' reports are judged as before (the round-3 rules)
+    # "Nasrallah's terror attacks" names no happening at all (round 5): no outlet ties it
     other = {"en-1": "middle_east", "en-2": "The Guardian"}
+    assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=other)) == 0.0
+    # one happening in the same sentences of two outlets' reports is judged as before (round 3)
+    for c in (a, b):
+        c.sentence, c.trigger, c.content = HANIYEH, "assassinated", None
     assert pair_evidence(a, b, _outlets_ctx(a, b, outlets=other)) > 0
     # ... and so are one outlet's two leads
     a.position = b.position = SAME_OUTLET_LEAD - 1
@@ -230,3 +235,81 @@ def test_a_story_link_does_not_tie_a_toll():
     a.sentence = "An Israeli soldier was killed in northern Gaza on Monday, the army said."
     a.trigger, a.content = "killed", None
     assert pair_evidence(a, b, _ctx(a, b, linked=[("en-video", "ar-video")])) > 0
+
+
+# --- Round 5: a trigger that names no single happening ties nothing, not even a copy of itself.
+# Each sentence is quoted from the corpus (outlet and date given); the merges they made in round 4
+# are judged wrong in bench/data/event_merge_labels.tsv (round r4-seed9157).
+
+def _no_happening(sentence: str, trigger: str, etype: str = "Attack") -> bool:
+    from kg.events.extract import names_no_happening
+
+    return names_no_happening(_cand("x", sentence, trigger, etype=etype))
+
+
+def test_a_class_of_happenings_is_no_happening():
+    # generic or serial noun phrases: a cycle, a race, a campaign, a count, a possessed plural,
+    # a continuation
+    assert _no_happening("Friday marks an opportunity for Trump and Netanyahu to reset relations at critical "
+                         "moments in both the war between Israel and Hamas and the 2024 election cycle.",
+                         "election", "Election")  # the Middle East set, 26 July 2024
+    assert _no_happening("while Hamas threatened to respond to the Israeli bombing campaign by executing "
+                         "civilians", "bombing")  # The New York Times, 9 October 2023
+    assert _no_happening("الملف الثاني: واشنطن تدخل السباق الانتخابي الفنزويلي بشكل مباشر عبر فرض مرشح اليمين.",
+                         "انتخابي", "Election")  # Al Mayadeen, 21 April 2024
+    assert _no_happening('وتواصل المقاومة الإسلامية في لبنان (حزب الله) استهدافها نقاطاً عسكرية وتجمعات لـ"جيش" '
+                         "الاحتلال الإسرائيلي، رداً على اعتداءاته الأخيرة على لبنان وقطاع غزة.",
+                         "اعتداء")  # Al Mayadeen, 25 October 2023: "its recent attacks"
+    assert _no_happening('وأوضح المسؤول الأميركي، أنّ "الهجمات كانت بالصواريخ والمسيّرات بواقع 14 هجوماً في '
+                         "العراق، و9 في سوريا.", "هجمات")  # Al Mayadeen, 30 October 2023: a count
+    assert _no_happening("يأتي ذلك في وقت تواصلالمقاومة الفلسطينيةدكّها المستوطنات والمواقع الإسرائيلية "
+                         "بالصواريخ، وأعلنت كتائب القسام", "صواريخ")  # Al Mayadeen, 28 October 2023 (words run together)
+    assert _no_happening("En un comunicado, la administración del líder izquierdista repudió el lunes los repetidos "
+                         "ataques racistas contra Vinicius Júnior en España.", "ataques")  # prensa_chile, 22 May 2023
+
+
+def test_a_happening_still_to_come_is_no_happening():
+    # future, modal, planned, vowed, demanded
+    assert _no_happening("are urging central bankers to cut now rather than at September’s meeting, when it is "
+                         "widely expected to do so.", "meeting", "Meeting")  # the Middle East set, 31 July 2024
+    assert _no_happening("Mossad chief says Israel is committed to finding and killing all Hamas leaders",
+                         "killing", "Killing")  # The Guardian, 3 January 2024
+    assert _no_happening('عائلات الأسرى الإسرائيليين تطالب بـ"عقد لقاء فوري" مع رئيس حكومة الاحتلال ووزير الأمن',
+                         "لقاء", "Meeting")  # Al Mayadeen, 28 October 2023
+    assert _no_happening("El Consena se reunirá el próximo lunes para evaluar el despliegue militar",
+                         "se reunirá", "Meeting")  # prensa_chile, 1 February 2024
+
+
+def test_one_happening_is_still_one():
+    # one-off happenings, counts that are no campaign, happenings pinned to a day
+    assert not _no_happening(HANIYEH, "assassinated", "Killing")
+    assert not _no_happening(QASSAM_A, "قصف") and not _no_happening(QASSAM_B, "قصف")
+    assert not _no_happening("قوات الاحتلال تستهدف المخيم بالطائرات وتشن حملة اعتقالات واسعة وتهدم قوس مدخل المخيم.",
+                             "اعتقالات", "Arrest")  # Al Mayadeen, 30 October 2023: one morning's sweep
+    assert not _no_happening('فأفاد مسؤول عسكري أميركي لشبكة "سي أن أن" بأنّ السفينة البحرية الأميركية "يو أس أس كارني" '
+                             'اعترضت 4 صواريخ "كروز" و15 طائرةً مسيّرةً، الخميس الماضي', "صواريخ")  # Al Mayadeen, 24 October 2023: one salvo
+    assert not _no_happening("António Guterres said in a speech to the Security Council on Tuesday that he condemned "
+                             "unequivocally Hamas's deadly attacks in Israel two weeks ago",
+                             "attacks")  # BBC, 27 October 2023: one day's attacks
+    assert not _no_happening("They began after the 7 October attacks in Israel", "attacks")  # a day, no count
+    assert not _no_happening("Motociclista fue asesinado a balazos en El Bosque", "asesinado", "Killing")  # same report
+    assert not _no_happening("informó que el hombre, que aún no ha sido identificado, recibió una serie de disparos "
+                             "en su cabeza y tórax.", "disparos")  # prensa_chile, 30 December 2023: one shooting
+    # a statement is its own happening, whatever it is about
+    assert not _no_happening("Mossad chief says Israel is committed to finding and killing all Hamas leaders",
+                             "says", "Statement")
+
+
+def test_a_copy_of_a_sentence_that_names_no_happening_ties_nothing():
+    # the Middle East set, 26 July 2024: the same sentence in two reports of one outlet, both in the
+    # lead; and the same NYT sentence in two editions
+    cycle = ("Friday marks an opportunity for Trump and Netanyahu to reset relations at critical moments in "
+             "both the war between Israel and Hamas and the 2024 election cycle.")
+    a = _cand("en-1", cycle, "election", ["PER:donald_trump"], place="country:IL", etype="Election")
+    b = _cand("en-2", cycle, "election", ["PER:donald_trump"], place="country:IL", etype="Election")
+    assert pair_evidence(a, b, _ctx(a, b)) == 0.0
+    assert pair_evidence(a, b, _ctx(a, b, linked=[("en-1", "en-2")])) == 0.0
+    # the same two reports of one killing still merge
+    c = _cand("en-1", HANIYEH, "assassinated", ["PER:ismail_haniyeh"], place="geo:112931", etype="Killing")
+    d = _cand("en-2", HANIYEH, "assassinated", ["PER:ismail_haniyeh"], place="geo:112931", etype="Killing")
+    assert pair_evidence(c, d, _ctx(c, d)) > 0

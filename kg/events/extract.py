@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
 from kg.events import chunks
@@ -625,6 +625,7 @@ class _Context:
         #: wars and operations (see :func:`named_events`)
         self.common_actors = _broad_actors(cands) | not_actors
         self._campaign: dict[tuple, bool] = {}
+        self._no_happening: dict[tuple, bool] = {}
         # a place where this kind of thing was reported by many articles that day is a hotspot
         # (many strikes on Khan Younis in one day): place and day alone do not make them one event
         self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
@@ -639,6 +640,12 @@ class _Context:
         if c.ident not in self._campaign:
             self._campaign[c.ident] = not_one_happening(c)
         return self._campaign[c.ident]
+
+    def names_no_happening(self, c: _Candidate) -> bool:
+        """:func:`names_no_happening`, once per candidate."""
+        if c.ident not in self._no_happening:
+            self._no_happening[c.ident] = names_no_happening(c)
+        return self._no_happening[c.ident]
 
 
 #: Evidence strengths (higher merges first).
@@ -676,12 +683,16 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     reports are near-identical (:data:`NEWS_MEDIA`). Two sentences that both name a campaign
     (:func:`names_campaign`, or a toll, a deal in prospect, a link teaser: :func:`not_one_happening`)
     are boilerplate about the war, not one happening: only a story link ties them; one such
-    sentence ties only a near copy of itself (:data:`NEAR_COPY`).
+    sentence ties only a near copy of itself (:data:`NEAR_COPY`). A trigger that itself names no
+    single happening (:func:`names_no_happening`: a campaign, a cycle, a count, a meeting still to
+    come) ties nothing, not even a copy of its sentence.
     """
     if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0
+    if ctx.names_no_happening(a) or ctx.names_no_happening(b):
+        return 0.0  # "the 2024 election cycle", "a meeting still to come": nothing to tie, copy or not
     if ctx.same_outlet(a, b) and (a.position >= SAME_OUTLET_LEAD or b.position >= SAME_OUTLET_LEAD):
         return 0.0  # one outlet's background sentence repeated in two reports
     if (a.article, b.article) in ctx.linked:
@@ -799,6 +810,243 @@ def names_campaign(c: _Candidate) -> bool:
     end = start + len(c.trigger)
     langs = ("ar",) if _ARABIC_LETTER.search(c.trigger or c.sentence) else ("en", "es")
     return any(campaign(c.sentence, start, end, lang, words=len(c.sentence)) for lang in langs)
+
+
+# --- A trigger that names no single happening (issue 13, round 5) --------------------------------
+# Round 4's wrong merges were mostly two reports tied through a trigger that names a class of
+# happenings ("the 2024 election cycle", "Israel's recent attacks", "23 attacks") or one still to
+# come ("September's meeting", "demanding a meeting", "committed to killing"). The cues below are
+# read in the words right around the trigger, within its own sentence; a cue further away says
+# nothing about the trigger. Arabic is matched in the normalised spelling (ه for ة, ي for ى, ا for
+# أ/إ, no short vowels), so the Arabic patterns are written that way.
+
+#: Month names, whole or cut ("Oct."), in the three languages (Arabic: Levantine and Egyptian).
+_MONTH = (r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|ene|abr|ago|dic)\w*|كانون|شباط|آذار|نيسان|أيار|"
+          r"حزيران|تموز|آب|أيلول|تشرين|يناير|فبراير|مارس|أبريل|إبريل|مايو|يونيو|يوليو|أغسطس|سبتمبر|أكتوبر|"
+          r"نوفمبر|ديسمبر")
+#: A count of three or more; not a year ("the 2008 Mumbai attacks" were one happening), not a day
+#: of the month ("the October 7 attacks", "the 7 October attacks", "هجمات 7 أكتوبر").
+_COUNT = (r"(?<![\d.,])(?<!\w\w\w\.\s)(?<!(?:ary|rch|ril|May|une|uly|ust|ber)\s)(?!(?:19|20)\d\d(?!\d))(?:\d*[3-9]|\d{2,})(?![\d.,]\d)"
+          rf"(?!\W+(?:{_MONTH}))")
+#: Plural nouns of happenings: a class of happenings once counted, possessed or called recent.
+#: Not arrests ("25 detenciones", "dozens of arrests") nor rockets: counted, they are the toll
+#: or the salvo of one operation.
+_SERIAL_NOUNS = {
+    "en": r"(?:air ?)?strikes|attacks|raids|bombings|assaults|operations|incursions|killings|assassinations|"
+          r"protests|demonstrations|clashes|shellings|bombardments|massacres|airstrikes",
+    "es": r"ataques|bombardeos|atentados|operaciones|incursiones|asesinatos|protestas|"
+          r"manifestaciones|marchas|enfrentamientos|masacres|ofensivas",
+    "ar": r"هجمات|هجوما|غارات|ضربات|عمليات|اعتداءات|اغتيالات|احتجاجات|تظاهرات|مظاهرات|"
+          r"مجازر|اشتباكات|اقتحامات",
+}
+#: Right before a plural happening noun (at most one word between): a possessor ("Israel's
+#: recent attacks", "sus ataques"), a count ("23 attacks", "dozens of raids") or a word of
+#: repetition ("repeated", "recientes", "عدة").
+_SERIAL_LEFT = {
+    "en": r"\b(?:its|their|his|her|(?!(?:today|yesterday|tonight|monday|tuesday|wednesday|thursday|friday|"
+          r"saturday|sunday)['’])\w+['’]s|" + _COUNT + r"|three|four|five|six|seven|eight|nine|ten|"
+          r"dozens of|hundreds of|scores of|several|numerous|multiple|countless|repeated|recent|continued|"
+          r"continuing|ongoing|daily|nightly|weekly|frequent|constant|relentless|incessant|renewed|further)",
+    "es": r"\b(?:sus|" + _COUNT + r"|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|decenas de|cientos de|"
+          r"varios|varias|numerosos|numerosas|m[uú]ltiples|reiterados|reiteradas|repetidos|repetidas|"
+          r"recientes|constantes|continuos|continuas|diarios|diarias)",
+    "ar": r"(?<!\w)(?:" + _COUNT + r"|عدة|عشرات|مئات|سلسلة)",
+}
+#: After a plural happening noun (at most four words between): so far, recent, repeated,
+#: continuing, daily; an Arabic count follows its noun ("الهجمات كانت ... بواقع 14 هجوماً").
+_SERIAL_RIGHT = {
+    "en": r"(?:so far|to date|this (?:year|month|week)|over the past|in recent)\b",
+    "es": r"(?:recientes|reiterad\w+|repetid\w+|constantes|continu\w+|diari\w+|de los [uú]ltimos)\b",
+    "ar": r"(?:الأخيرة|المتكررة|المستمرة|المتواصلة|اليومية|المتتالية|المتلاحقة|بواقع|"
+          r"\d+ (?:هجوم|هجمات|غار|ضرب|عملي|مر[ةا])\w*)(?!\w)",
+}
+#: Before any trigger (at most two words between): a series or a campaign of them, a
+#: continuation ("continues its rocket fire", "وتواصل المقاومة ... بالصواريخ"; Al Mayadeen's
+#: text sometimes runs words together: "تواصلالمقاومة"), an election race.
+_GENERIC_LEFT = {
+    "en": r"\b(?:series of|waves? of|spate of|string of|spree of|campaigns? of|rounds? of|cycle of|escalation of|"
+          r"surge (?:of|in)|history of|(?:days|weeks|months|years|decades) of|continu(?:e|es|ed|ing) (?:its|their|to)|"
+          r"keeps?(?: up)?|kept up)",
+    "es": r"\b(?:serie de|olas? de|oleadas? de|racha de|campañas? de|ciclo de|escalada de|aumento de|"
+          r"(?:d[ií]as|semanas|meses|a[nñ]os) de)",
+    "ar": r"(?<!\w)[وف]?(?:ال)?(?:حملة|حملات|سلسلة|موجة|موجات|سباق|دورة|موسم)",
+}
+#: A continuation before any trigger (at most five words between: the Arabic verb comes before
+#: its subject, "وتواصل المقاومة الفلسطينية دكّها المستوطنات بالصواريخ"; Al Mayadeen's text
+#: sometimes runs words together: "تواصلالمقاومة").
+_CONTINUING = {
+    "en": r"\b(?:continu(?:e|es|ed|ing)|keeps?|kept)",
+    "es": r"\b(?:contin[uú]\w+|sigue\w*|siguen)",
+    "ar": r"(?<!\w)[وف]?(?:[تي]واصل\w*|مواصلة|استمرار)",
+}
+#: Right after any trigger (at most one word between): a campaign, a cycle, a race, a season.
+_GENERIC_RIGHT = {
+    "en": r"(?:campaigns?|cycles?|race|season|spree|waves?|series|streak|blitz)\b",
+    "es": r"(?:campañas?|ciclos?|carrera|temporada|olas?|oleadas?|serie|racha)\b",
+    "ar": r"(?:حملة|حملات|سلسلة|موجة|دورة)(?!\w)",
+}
+#: Before any trigger (at most two words between): a future, a modal, a plan, a vow, a demand,
+#: a call, an alternative ("will", "to be held", "next", "vowed to", "demanded", "se celebrará",
+#: "próxima", "prometió", "exigió", "سيُعقد", "المقبل", "توعّد", "طالب بـ").
+_IRREALIS_LEFT = {
+    "en": r"\b(?:will|would|could|might|shall|won['’]t|going to|plan(?:s|ned|ning)? (?:to|for)|"
+          r"scheduled|set to|expected|upcoming|forthcoming|next(?! to)|future|possible|potential|proposed|"
+          r"prospective|vow(?:s|ed|ing)? to|pledg\w+ to|promis\w+ to|threat\w* to|commit\w+ to|determined to|"
+          r"ready (?:to|for)|want\w* to|seek\w* to|aim\w* to|intend\w* to|demand\w*|call(?:s|ed|ing)? for|"
+          r"urg(?:e|es|ed|ing)|push(?:es|ed|ing)? for|ask(?:s|ed|ing)? for|if|unless|rather than|"
+          r"instead of|ahead of|prevent\w*|avoid\w*|any|immediate)",
+    "es": r"\b(?:se celebrar\w+|se realizar[aá]n?|se llevar[aá]n? a cabo|tendr[aá]n? lugar|pr[oó]xim\w+|"
+          r"futur\w+|prometi\w*|promet\w+|exigi\w*|exig\w+|pidi\w+|pide\w*|piden|pedir|llam\w+ a|planea\w*|"
+          r"plan de|prev[eé]n?\b|previst\w+|posibles?|eventual\w*|podr[ií]\w*|van? a|ir[aá]n? a|"
+          r"amenaz\w+ con|de cara a|evitar|impedir|ning[uú]n\w*|inmediat[oa]s?\b)",
+    "ar": r"(?<!\w)(?:[وف]?س[يتن](?:تم|عقد|جري|كون|لتقي|زور|نظم|رد|شن|ستهدف|قوم|نفذ|بدأ|طلق|ضرب|قتل|هاجم|"
+          r"عود|شارك|خرج|ستأنف|واصل)\w*|[وف]?سوف|[وف]?لن|ربما|يمكن|ممكن|محتمل\w*|احتمال|مستعد\w*|جاهز\w*|"
+          r"[يت]?ستعد\w*|[يت]?خطط\w*|خطة|[يت]نوي|نية|[يت]?عتزم|[وف]?[يت]?هدد\w*|تهديد\w*|[وف]?[يت]?توعد\w*|"
+          r"وعيد|[وف]?[يت]?تعهد\w*|[وف]?[يت]طالب\w*|[وف]?طالب(?:ت|وا|ا)?(?=\W*ب)|مطالب\w*|[يت]دعو|دعا|دعت|"
+          r"دعوة|الدعوة|مقرر|المقرر|المزمع|مرتقب|المرتقب|المقبل\w*|القادم\w*|المنتظر|أي|[بل]\W?عقد)",
+}
+#: Right after any trigger (at most one word between): next, upcoming, scheduled ("the meeting
+#: next week", "la reunión prevista para", "الاجتماع المقبل"; but "القادم من" is "coming from").
+_IRREALIS_RIGHT = {
+    "en": r"(?:next|later this|in the coming|scheduled|slated|set for|planned for|due (?:to|on|in)|"
+          r"to be (?:held|hosted|staged|convened)|will)\b",
+    "es": r"(?:se celebrar\w+|tendr[aá] lugar|previst\w+ para|programad\w+ para|pr[oó]xim\w+|del pr[oó]xim\w+)\b",
+    "ar": r"(?:المقبل\w*|القادم\w*(?! من)|المرتقب\w*|المزمع\w*|المقرر\w*|المنتظر\w*|المحتمل\w*|فوري\w*|فورا)(?!\w)",
+}
+#: A happening pinned to a day ("Hamas's deadly attacks in Israel two weeks ago", "غارات اليوم"):
+#: counted or possessed, it is still one happening told (checked after a plural noun only).
+_ANCHOR = {
+    "en": r"\b(?:ago|yesterday|today|tonight|overnight|last night|this morning|(?:Monday|Tuesday|Wednesday|"
+          r"Thursday|Friday|Saturday|Sunday)|(?:January|February|March|April|May|June|July|August|September|"
+          r"October|November|December) \d{1,2}\b|\d{1,2} (?:January|February|March|April|May|June|July|August|"
+          r"September|October|November|December))",
+    "es": r"\b(?:ayer|hoy|anoche|esta (?:mañana|tarde|noche)|el (?:lunes|martes|miércoles|jueves|viernes|sábado|"
+          r"domingo)|(?:el )?\d{1,2} de (?:enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|"
+          r"noviembre|diciembre))",
+    "ar": r"(?<!\w)(?:اليوم|أمس|الليلة|فجر|صباح|مساء|ليل|(?:يوم )?(?:ال)?(?:سبت|أحد|اثنين|ثلاثاء|أربعاء|خميس|جمعة))"
+          r"(?!\w)",
+}
+#: Between a cue and the trigger: words, but no clause break (a comma) and no "during" (in "he
+#: will hold meetings during the visit" the future is the meetings', not the visit's).
+_GAP = r"[^\w،,;:؛]+"
+_WORD_UNIT = r"(?!(?:during|durante|خلال|أثناء|اثناء)(?!\w))\w+(?:['’]\w+)?"  # "September’s" is one word
+
+
+def _before(cues: str, words: int) -> str:
+    """A cue, then at most ``words`` words, then the end of the left context."""
+    return rf"(?:{cues})(?:{_GAP}{_WORD_UNIT}){{0,{words}}}?[^\w،,;:؛]*$"
+
+
+def _after(cues: str, words: int) -> str:
+    """The start of the right context, then at most ``words`` words, then a cue."""
+    return rf"^[^\w،,;:؛]*(?:{_WORD_UNIT}{_GAP}){{0,{words}}}?(?:{cues})"
+
+
+class _NoHappeningCues(NamedTuple):
+    left: re.Pattern[str]  # any trigger: a generic phrase, irrealis, a continuation before it
+    right: re.Pattern[str]  # any trigger: a campaign noun, a future after it
+    serial: re.Pattern[str]  # the trigger word is a plural happening noun...
+    serial_left: re.Pattern[str]  # ...counted, possessed or called recent before it
+    serial_right: re.Pattern[str]  # ...or after it
+    anchor: re.Pattern[str]  # ...unless pinned to a day after it
+
+
+@lru_cache(maxsize=4)
+def _no_happening_cues(lang: str) -> _NoHappeningCues:
+    def rx(body: str) -> re.Pattern[str]:
+        return re.compile(normalize_arabic(body) if lang == "ar" else body, re.IGNORECASE)
+
+    nouns = _SERIAL_NOUNS[lang]
+    serial = (rf"[وف]?[بلك]?(?:ال|ل)?(?:{nouns})(?:ه|ها|هم|هما)?" if lang == "ar" else rf"(?:{nouns})")
+    return _NoHappeningCues(
+        left=rx(f"{_before(_GENERIC_LEFT[lang] + '|' + _IRREALIS_LEFT[lang], 2)}|{_before(_CONTINUING[lang], 6)}"),
+        right=rx(_after(f"{_GENERIC_RIGHT[lang]}|{_IRREALIS_RIGHT[lang]}", 1)),
+        serial=rx(serial), serial_left=rx(_before(_SERIAL_LEFT[lang], 1)),
+        serial_right=rx(_after(_SERIAL_RIGHT[lang], 4)), anchor=rx(_ANCHOR[lang]))
+
+
+#: Arabic short vowels, shadda and tatweel inside a word ("اعتداءاتِه").
+_MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"
+
+
+#: The end of a sentence (not the dot of "Oct. 7").
+_SENTENCE_END = re.compile(r"[!?؟\n]|\.(?!\s*\d)")
+
+
+def _trigger_context(c: _Candidate) -> tuple[str, str, str] | None:
+    """(left, trigger word, right): the trigger's own sentence around the whole word that holds
+    the trigger ("اعتداءاته" for "اعتداء"), Arabic normalised; None without the trigger."""
+    start = c.sentence.find(c.trigger) if c.trigger else -1
+    if start < 0:
+        return None
+    end = start + len(c.trigger)
+    while end < len(c.sentence) and (c.sentence[end].isalnum() or c.sentence[end] in _MARKS):
+        end += 1
+    while start > 0 and (c.sentence[start - 1].isalnum() or c.sentence[start - 1] in _MARKS):
+        start -= 1
+    left = _SENTENCE_END.split(c.sentence[:start])[-1][-200:]
+    right = _SENTENCE_END.split(c.sentence[end:])[0][:200]
+    word = c.sentence[start:end]
+    if _ARABIC_LETTER.search(word):
+        return normalize_arabic(left), normalize_arabic(word), normalize_arabic(right)
+    return left, word, right
+
+
+def names_no_happening(c: _Candidate) -> bool:
+    """Whether the trigger itself names no single happening: a class of them (a campaign, a cycle,
+    a race, a series, a continuation; a plural counted, possessed or called recent) or one not
+    (yet) real (future, modal, planned, vowed, demanded, called for). A statement is exempt: saying
+    it is the happening. Unlike :func:`not_one_happening` (a cue anywhere in the sentence), the
+    cues are read right at the trigger, so a copy of the sentence is no better: it names no
+    happening either.
+
+    >>> d = date(2024, 7, 26)
+    >>> s = "an opportunity for Trump and Netanyahu to reset relations in the 2024 election cycle."
+    >>> names_no_happening(_Candidate("a", "Election", d, False, None, trigger="election", sentence=s))
+    True
+    >>> s = "Hamas political leader Ismail Haniyeh was assassinated in Tehran on Wednesday"
+    >>> names_no_happening(_Candidate("a", "Killing", d, False, None, trigger="assassinated", sentence=s))
+    False
+    """
+    if c.event_type == "Statement":
+        return False
+    found = _trigger_context(c)
+    if found is None:
+        return False
+    left, word, right = found
+    langs = ("ar",) if _ARABIC_LETTER.search(word) else ("en", "es")
+    return any(_no_happening_in(left, word, right, _no_happening_cues(lang)) for lang in langs)
+
+
+def _no_happening_in(left: str, word: str, right: str, cues: _NoHappeningCues) -> bool:
+    """:func:`names_no_happening` with one language's cues."""
+    found = cues.left.search(left)
+    if (found and not _sweep(found.group(), word)) or cues.right.search(right):
+        return True
+    return (bool(cues.serial.fullmatch(word)) and not cues.anchor.search(right[:60])
+            and not _VERB_BEFORE_OBJECT.match(right)
+            and bool(cues.serial_left.search(left) or cues.serial_right.search(right) or _possessed(word)))
+
+
+#: "Israel's military strikes the Jabaliya neighborhood": the plural form is a verb here.
+_VERB_BEFORE_OBJECT = re.compile(r"\s+(?:the|a|an)\s", re.IGNORECASE)
+#: Parts of one happening, not a campaign, after a campaign or series word: "حملة اعتقالات" (a
+#: campaign of arrests) is one night's sweep of a town; "una serie de disparos" is one shooting.
+_ONE_SWEEP = (re.compile(normalize_arabic(r"[وف]?(?:ال)?(?:حملة|حملات)(?!\w)")),
+              re.compile(normalize_arabic(r"[وف]?(?:ال)?(?:اعتقال|مداهم|دهم)")))
+_ONE_VOLLEY = (re.compile(r"(?:series|serie|string|volley|ráfaga)\b", re.IGNORECASE),
+               re.compile(r"(?:shots|gunshots|explosions|blasts|disparos|balazos|tiros|explosiones|"
+                          r"detonaciones)$", re.IGNORECASE))
+
+
+def _sweep(cue: str, word: str) -> bool:
+    """The cue and the trigger name parts of one happening (:data:`_ONE_SWEEP`, :data:`_ONE_VOLLEY`)."""
+    return any(campaign.match(cue) and part.match(word) for campaign, part in (_ONE_SWEEP, _ONE_VOLLEY))
+
+
+def _possessed(word: str) -> bool:
+    """An Arabic plural with a possessive ending: "اعتداءاته" (its attacks), "غاراتها"."""
+    return bool(re.search(r"ات(?:ه|ها|هم|هما)$", word))
 
 
 def _shared_speaker(a: _Candidate, b: _Candidate, ctx: _Context) -> bool:
