@@ -53,7 +53,7 @@ def main() -> None:
     local = list(map_ordered(_find, work, jobs=2))
     seconds = time.perf_counter() - started
     print(f"local --jobs 2:   {seconds:.1f} s ({len(work) / seconds:.1f} articles/s)")
-    print(f"same mentions: {local == remote} ({sum(len(m) for _, m in local)} mentions)")
+    print(f"same mentions: {local == remote} ({sum(len(m) for _, m, _ in local)} mentions)")
 
 
 if __name__ == "__main__":

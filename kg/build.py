@@ -41,6 +41,7 @@ from kg.rdf.writer import write_graph
 
 if TYPE_CHECKING:
     from kg.events.event import Event
+    from kg.events.extract import ScannedSentence
     from kg.link.resolve import Resolution
     from kg.link.stories import StoryLink
     from kg.nlp.mention import Mention
@@ -305,7 +306,9 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
-    return LinkedCorpus(mentions, resolution, links, extract_events(pairs, resolution, links, memo=memos.events))
+    scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
+    events = extract_events(pairs, resolution, links, memo=memos.events, scans=scans)
+    return LinkedCorpus(mentions, resolution, links, events)
 
 
 @contextmanager
@@ -403,7 +406,7 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
         results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
                               desc="extracting", unit=" article")
         with closing(results):
-            for doc, (version, mentions) in zip(todo, results, strict=True):
+            for doc, (version, mentions, scan) in zip(todo, results, strict=True):
                 expected = extractor_version(doc.article.language or "other")
                 if version != expected:
                     raise SchedulerError(
@@ -411,6 +414,7 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
                         f"{version}, ours is {expected}: install the same mkg on every worker")
                 doc.mentions = mentions
                 doc.extractor = version
+                doc.event_scan = scan
                 crash_point("extract")
 
 
@@ -472,9 +476,12 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     cache.save()
 
 
-def _find(item: tuple[str, str]) -> tuple[str, list[Mention]]:
-    """One unit of extraction work: the extractor version and the mentions in ``(text, lang)``."""
+def _find(item: tuple[str, str]) -> tuple[str, list[Mention], list[ScannedSentence]]:
+    """One unit of extraction work: the extractor version and the mentions in ``(text, lang)``,
+    and the sentences that event extraction will read (:func:`kg.events.extract.scan_text`:
+    it needs no entities, so it runs here, in parallel, rather than in linking)."""
+    from kg.events.extract import scan_text
     from kg.nlp.pipeline import find_mentions
 
     text, lang = item
-    return extractor_version(lang or "other"), find_mentions(text, lang)
+    return extractor_version(lang or "other"), find_mentions(text, lang), scan_text(text, lang or "en")

@@ -77,6 +77,8 @@ class Document:
     keys: list[DuplicateKey] | None = field(default=None, compare=False, repr=False)
     #: (shard file, article, mentions, extractor) as loaded: unchanged since if all still hold
     loaded: tuple | None = field(default=None, compare=False, repr=False)
+    #: the sentences event extraction reads, found with the mentions (this build only, not stored)
+    event_scan: list | None = field(default=None, compare=False, repr=False)
 
     def to_json(self) -> dict:
         return {"article": self._article_json(), "mentions": [{name: getattr(m, name) for name in _MENTION_FIELDS}

@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
+from kg.article import Article
 from kg.build import build
 from kg.rdf.store import GraphStore
 
@@ -172,3 +173,22 @@ def test_a_new_headline_alone_is_written(tmp_path):
 def test_missing_inputs_are_rejections(tmp_path, bad):
     report = build([bad], tmp_path / "s", progress=False)
     assert report.articles == 0 and len(report.rejections) == 1
+
+
+def test_event_scans_from_extraction_give_the_same_events():
+    """Extraction workers scan each text for event triggers (:func:`kg.build._find`); events made
+    from those scans are the events linking makes when it scans the texts itself."""
+    from kg.build import _find
+    from kg.docstore import Document
+    from kg.events.extract import extract_events
+    from kg.link.resolve import resolve_entities
+    from kg.sources import read_inputs
+
+    articles = [a for a in read_inputs([str(EXAMPLES)]) if isinstance(a, Article)]
+    found = {a.id: _find((a.text, a.language or "")) for a in articles}
+    docs = [Document(a, found[a.id][1]) for a in articles]
+    pairs = [(d.article, d.mentions) for d in docs]
+    resolution = resolve_entities(pairs, kb=False)
+    scans = {aid: scan for aid, (_, _, scan) in found.items()}
+    assert sum(len(scan) for scan in scans.values()) > 50
+    assert extract_events(pairs, resolution, scans=scans) == extract_events(pairs, resolution)

@@ -59,7 +59,7 @@ def test_mentions_pickle_and_come_back_from_workers_identical(scheduler):
     work = _work()
     assert len(work) >= 29 and {lang for _, lang in work} == {"ar", "en", "es"}
     local = [_find(item) for item in work]
-    assert sum(len(mentions) for _, mentions in local) > 1000
+    assert sum(len(mentions) for _, mentions, _ in local) > 1000
     assert pickle.loads(pickle.dumps(local)) == local
     remote = list(map_ordered(_find, work, scheduler=scheduler))
     assert remote == local  # same versions, same mentions, same order

@@ -186,21 +186,41 @@ def _pub_day(article: Article) -> date | None:
     return article.published.date()
 
 
+#: how much of an article's text is read for events
+MAX_CHARS = 4000
+#: a sentence that reports something: ``(start, end, sentence, triggers found in it)``
+ScannedSentence = tuple[int, int, str, list[tuple[str, str, int]]]
+
+
+def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedSentence]:
+    """The prose sentences of ``text`` with event triggers: the part of
+    :func:`article_candidates` that needs neither mentions nor entities, which the build's
+    extraction workers compute in parallel (two thirds of the candidates' time).
+
+    >>> [(sent, hits) for _, _, sent, hits in scan_text("Rain fell. Police arrested 3 men.", "en")]
+    [('Police arrested 3 men.', [('Arrest', 'arrested', 7)])]
+    """
+    found = []
+    for s_start, s_end, sent in sentences(text[:max_chars]):
+        if not_prose(sent):
+            continue
+        hits = find_triggers(sent, lang)
+        if hits and not list_record(_line(text, s_start, s_end)):
+            found.append((s_start, s_end, sent, hits))
+    return found
+
+
 def article_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
-                       max_chars: int = 4000) -> list[_Candidate]:
-    """Candidate events of one article (before any merging)."""
+                       scanned: list[ScannedSentence] | None = None) -> list[_Candidate]:
+    """Candidate events of one article (before any merging); ``scanned`` is its
+    :func:`scan_text`, computed here when not given."""
     published = _pub_day(article)
     lang = article.language or "en"
     text = article.text
     spans = sorted(mentions, key=lambda m: (m.start, m.end))
     out: dict[tuple, _Candidate] = {}
     per_type: Counter = Counter()
-    for s_start, s_end, sent in sentences(text[:max_chars]):
-        if not_prose(sent):
-            continue
-        hits = find_triggers(sent, lang)
-        if not hits or list_record(_line(text, s_start, s_end)):
-            continue
+    for s_start, s_end, sent, hits in scan_text(text, lang) if scanned is None else scanned:
         inside = [m for m in spans if m.start >= s_start and m.end <= s_end]
         keyed = [(m, _entity_key(resolution, article.id, m)) for m in inside]
         keyed = [(m, k) for m, k in keyed if k]
@@ -497,21 +517,24 @@ def _linked(story_links: Sequence[StoryLink] | None) -> set[tuple[str, str]]:
 
 def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
                    story_links: Sequence[StoryLink] | None = None, *, day_window: int = 1,
-                   memo: Memo | None = None) -> list[Event]:
+                   memo: Memo | None = None,
+                   scans: Mapping[str, list[ScannedSentence]] | None = None) -> list[Event]:
     """All events reported in ``docs``, each merged across the articles that report it.
 
     The result is sorted by key and does not depend on the order of ``docs``. ``memo`` (a
-    :class:`kg.memo.Memo`) remembers each article's candidates between builds.
+    :class:`kg.memo.Memo`) remembers each article's candidates between builds; ``scans`` holds
+    :func:`scan_text` of articles by id where it was computed already.
     """
     events = [_event(members, resolution) for members in event_clusters(
-        docs, resolution, story_links, day_window=day_window, memo=memo)]
+        docs, resolution, story_links, day_window=day_window, memo=memo, scans=scans)]
     events.sort(key=lambda e: e.key)
     return events
 
 
 def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
                    story_links: Sequence[StoryLink] | None = None, *,
-                   day_window: int = 1, memo: Memo | None = None) -> list[list[_Candidate]]:
+                   day_window: int = 1, memo: Memo | None = None,
+                   scans: Mapping[str, list[ScannedSentence]] | None = None) -> list[list[_Candidate]]:
     """The candidates of each event (sorted), before they become :class:`Event` records.
 
     Pairs of candidates from two articles get a strength (:func:`pair_evidence`); clusters grow
@@ -521,7 +544,8 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     docs = sorted(docs, key=lambda d: d[0].id)
     cands: list[_Candidate] = []
     for article, mentions in docs:
-        cands.extend(_remembered_candidates(article, mentions, resolution, memo))
+        scanned = scans.get(article.id) if scans else None
+        cands.extend(_remembered_candidates(article, mentions, resolution, memo, scanned))
     outlets = {article.id: outlet(article) for article, _ in docs}
     return cluster_candidates(cands, _linked(story_links), day_window, named_events(resolution), outlets)
 
@@ -602,14 +626,15 @@ def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
 
 
 def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
-                           memo: Memo | None) -> list[_Candidate]:
+                           memo: Memo | None, scanned: list[ScannedSentence] | None = None
+                           ) -> list[_Candidate]:
     """:func:`article_candidates`, from ``memo`` when the article, its mentions and their
     entities are what they were (the memo's version stands for the code)."""
     if memo is None:
-        return article_candidates(article, mentions, resolution)
+        return article_candidates(article, mentions, resolution, scanned)
     linked = [(m, _entity_key(resolution, article.id, m)) for m in mentions]
     return memo.get(record_digest("", article, linked),
-                    lambda: article_candidates(article, mentions, resolution))
+                    lambda: article_candidates(article, mentions, resolution, scanned))
 
 
 class _Context:
