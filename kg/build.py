@@ -22,10 +22,11 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,7 @@ from tqdm import tqdm
 from kg.article import Article, Rejection
 from kg.buildstate import BuildState, corpus_key
 from kg.docstore import Document, load_documents, save_documents
+from kg.executors import forks
 from kg.memo import Memo
 from kg.rdf.backends import open_store
 from kg.rdf.store import crash_point
@@ -181,10 +183,11 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             _embed_stories(docs, store_dir, jobs, progress, scheduler)
         with _timed(report, "link+write"), _frozen():
             ordered = [docs[k] for k in sorted(docs)]
-            linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
+            linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
+                                 background=forks(len(ordered), jobs, scheduler))
             report.graphs_written, report.graphs = write_graph(
                 store, [d.article for d in ordered], linked.mentions, linked.resolution,
-                linked.links, linked.events, progress=progress, version=version)
+                linked.links, lambda: linked.events, progress=progress, version=version)
             save_documents(store_dir, docs)
             crash_point("save-documents")
         _report_counts(report, docs, {
@@ -248,13 +251,19 @@ class LinkedCorpus:
     mentions: dict[str, list[Mention]]  # article id -> mentions, projected ones included
     resolution: Resolution
     links: list[StoryLink]
-    events: list[Event]
+    wait_for_events: Callable[[], list[Event]]  # events may still be in the making
+
+    @functools.cached_property
+    def events(self) -> list[Event]:
+        return self.wait_for_events()
 
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
-                offline: bool = False) -> LinkedCorpus:
+                offline: bool = False, background: bool = False) -> LinkedCorpus:
     """The corpus-level stages, in order: resolve entities, link stories, project names across
     linked reports and resolve again with the links as evidence, then extract and merge events.
+    With ``background``, events are made in a forked process while the caller goes on (writing
+    the article and entity graphs: the machine's other core is idle then).
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
@@ -268,9 +277,8 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     memos = _Memos(*(Memo(work_dir / name if work_dir is not None else None, version)
                      for name in (PROJECTIONS_MEMO_FILE, EVENTS_MEMO_FILE)))
     with remembered_romanisations(work_dir / ROMANISED_FILE if work_dir is not None else None):
-        linked = _link_corpus(docs, work_dir, translate, offline, memos)
+        linked = _link_corpus(docs, work_dir, translate, offline, memos, background)
     memos.projections.save()
-    memos.events.save()
     return linked
 
 
@@ -281,8 +289,8 @@ class _Memos:
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, memos: _Memos) -> LinkedCorpus:
-    from kg.events.extract import extract_events
+                 offline: bool, memos: _Memos, background: bool) -> LinkedCorpus:
+    from kg.executors import in_background
     from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
@@ -307,8 +315,20 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
-    events = extract_events(pairs, resolution, links, memo=memos.events, scans=scans)
+    events = in_background(partial(_events, pairs, resolution, links, memos.events, scans), background)
     return LinkedCorpus(mentions, resolution, links, events)
+
+
+def _events(pairs: list[tuple[Article, list[Mention]]], resolution: Resolution,
+            links: list[StoryLink], memo: Memo, scans: dict[str, list[ScannedSentence]]
+            ) -> list[Event]:
+    """The events stage (:func:`kg.events.extract.extract_events`); saves what its memo learnt
+    (in the process that made them)."""
+    from kg.events.extract import extract_events
+
+    events = extract_events(pairs, resolution, links, memo=memo, scans=scans)
+    memo.save()
+    return events
 
 
 @contextmanager
@@ -396,7 +416,7 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
     never the store. A worker whose models or knowledge base differ from ours is an error, so
     a cluster build gives exactly the mentions a local one gives.
     """
-    from kg.executors import SchedulerError, forks, map_ordered
+    from kg.executors import SchedulerError, map_ordered
 
     todo = [d for d in docs.values()
             if d.extractor != extractor_version(d.article.language or "other")]
@@ -458,7 +478,7 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     earlier build embedded, where extraction runs (``jobs`` processes or the cluster), into the
     store's embedding cache: linking then finds them all there. One encoder is single-threaded,
     and embedding was the largest part of linking a whole corpus."""
-    from kg.executors import forks, map_ordered
+    from kg.executors import map_ordered
     from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
 
     cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)

@@ -97,6 +97,52 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], scheduler: str | Non
             yield result
 
 
+def in_background(func: Callable[[], R], fork: bool) -> Callable[[], R]:
+    """Start ``func()`` in a forked process when ``fork`` (else run it now), and return a function
+    that waits for its result: the caller goes on meanwhile, on the machine's other core.
+    An error in ``func`` is raised by the waiting function; the result comes back pickled.
+
+    >>> wait = in_background(lambda: sum(range(10)), fork=True)
+    >>> wait()
+    45
+    >>> in_background(lambda: 1 / 0, fork=True)()
+    Traceback (most recent call last):
+    ...
+    ZeroDivisionError: division by zero
+    """
+    if not fork:
+        result = func()
+        return lambda: result
+    ctx = mp.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    process = ctx.Process(target=_send_result, args=(func, sender), daemon=True)
+    process.start()
+    sender.close()
+
+    def wait() -> R:
+        try:
+            ok, value = receiver.recv()  # before join: a large result must leave the pipe first
+        except EOFError:
+            raise RuntimeError(f"a background process ended without a result "
+                               f"(exit code {process.exitcode})") from None
+        finally:
+            receiver.close()
+            process.join()
+        if not ok:
+            raise value
+        return value
+    return wait
+
+
+def _send_result(func: Callable[[], Any], sender: Any) -> None:
+    try:
+        sender.send((True, func()))
+    except BaseException as exc:  # noqa: BLE001 - raised again in the waiting process
+        sender.send((False, exc))
+    finally:
+        sender.close()
+
+
 def forks(n_items: int, jobs: int, scheduler: str | None = None) -> bool:
     """Whether :func:`map_ordered` runs ``n_items`` in forked processes of this machine (what
     is loaded before then is shared with them).
