@@ -235,3 +235,75 @@ def test_a_list_record_line_gives_no_candidate_in_an_article():
     assert {c.event_type for c in article_candidates(article, [], None)} == {"Attack", "Killing"}
     roll = Article(id="r", title="", body=body.split("\n")[1], language="en", published=article.published)
     assert article_candidates(roll, [], None) == []
+
+
+# Issue 13, round 4: cues read off `tune` errors (ES and WikiEvents) and RAMS `tune` misses; the
+# real-corpus sentences are from ../shared/data/{en,es} and say so.
+
+def test_spanish_protest_phrases_and_negation():
+    # a cue before the head covers the whole "X de protesta" phrase
+    s = ("La decisión de la Casa Blanca de suspender las maniobras en Vieques podría alentar otras "
+         "manifestaciones de protesta en las bases militares")
+    assert "Protest" not in _types(s, "es")
+    # a negation within its clause
+    assert "Protest" not in _types("pero no incluyó manifestaciones de protesta por la presencia del Papa.", "es")
+    # real corpus (prensa_chile): "no hay detenidos" is no arrest
+    assert "Arrest" not in _types("Hasta el momento no hay detenidos por este hecho.", "es")
+    # ... but not across a comma (real corpus: the shots did happen)
+    s = "el hombre, que aún no ha sido identificado, recibió una serie de disparos en su cabeza y tórax."
+    assert "Attack" in _types(s, "es")
+    # "sin tierra" names a movement, it negates nothing
+    assert "Protest" in _types("5.000 mil campesinos sin tierra inician una marcha de protesta", "es")
+
+
+def test_spanish_strikes_and_gatherings_staged():
+    s = ("Los 50.000 taxistas que promovieron el paro para exigir a Mahuad derogar el alza en los "
+         "combustibles decretado el 1 de julio")
+    assert "Protest" in _types(s, "es")
+    assert "Protest" in _types("En la capital rusa se organizaron dos concentraciones, una sindical y otra comunista.", "es")
+
+
+def test_spanish_future_and_calls_are_no_happening():
+    s = ("El diario El Nacional aseguró que el CNE emitirá una protesta en relación a la destitución del "
+         "miembro principal de su directiva")
+    assert "Protest" not in _types(s, "es")
+    # real corpus (prensa_chile): a summit to attend is no meeting yet
+    s = ("El Presidente de la República, Gabriel Boric, viajará esta tarde de lunes por 24 horas a Buenos Aires, "
+         "donde participará en la VII Cumbre de Presidentes de la Comunidad de Estados Latinoamericanos")
+    assert "Meeting" not in _types(s, "es")
+    # an accented name is no future ("Teherán")
+    assert "Protest" in _types("El gobierno de Teherán protestó enérgicamente por la presunciones del magistrado", "es")
+    s = ("Los estudiantes de Teherán llamaron este domingo de noche a nuevas protestas el lunes, mientras "
+         "las autoridades advirtieron")
+    assert "Protest" not in _types(s, "es")
+
+
+def test_slogans_burning_tyres_and_arson():
+    s = '"Muerte al capitalismo", "Bush fascista", "Fachos asesinos", son algunas de las pintadas'
+    assert "Killing" not in _types(s, "es")
+    # real corpus (four_papers): a chant kills nobody
+    assert "Killing" not in _types("Leftwing activists chant 'death to Israel, death to America': video", "en")
+    s = ("La policía limbiaba el lunes las calles de las principales ciudades de Ecuador, que han sido "
+         "bloqueadas por hogueras de llantas y maderos incendiados por sindicalistas, taxistas y "
+         "transportadores que protestan contra un alza del 13,1% en los precios de la gasolina")
+    assert _types(s, "es") == {"Protest"}
+    assert "Attack" in _types("Revolucionarias de Colombia (FARC) que incendió dos autobuses de servicio", "es")
+    # written for the test: the noun "incendio" is no attack
+    assert "Attack" not in _types("Un incendio el domingo destruyó la bodega", "es")
+
+
+def test_english_media_attribution_and_killing_words():
+    assert "Statement" in _types(
+        "Three other Russian military personnel were wounded, Russia’s state-run Tass news agency reported.", "en")
+    # real corpus (middle_east): a passive report names no speaker
+    assert "Statement" not in _types("Little damage was reported.", "en")
+    # RAMS dev (tune)
+    assert "Attack" in _types("Russian and Syrian government planes began bombarding the city in September.", "en")
+    assert "Killing" in _types("He was murdered by an illegal in 2010.", "en")
+    assert "Killing" in _types('You can be the ally of the government, but this government is massacring its people.', "en")
+    assert "Killing" in _types("Other fatalities included two Iraqis, one Tunisian, one Chinese", "en")
+    assert "Killing" in _types("In Saddam Hussein's Iraq that might work when opponents can be thrown in jail or exterminated.", "en")
+    # WikiEvents (tune): a toll, not a claim
+    s = ("Four militants were killed in neighboring Shah Wali Kot district when a vehicle they were traveling "
+         "touched off an IED, setting off an explosion that claimed the lives of all militants aboard")
+    assert ("Statement", "claimed") not in {(t, w) for t, w, _ in find_triggers(s, "en")}
