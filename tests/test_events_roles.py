@@ -261,6 +261,9 @@ def test_spanish_strikes_and_gatherings_staged():
          "combustibles decretado el 1 de julio")
     assert "Protest" in _types(s, "es")
     assert "Protest" in _types("En la capital rusa se organizaron dos concentraciones, una sindical y otra comunista.", "es")
+    # real corpus (prensa_chile): a cardiac arrest is no strike
+    s = "Amelia García (33) falleció por un paro cardiorrespiratorio luego de que le desconectaran su aparato"
+    assert "Protest" not in _types(s, "es")
 
 
 def test_spanish_future_and_calls_are_no_happening():
@@ -295,6 +298,10 @@ def test_slogans_burning_tyres_and_arson():
 def test_english_media_attribution_and_killing_words():
     assert "Statement" in _types(
         "Three other Russian military personnel were wounded, Russia’s state-run Tass news agency reported.", "en")
+    # RAMS dev (tune): a news conference, like a press conference
+    s = ('" Iran and China have agreed to increase trade to $600 billion in the next 10 years, " President '
+         'Hassan Rouhani said at a news conference with Xi broadcast live on state television.')
+    assert "Statement" in _types(s, "en")
     # real corpus (middle_east): a passive report names no speaker
     assert "Statement" not in _types("Little damage was reported.", "en")
     # RAMS dev (tune)

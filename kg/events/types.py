@@ -130,7 +130,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                  es=r"reunion(?:es)?; reunio; se reuni\w+; visit(?:a|o|aron)?; cumbre; recibio; encuentro"),
               "A meeting, visit, summit or talks."),
     EventType("Statement", {"en": "statement", "ar": "تصريح أو بيان", "es": "declaración"},
-              _t(en=r"statement; announced; declared; press conference; spokes(?:man|woman|person) said; stating;"
+              _t(en=r"statement; announced; declared; (?:press|news) conferences?; spokes(?:man|woman|person) said; stating;"
                     r" tweeted; claimed(?= (?:responsibility|that|they|it|the)\b)(?! the li(?:fe|ves)\b);"
                     # a closing attribution ("..., Al-Monitor reported."): a media statement; a passive
                     # one names no speaker ("Little damage was reported."; look-behinds after the word)
@@ -173,7 +173,7 @@ NOT_EVENTS: dict[str, str] = {
           r" (?:كتائب|قوات|سرايا|لواء|كتيبه|مجموعات?|مؤسسه|مستشفي|مدرسه|مسجد) (?:ال)?شهيد; (?:ال)?شهداء الاقصي;"
           r" (?:ال)?تواصل (?:ال)?اجتماعي; دفاع(?:ات)? (?:ال)?صاروخي\w*; منظوم\w* (?:ال)?دفاع",
     "es": r"sin embargo; pena de muerte; defensas? antimisil\w*; escudo antimisil\w*; se dispar\w+; no hubo (?:victimas|heridos|muertos); (?:condena\w*|sentencia\w*) a muerte; amenazas? de muerte;"
-          r" (?:puesta )?en marcha; marcha atras; explosion social; granadas? de humo;"
+          r" (?:puesta )?en marcha; marcha atras; paros? (?:cardi|respirator)\w*; explosion social; granadas? de humo;"
           r" (?:obligacion\w*|cheques?|letras?|pagares?|documentos?) protestad\w+;"
           r" (?:organizador\w*|consejo|comite|comision|frente) (?:general |nacional )?de (?:la )?(?:huelga|protesta)",
 }
