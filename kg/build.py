@@ -274,22 +274,19 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     from kg.link.lexicon import remembered_romanisations
 
     version = stages_version(translate, offline)
-    memos = _Memos(*(Memo(work_dir / name if work_dir is not None else None, version)
-                     for name in (PROJECTIONS_MEMO_FILE, EVENTS_MEMO_FILE)))
-    with remembered_romanisations(work_dir / ROMANISED_FILE if work_dir is not None else None):
-        linked = _link_corpus(docs, work_dir, translate, offline, memos, background)
-    memos.projections.save()
+    projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version)
+    with remembered_romanisations(_in(work_dir, ROMANISED_FILE)):
+        linked = _link_corpus(docs, work_dir, translate, offline, projections, background)
+    projections.save()
     return linked
 
 
-@dataclass
-class _Memos:
-    projections: Memo
-    events: Memo
+def _in(work_dir: Path | None, name: str) -> Path | None:
+    return work_dir / name if work_dir is not None else None
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, memos: _Memos, background: bool) -> LinkedCorpus:
+                 offline: bool, projections: Memo, background: bool) -> LinkedCorpus:
     from kg.executors import in_background
     from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
@@ -309,25 +306,28 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
                          translator=translator)
     if links:
-        for aid, found in project_mentions(pairs, links, resolution, memo=memos.projections).items():
+        for aid, found in project_mentions(pairs, links, resolution, memo=projections).items():
             mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
-    events = in_background(partial(_events, pairs, resolution, links, memos.events, scans), background)
+    memo = (_in(work_dir, EVENTS_MEMO_FILE), projections.version)
+    events = in_background(partial(_events, pairs, resolution, links, memo, scans), background)
     return LinkedCorpus(mentions, resolution, links, events)
 
 
 def _events(pairs: list[tuple[Article, list[Mention]]], resolution: Resolution,
-            links: list[StoryLink], memo: Memo, scans: dict[str, list[ScannedSentence]]
-            ) -> list[Event]:
-    """The events stage (:func:`kg.events.extract.extract_events`); saves what its memo learnt
-    (in the process that made them)."""
+            links: list[StoryLink], memo: tuple[Path | None, str],
+            scans: dict[str, list[ScannedSentence]]) -> list[Event]:
+    """The events stage (:func:`kg.events.extract.extract_events`), with the memo of each
+    article's candidates at ``memo`` (path, version): read and saved where events are made
+    (in a forked process, the build's own process does not hold it)."""
     from kg.events.extract import extract_events
 
-    events = extract_events(pairs, resolution, links, memo=memo, scans=scans)
-    memo.save()
+    remembered = Memo(*memo)
+    events = extract_events(pairs, resolution, links, memo=remembered, scans=scans)
+    remembered.save()
     return events
 
 
@@ -479,7 +479,13 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     store's embedding cache: linking then finds them all there. One encoder is single-threaded,
     and embedding was the largest part of linking a whole corpus."""
     from kg.executors import map_ordered
-    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
+    from kg.link.stories import (
+        EMBEDDINGS_FILE,
+        EmbeddingCache,
+        embed_batch,
+        release_encoder,
+        texts_to_embed,
+    )
 
     cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
     todo = cache.missing(texts_to_embed(d.article for d in docs.values()))
@@ -494,6 +500,7 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
             for batch, vectors in zip(batches, results, strict=True):
                 cache.add(batch, vectors)
     cache.save()
+    release_encoder()
 
 
 def _find(item: tuple[str, str]) -> tuple[str, list[Mention], list[ScannedSentence]]:
