@@ -307,6 +307,10 @@ def test_english_media_attribution_and_killing_words():
     # RAMS dev (tune)
     assert "Attack" in _types("Russian and Syrian government planes began bombarding the city in September.", "en")
     assert "Killing" in _types("He was murdered by an illegal in 2010.", "en")
+    # real corpus (middle_east): an attempted murder, like an attempted assassination, kills nobody
+    s = ("Matar has already pleaded not guilty to state charges of second-degree attempted murder and "
+         "second-degree assault in connection with the stabbing.")
+    assert "Killing" not in _types(s, "en")
     assert "Killing" in _types('You can be the ally of the government, but this government is massacring its people.', "en")
     assert "Killing" in _types("Other fatalities included two Iraqis, one Tunisian, one Chinese", "en")
     assert "Killing" in _types("In Saddam Hussein's Iraq that might work when opponents can be thrown in jail or exterminated.", "en")

@@ -206,6 +206,7 @@ NOT_TYPE: dict[str, dict[str, str]] = {
     },
     "Killing": {
         "en": r"assassination attempts?; attempted assassination; (?:tried|attempt\w*|plot\w*) to assassinate;"
+              r" attempted murders?; (?:tried|attempt\w*|plot\w*) to murder;"
               r" attempts? on (?:his|her|their) li(?:fe|ves); died (?:of|from) (?:cancer|illness|natural causes|"
               r"covid\w*|a heart attack);"
               # a slogan ("Death to America", chanted or quoted) kills nobody
