@@ -188,8 +188,9 @@ def _pub_day(article: Article) -> date | None:
 
 #: how much of an article's text is read for events
 MAX_CHARS = 4000
-#: a sentence that reports something: ``(start, end, sentence, triggers found in it)``
-ScannedSentence = tuple[int, int, str, list[tuple[str, str, int]]]
+#: a sentence that reports something: ``(start, end, triggers found in it)`` (the sentence is
+#: ``text[start:end]``: the offsets are all a worker sends back)
+ScannedSentence = tuple[int, int, list[tuple[str, str, int]]]
 
 
 def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedSentence]:
@@ -197,7 +198,8 @@ def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedS
     :func:`article_candidates` that needs neither mentions nor entities, which the build's
     extraction workers compute in parallel (two thirds of the candidates' time).
 
-    >>> [(sent, hits) for _, _, sent, hits in scan_text("Rain fell. Police arrested 3 men.", "en")]
+    >>> text = "Rain fell. Police arrested 3 men."
+    >>> [(text[start:end], hits) for start, end, hits in scan_text(text, "en")]
     [('Police arrested 3 men.', [('Arrest', 'arrested', 7)])]
     """
     found = []
@@ -206,7 +208,7 @@ def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedS
             continue
         hits = find_triggers(sent, lang)
         if hits and not list_record(_line(text, s_start, s_end)):
-            found.append((s_start, s_end, sent, hits))
+            found.append((s_start, s_end, hits))
     return found
 
 
@@ -220,7 +222,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
     spans = sorted(mentions, key=lambda m: (m.start, m.end))
     out: dict[tuple, _Candidate] = {}
     per_type: Counter = Counter()
-    for s_start, s_end, sent, hits in scan_text(text, lang) if scanned is None else scanned:
+    for s_start, s_end, hits in scan_text(text, lang) if scanned is None else scanned:
+        sent = text[s_start:s_end]
         inside = [m for m in spans if m.start >= s_start and m.end <= s_end]
         keyed = [(m, _entity_key(resolution, article.id, m)) for m in inside]
         keyed = [(m, k) for m, k in keyed if k]
