@@ -288,6 +288,7 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
                  offline: bool, projections: Memo, background: bool) -> LinkedCorpus:
     from kg.executors import in_background
+    from kg.kb.base import release as release_knowledge_base
     from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
@@ -311,6 +312,8 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
+    del kb, reconciler, translator
+    release_knowledge_base()  # before the fork: events and writing do not read it
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
     memo = (_in(work_dir, EVENTS_MEMO_FILE), projections.version)
     events = in_background(partial(_events, pairs, resolution, links, memo, scans), background)
