@@ -290,6 +290,7 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     from kg.executors import in_background
     from kg.kb.base import release as release_knowledge_base
     from kg.link.kbadapter import KBView
+    from kg.link.lexicon import release as release_romaniser
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
@@ -313,7 +314,8 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
     del kb, reconciler, translator
-    release_knowledge_base()  # before the fork: events and writing do not read it
+    release_knowledge_base()  # before the fork: events and writing read neither
+    release_romaniser()
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
     memo = (_in(work_dir, EVENTS_MEMO_FILE), projections.version)
     events = in_background(partial(_events, pairs, resolution, links, memo, scans), background)
