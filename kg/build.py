@@ -22,11 +22,10 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -183,11 +182,10 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             _embed_stories(docs, store_dir, jobs, progress, scheduler)
         with _timed(report, "link+write"), _frozen():
             ordered = [docs[k] for k in sorted(docs)]
-            linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
-                                 background=forks(len(ordered), jobs, scheduler))
+            linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
             report.graphs_written, report.graphs = write_graph(
                 store, [d.article for d in ordered], linked.mentions, linked.resolution,
-                linked.links, lambda: linked.events, progress=progress, version=version)
+                linked.links, linked.events, progress=progress, version=version)
             save_documents(store_dir, docs)
             crash_point("save-documents")
         _report_counts(report, docs, {
@@ -251,19 +249,13 @@ class LinkedCorpus:
     mentions: dict[str, list[Mention]]  # article id -> mentions, projected ones included
     resolution: Resolution
     links: list[StoryLink]
-    wait_for_events: Callable[[], list[Event]]  # events may still be in the making
-
-    @functools.cached_property
-    def events(self) -> list[Event]:
-        return self.wait_for_events()
+    events: list[Event]
 
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
-                offline: bool = False, background: bool = False) -> LinkedCorpus:
+                offline: bool = False) -> LinkedCorpus:
     """The corpus-level stages, in order: resolve entities, link stories, project names across
     linked reports and resolve again with the links as evidence, then extract and merge events.
-    With ``background``, events are made in a forked process while the caller goes on (writing
-    the article and entity graphs: the machine's other core is idle then).
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
@@ -276,7 +268,7 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     version = stages_version(translate, offline)
     projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version)
     with remembered_romanisations(_in(work_dir, ROMANISED_FILE)):
-        linked = _link_corpus(docs, work_dir, translate, offline, projections, background)
+        linked = _link_corpus(docs, work_dir, translate, offline, projections)
     projections.save()
     return linked
 
@@ -286,8 +278,8 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, projections: Memo, background: bool) -> LinkedCorpus:
-    from kg.executors import in_background
+                 offline: bool, projections: Memo) -> LinkedCorpus:
+    from kg.events.extract import extract_events
     from kg.kb.base import release as release_knowledge_base
     from kg.link.kbadapter import KBView
     from kg.link.lexicon import release as release_romaniser
@@ -313,27 +305,15 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
+    # events and the writer read neither: the memory they held is reused by what comes next
     del kb, reconciler, translator
-    release_knowledge_base()  # before the fork: events and writing read neither
+    release_knowledge_base()
     release_romaniser()
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
-    memo = (_in(work_dir, EVENTS_MEMO_FILE), projections.version)
-    events = in_background(partial(_events, pairs, resolution, links, memo, scans), background)
+    candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), projections.version)
+    events = extract_events(pairs, resolution, links, memo=candidates, scans=scans)
+    candidates.save()
     return LinkedCorpus(mentions, resolution, links, events)
-
-
-def _events(pairs: list[tuple[Article, list[Mention]]], resolution: Resolution,
-            links: list[StoryLink], memo: tuple[Path | None, str],
-            scans: dict[str, list[ScannedSentence]]) -> list[Event]:
-    """The events stage (:func:`kg.events.extract.extract_events`), with the memo of each
-    article's candidates at ``memo`` (path, version): read and saved where events are made
-    (in a forked process, the build's own process does not hold it)."""
-    from kg.events.extract import extract_events
-
-    remembered = Memo(*memo)
-    events = extract_events(pairs, resolution, links, memo=remembered, scans=scans)
-    remembered.save()
-    return events
 
 
 @contextmanager

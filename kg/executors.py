@@ -42,7 +42,7 @@ CONNECT_SECONDS = 10.0
 #: a fork pool is only worth starting for this many items or more
 POOL_MIN_ITEMS = 50
 #: tasks (of 8 items) a forked worker runs before a fresh one replaces it: a worker copies the
-#: pages of the models it touches, so a long-lived one grows (whole corpus: 975 -> 905 MB peak)
+#: pages of the models it touches, so a long-lived one grows (whole corpus: peak 978 -> 839 MB)
 WORKER_TASKS = 40
 #: items per task sent to a cluster (fewer, larger tasks: less scheduler overhead)
 CLUSTER_BATCH = 16
@@ -98,52 +98,6 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], scheduler: str | Non
         for result in results:
             bar.update()
             yield result
-
-
-def in_background(func: Callable[[], R], fork: bool) -> Callable[[], R]:
-    """Start ``func()`` in a forked process when ``fork`` (else run it now), and return a function
-    that waits for its result: the caller goes on meanwhile, on the machine's other core.
-    An error in ``func`` is raised by the waiting function; the result comes back pickled.
-
-    >>> wait = in_background(lambda: sum(range(10)), fork=True)
-    >>> wait()
-    45
-    >>> in_background(lambda: 1 / 0, fork=True)()
-    Traceback (most recent call last):
-    ...
-    ZeroDivisionError: division by zero
-    """
-    if not fork:
-        result = func()
-        return lambda: result
-    ctx = mp.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    process = ctx.Process(target=_send_result, args=(func, sender), daemon=True)
-    process.start()
-    sender.close()
-
-    def wait() -> R:
-        try:
-            ok, value = receiver.recv()  # before join: a large result must leave the pipe first
-        except EOFError:
-            raise RuntimeError(f"a background process ended without a result "
-                               f"(exit code {process.exitcode})") from None
-        finally:
-            receiver.close()
-            process.join()
-        if not ok:
-            raise value
-        return value
-    return wait
-
-
-def _send_result(func: Callable[[], Any], sender: Any) -> None:
-    try:
-        sender.send((True, func()))
-    except BaseException as exc:  # noqa: BLE001 - raised again in the waiting process
-        sender.send((False, exc))
-    finally:
-        sender.close()
 
 
 def forks(n_items: int, jobs: int, scheduler: str | None = None) -> bool:

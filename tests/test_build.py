@@ -193,24 +193,3 @@ def test_event_scans_from_extraction_give_the_same_events():
     assert sum(len(scan) for scan in scans.values()) > 50
     assert extract_events(pairs, resolution, scans=scans) == extract_events(pairs, resolution)
 
-
-def test_events_made_in_a_background_process_are_the_same(tmp_path):
-    """``link_corpus(background=True)`` makes events in a forked process while the writer
-    goes on; they are the events made in this process, and the memo they learnt is saved."""
-    from kg.build import EVENTS_MEMO_FILE, _read, link_corpus
-    from kg.build import BuildReport as Report
-    from kg.docstore import Document
-    from kg.sources import read_inputs
-
-    articles = _read(read_inputs([str(EXAMPLES)]), Report(), progress=False)
-    docs = [Document(a, _find_mentions(a)) for a in sorted(articles, key=lambda a: a.id)]
-    here = link_corpus(docs, None, translate=False, offline=True).events
-    forked = link_corpus(docs, tmp_path, translate=False, offline=True, background=True)
-    assert forked.events == here and len(here) > 20
-    assert (tmp_path / EVENTS_MEMO_FILE).stat().st_size > 1000
-
-
-def _find_mentions(article: Article) -> list:
-    from kg.build import _find
-
-    return _find((article.text, article.language or ""))[1]

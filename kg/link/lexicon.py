@@ -131,7 +131,7 @@ def remembered_romanisations(path: Path | None) -> Iterator[None]:
 
 def release() -> None:
     """Forget the lexicon table and the romaniser's models (some 60 MB): only resolution asks
-    for romanisations, and a build's later stages run in a process it forks."""
+    for romanisations (they are loaded again if it runs again)."""
     _table.cache_clear()
     try:
         import arabic_name_romanizer.api as romaniser_api

@@ -68,8 +68,7 @@ GraphJob = tuple[Callable[[], list], str]
 
 
 def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, list[Mention]],
-                resolution: Resolution, links: Sequence[StoryLink],
-                events: Sequence[Event] | Callable[[], Sequence[Event]],
+                resolution: Resolution, links: Sequence[StoryLink], events: Sequence[Event],
                 progress: bool = False, version: str = "") -> tuple[int, int]:
     """(Re)write every graph of the store from the linked corpus (``articles`` sorted by id).
 
@@ -77,19 +76,14 @@ def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, 
     triples are made from (and of ``version``, the code that makes them): only graphs whose
     records changed are made and written, so adding a few articles rewrites their graphs and
     those of the entities and events they touch. Graphs of records that are gone are dropped.
-    ``events`` may be a function giving them: it is called once the article and entity graphs
-    are written (so events made meanwhile in another process are waited for last).
     Returns how many record graphs were written, and how many there are.
     """
-    graphs = _record_graphs(articles, mentions, resolution, version)
+    graphs = _record_graphs(articles, mentions, resolution, events, version)
     if isinstance(store, GraphStore) and store.staged and _mostly_stale(store, graphs):
         store.start_empty()  # cheaper than removing each graph before writing it again
-    written = _write(store, graphs, progress, "writing")
-    event_graphs = {event_graph_iri(event.key): (partial(event_triples, event), record_digest(version, event))
-                    for event in (events() if callable(events) else events)}
-    written += _write(store, event_graphs, progress, "writing events")
-    graphs.update(event_graphs)
     _drop_unwanted(store, graphs)
+    written = sum(store.replace_graph(graph, make, digest=digest) for graph, (make, digest) in tqdm(
+        graphs.items(), desc="writing", unit=" graph", disable=not progress))
     store.replace_graph(LINKS_GRAPH, _flatten(
         story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
     store.replace_graph(EDITIONS_GRAPH, _flatten(
@@ -99,8 +93,8 @@ def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, 
 
 
 def _record_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
-                   resolution: Resolution, version: str) -> dict[str, GraphJob]:
-    """The graphs of articles and entities, by graph IRI."""
+                   resolution: Resolution, events: Sequence[Event], version: str) -> dict[str, GraphJob]:
+    """The graphs of articles, entities and events, by graph IRI."""
     graphs: dict[str, GraphJob] = {}
     for article in articles:
         found = mentions[article.id]
@@ -112,13 +106,9 @@ def _record_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
     for entity in resolution.entities.values():
         graphs[entity_graph_iri(entity.key)] = (partial(entity_triples, entity),
                                                 record_digest(version, entity_record(entity)))
+    for event in events:
+        graphs[event_graph_iri(event.key)] = (partial(event_triples, event), record_digest(version, event))
     return graphs
-
-
-def _write(store: GraphStore, graphs: dict[str, GraphJob], progress: bool, desc: str) -> int:
-    """Write the graphs whose digest changed; returns how many were written."""
-    return sum(store.replace_graph(graph, make, digest=digest) for graph, (make, digest) in tqdm(
-        graphs.items(), desc=desc, unit=" graph", disable=not progress))
 
 
 def _article_triples(article: Article, found: list[Mention], keys: list[str | None],
@@ -128,8 +118,8 @@ def _article_triples(article: Article, found: list[Mention], keys: list[str | No
 
 
 def _mostly_stale(store: GraphStore, graphs: dict[str, GraphJob]) -> bool:
-    """Whether more than half of the article and entity graphs must be written (after a change
-    of the code that makes them, every one is)."""
+    """Whether more than half of the record graphs must be written (after a change of the code
+    that makes them, every one is)."""
     digests = store.digests
     return sum(digests.get(graph) != digest for graph, (_, digest) in graphs.items()) > len(graphs) // 2
 
