@@ -19,7 +19,9 @@ from kg.events.extract import (
     candidate_pairs,
     cluster_candidates,
     names_campaign,
+    not_prose,
     pair_evidence,
+    scan_text,
 )
 
 DAY = date(2023, 10, 25)
@@ -313,3 +315,14 @@ def test_a_copy_of_a_sentence_that_names_no_happening_ties_nothing():
     c = _cand("en-1", HANIYEH, "assassinated", ["PER:ismail_haniyeh"], place="geo:112931", etype="Killing")
     d = _cand("en-2", HANIYEH, "assassinated", ["PER:ismail_haniyeh"], place="geo:112931", etype="Killing")
     assert pair_evidence(c, d, _ctx(c, d)) > 0
+
+
+def test_subject_tags_of_a_news_database_are_no_prose():
+    # a real line of the English papers' metadata (four_papers_2023-10_to_2024-04.jsonl)
+    line = ("Subject:\xa0TERRORISM (95%); NEGATIVE NEWS (92%); TERRORISM & COUNTERTERRORISM (91%); "
+            "TERRORIST ATTACKS (90%); 2023 GAZA-ISRAEL CONFLICT (79%); ACCIDENTAL FATALITIES (78%)")
+    assert not_prose(line)
+    assert not_prose("Subject:\xa02023 GAZA-ISRAEL CON")  # cut by the length limit
+    text = "Publication-Type: Newspaper\n\n" + line + "\n\nA bomb exploded in Kabul."
+    assert [text[s:e] for s, e, _ in scan_text(text, "en")] == ["A bomb exploded in Kabul."]
+    assert not not_prose("Subject: the attack on Kabul was reported by the police.")

@@ -90,6 +90,9 @@ def sentences(text: str) -> Iterable[tuple[int, int, str]]:
 #: list of earlier reports), the bracketed title of a linked story ("[How a new kind of protest
 #: movement has arisen in Venezuela]") or site navigation: no sentence of the report.
 _NOT_PROSE = re.compile(r"^(?:=+.*=+|[*•·▪►]\s*(?:\S+\s+){0,6}\S+|\[[^\[\]]+\])$")
+#: A news database's subject tags ("Subject: TERRORISM (95%); MURDER (89%); …", the English
+#: papers' metadata, also when cut before its first score): labels, no sentence of the report.
+_SUBJECT_TAGS = re.compile(r"^Subject:\s+[A-Z0-9][A-Z0-9 &,'+./-]*(?: \(\d|$)")
 #: Site navigation run into the text by a reader ("Skip linksSkip to Content…navigation menu").
 _NAVIGATION = re.compile(r"Skip links|Skip to Content|[Nn]avigation menu|Keep reading list of \d+ items")
 
@@ -101,8 +104,13 @@ def not_prose(sentence: str) -> bool:
     (True, True, False)
     >>> not_prose("Skip linksSkip to Contentplay Live Show navigation menuNavigation menuNews")
     True
+    >>> not_prose("Subject:\xa0TERRORISM (95%); NEGATIVE NEWS (92%); TERRORIST ATTACKS (90%); MURDER (89%)")
+    True
+    >>> not_prose("Subject: the attack on Kabul was reported by the police.")
+    False
     """
-    return bool(_NOT_PROSE.match(sentence.strip()) or _NAVIGATION.search(sentence))
+    stripped = sentence.strip()
+    return bool(_NOT_PROSE.match(stripped) or _SUBJECT_TAGS.match(stripped) or _NAVIGATION.search(sentence))
 
 
 _BULLET = "*•·▪►"
