@@ -280,9 +280,7 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
                  offline: bool, projections: Memo) -> LinkedCorpus:
     from kg.events.extract import extract_events
-    from kg.kb.base import release as release_knowledge_base
     from kg.link.kbadapter import KBView
-    from kg.link.lexicon import release as release_romaniser
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
@@ -305,10 +303,6 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
-    # events and the writer read neither: the memory they held is reused by what comes next
-    del kb, reconciler, translator
-    release_knowledge_base()
-    release_romaniser()
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
     candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), projections.version)
     events = extract_events(pairs, resolution, links, memo=candidates, scans=scans)
@@ -464,13 +458,7 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
     store's embedding cache: linking then finds them all there. One encoder is single-threaded,
     and embedding was the largest part of linking a whole corpus."""
     from kg.executors import map_ordered
-    from kg.link.stories import (
-        EMBEDDINGS_FILE,
-        EmbeddingCache,
-        embed_batch,
-        release_encoder,
-        texts_to_embed,
-    )
+    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
 
     cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
     todo = cache.missing(texts_to_embed(d.article for d in docs.values()))
@@ -485,7 +473,6 @@ def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progres
             for batch, vectors in zip(batches, results, strict=True):
                 cache.add(batch, vectors)
     cache.save()
-    release_encoder()
 
 
 def _find(item: tuple[str, str]) -> tuple[str, list[Mention], list[ScannedSentence]]:

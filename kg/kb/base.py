@@ -216,12 +216,6 @@ def source_files(data_dir: Path) -> list[Path]:
             here / "base.py", here.parent / "text" / "arabic.py"]
 
 
-def release() -> None:
-    """Forget the loaded knowledge bases (some 150 MB; the next :meth:`KnowledgeBase.load`
-    reads the cache again): a build's last stages (events, writing) do not use them."""
-    _load.cache_clear()
-
-
 @lru_cache(maxsize=4)
 def _load(data_dir: str) -> KnowledgeBase:
     from kg.kb.cache import cached

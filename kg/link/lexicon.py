@@ -129,17 +129,6 @@ def remembered_romanisations(path: Path | None) -> Iterator[None]:
             os.replace(tmp, path)
 
 
-def release() -> None:
-    """Forget the lexicon table and the romaniser's models (some 60 MB): only resolution asks
-    for romanisations (they are loaded again if it runs again)."""
-    _table.cache_clear()
-    try:
-        import arabic_name_romanizer.api as romaniser_api
-    except ImportError:
-        return
-    romaniser_api._DEFAULT = None  # the package's own lazily made default transliterator
-
-
 def _romaniser_version() -> str:
     try:
         romaniser = metadata.version("arabic-name-romanizer")

