@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
@@ -660,8 +660,7 @@ class _Context:
         #: shared by two reports, these tie nothing: countries, the most frequent actors, named
         #: wars and operations (see :func:`named_events`)
         self.common_actors = _broad_actors(cands) | not_actors
-        self._campaign: dict[tuple, bool] = {}
-        self._no_happening: dict[tuple, bool] = {}
+        self._tested: dict[tuple, bool] = {}  # (test, candidate) -> answer, see :meth:`once`
         # a place where this kind of thing was reported by many articles that day is a hotspot
         # (many strikes on Khan Younis in one day): place and day alone do not make them one event
         self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
@@ -671,17 +670,12 @@ class _Context:
         outlet_a = self.outlets.get(a.article)
         return bool(outlet_a) and outlet_a == self.outlets.get(b.article)
 
-    def not_one_happening(self, c: _Candidate) -> bool:
-        """:func:`not_one_happening`, once per candidate."""
-        if c.ident not in self._campaign:
-            self._campaign[c.ident] = not_one_happening(c)
-        return self._campaign[c.ident]
-
-    def names_no_happening(self, c: _Candidate) -> bool:
-        """:func:`names_no_happening`, once per candidate."""
-        if c.ident not in self._no_happening:
-            self._no_happening[c.ident] = names_no_happening(c)
-        return self._no_happening[c.ident]
+    def once(self, test: Callable[[_Candidate], bool], c: _Candidate) -> bool:
+        """``test(c)``, computed once per candidate (a candidate is in many pairs)."""
+        key = (test, c.ident)
+        if key not in self._tested:
+            self._tested[key] = test(c)
+        return self._tested[key]
 
 
 #: Evidence strengths (higher merges first).
@@ -727,14 +721,14 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0
-    if ctx.names_no_happening(a) or ctx.names_no_happening(b):
+    if ctx.once(names_no_happening, a) or ctx.once(names_no_happening, b):
         return 0.0  # "the 2024 election cycle", "a meeting still to come": nothing to tie, copy or not
     if ctx.same_outlet(a, b) and (a.position >= SAME_OUTLET_LEAD or b.position >= SAME_OUTLET_LEAD):
         return 0.0  # one outlet's background sentence repeated in two reports
     if (a.article, b.article) in ctx.linked:
         if a.position >= LEAD_CHARS or b.position >= LEAD_CHARS:
             return 0.0  # a story link is about the reports' lead, not every happening they mention
-        if ((ctx.not_one_happening(a) or ctx.not_one_happening(b))
+        if ((ctx.once(not_one_happening, a) or ctx.once(not_one_happening, b))
                 and content_similarity(a, b) < NEAR_COPY):
             return 0.0  # a toll, a call for a deal: no happening, even in the lead of one story
         if a.event_type == "Statement" and not _shared_speaker(a, b, ctx):
@@ -746,8 +740,8 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     sim = content_similarity(a, b)
     strength = _place_evidence(a, b, ctx, sim)
-    if strength and (ctx.not_one_happening(a) or ctx.not_one_happening(b)):
-        if ctx.not_one_happening(a) and ctx.not_one_happening(b):
+    if strength and (ctx.once(not_one_happening, a) or ctx.once(not_one_happening, b)):
+        if ctx.once(not_one_happening, a) and ctx.once(not_one_happening, b):
             return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
         if sim < NEAR_COPY:
             return 0.0  # a campaign and a report unlike it ("24 wounded in a series of attacks" / one strike)
@@ -1001,8 +995,8 @@ def _no_happening_cues(lang: str) -> _NoHappeningCues:
         serial_right=rx(_after(_SERIAL_RIGHT[lang], 4)), anchor=rx(_ANCHOR[lang]))
 
 
-#: Arabic short vowels, shadda and tatweel inside a word ("اعتداءاتِه").
-_MARKS = "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652\u0640"
+#: Arabic short vowels, shadda and tatweel inside a word ("اعتداءاتِه"): the marks of :data:`_TASHKEEL`.
+_MARKS = frozenset(map(chr, _TASHKEEL))
 
 
 #: The end of a sentence (not the dot of "Oct. 7").
