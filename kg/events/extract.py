@@ -265,6 +265,9 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                           for r, found in roles.items()}
             if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
                 continue  # "a statement said": nobody identifiable speaks, not an event
+            if etype == "Statement" and trigger == "reported" and any(
+                    m.type == "PER" and 0 <= pos - m.end <= 2 for m, _ in keyed):
+                continue  # a person's report ("…, Saab reported."), not a media attribution
             if cand.ident in out:
                 host = out[cand.ident]
                 host.actors.update(cand.actors)
