@@ -220,6 +220,11 @@ def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedS
     return found
 
 
+#: A closing media attribution names its outlet right before "reported" ("…, Al-Monitor reported."):
+#: a capitalised name after the last comma, even when the recogniser found no organisation there.
+_OUTLET_BEFORE = re.compile(r",\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,4}\s+$")
+
+
 def article_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
                        scanned: list[ScannedSentence] | None = None) -> list[_Candidate]:
     """Candidate events of one article (before any merging); ``scanned`` is its
@@ -263,7 +268,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             cand.roles = {r: ([(k, t) for k, t in found if k == GROUP or k.startswith("country:")
                                or kinds.get(k) in ("PER", "ORG")] if r != "place" else found)
                           for r, found in roles.items()}
-            if etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors):
+            if (etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors)
+                    and not (trigger == "reported" and _OUTLET_BEFORE.search(sent, 0, offset))):
                 continue  # "a statement said": nobody identifiable speaks, not an event
             if etype == "Statement" and trigger == "reported" and any(
                     m.type == "PER" and 0 <= pos - m.end <= 2 for m, _ in keyed):
