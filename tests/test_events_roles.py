@@ -318,3 +318,59 @@ def test_english_media_attribution_and_killing_words():
     s = ("Four militants were killed in neighboring Shah Wali Kot district when a vehicle they were traveling "
          "touched off an IED, setting off an explosion that claimed the lives of all militants aboard")
     assert ("Statement", "claimed") not in {(t, w) for t, w, _ in find_triggers(s, "en")}
+
+
+# Issue 13, round 5: cues read off WikiEvents `tune` errors and RAMS `tune` misses.
+def test_weapons_sanctions_and_charges_are_no_attack_or_killing():
+    # WikiEvents (tune): bombs made are weapons
+    s = ("Militants in Afghanistan have been using home-made IEDs to make roadside bombs and landmines to "
+         "target security forces, but the lethal weapons also inflict casualties on civilians as well as the militants.")
+    assert "Attack" not in _types(s, "en")
+    # WikiEvents (tune): a government targets officials with sanctions
+    assert "Attack" not in _types("On Wednesday, the Trump administration targeted 13 more Venezuelan officials, "
+                                  "alleging violations of human rights and corruption.", "en")
+    # real corpus (four_papers, The Jerusalem Post): an armed force's targeting stays an attack
+    assert "Attack" in _types("Since the beginning of the Gaza war on October 7, Israel has targeted senior Hamas "
+                              "officials, regardless of their location", "en")
+    # WikiEvents (tune): a crime charged is a category, not a killing
+    assert "Killing" not in _types("Also, ex-lawmaker Juan Requesens was charged with crimes of treason, terrorism, "
+                                   "association to commit a crime and homicide.", "en")
+    # RAMS (tune): a stabbing is an attack
+    s = ('And just a day before his tweet about Clinton, Trump tweeted that he was " shocked by the heinous '
+         'murder " of a 13-year - old Israeli - American Jew who was stabbed to death by a Palestinian terrorist '
+         'Thursday in her home in a West Bank settlement.')
+    assert "Attack" in _types(s, "en")
+    # WikiEvents (tune): a probe into an explosion does not make the explosion a back-reference
+    s = ("Paris' counterterrorism authority, which has jurisdiction over terrorism incidents throughout France, "
+         "announced that it has opened a probe into the explosion.")
+    assert "Attack" in _types(s, "en")
+
+
+def test_statement_said_and_closing_attributions():
+    from datetime import UTC, datetime
+
+    from kg.article import Article
+    from kg.events.extract import article_candidates
+
+    # WikiEvents (tune): "the statement said" tells on a statement named before
+    s = ("Four militants were killed in neighboring Shah Wali Kot district when a vehicle they were traveling "
+         "touched off an IED, setting off an explosion that claimed the lives of all militants aboard the "
+         "vehicle, the statement said.")
+    assert "Statement" not in _types(s, "en")
+    day = datetime(2020, 1, 1, 12, tzinfo=UTC)
+
+    def statements(body: str, mentions=()) -> list[str]:
+        art = Article(id="t", title="", body=body, language="en", published=day)
+        return [c.trigger for c in article_candidates(art, list(mentions), None) if c.event_type == "Statement"]
+
+    # WikiEvents (tune): an outlet the recogniser did not find still attributes a media report
+    s = ("US-backed and Kurdish-led militias captured IS’ last remaining territory in March 2019, but the desert "
+         "countryside south and east of Deir ez-Zor on the regime’s side of the Euphrates is rife with insurgents "
+         "who continue to ambush pro-Syrian regime forces, Al-Monitor reported.")
+    assert statements(s) == ["reported"]
+    # WikiEvents (tune): a person's report is no media attribution
+    s = ("The Public Prosecutor's office has delivered the information to Interpol in a record time and with "
+         "great detail about those involved in the failed attack, Saab reported.")
+    saab = Mention(s.index("Saab"), s.index("Saab") + 4, "Saab", "PER", entity="PER:tarek_william_saab")
+    assert statements(s, [saab]) == []
+    assert "Statement" in _types(s, "en")  # the trigger is found; the candidate is dropped
