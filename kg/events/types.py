@@ -49,7 +49,7 @@ EVENT_TYPES: dict[str, EventType] = {t.name: t for t in (
                     r" drone strikes?; fired (?:rockets|missiles); targeted; shot down; invasion; invaded;"
                     r" offensive; explosions?; blasts?; exploded; detonat\w+; shootings?;"
                     r" opened fire; gunmen; suicide bomb\w*; ambush(?:ed)?; assaults?; stormed; assassination attempts?;"
-                    r" attempted assassination; bombard(?:s|ed|ing)?; stabb(?:ed|ing|ings)",
+                    r" attempted assassination; bombard(?:s|ed|ing)?; stabbed",
                  ar=r"غار(?:ه|ات); قصف\w*; [يت]قصف\w*; استهداف; استهدف\w*; [يت]ستهدف\w*; هجوم\w*;"
                     r" هجمات\w*; هاجم\w*; [يت]هاجم\w*; مهاجم\w*; اعتداء\w*; اعتدي\w*; [يت]عتدي\w*;"
                     r" ضرب(?:ه|ات); صواريخ; صاروخ\w*; اجتياح; توغل\w*; قذائف; قذيفه; عمليه عسكريه;"
