@@ -74,7 +74,9 @@ class Unit:
     published: datetime | None
     gold: set[str]  # strict types
     loose: set[str] = field(default_factory=set)  # extra types accepted with --loose
-    args: list[tuple[str, str, str]] = field(default_factory=list)  # (type, actor|target|place, text)
+    #: (type, actor|target|place, text, name): ``name`` is :func:`is_name` of the gold argument
+    #: (None where case says nothing: Arabic)
+    args: list[tuple[str, str, str, bool | None]] = field(default_factory=list)
     #: a gold trigger is not in the text: the record is a cut fragment ("BOGOR, Indonesia:"
     #: annotated with "protestas"), left out unless ``--keep-cut``
     cut: bool = False
@@ -201,6 +203,85 @@ def in_text(trigger: str, text: str) -> bool:
     return norm(trigger) in norm(text)
 
 
+#: capitalised words that are not names: pronouns and determiners (at the start of a clause or quote)
+NOT_NAMES = {
+    "en": {"i", "he", "she", "it", "we", "they", "you", "him", "her", "them", "us", "his", "its",
+           "their", "our", "my", "your", "who", "whom", "this", "that", "these", "those", "the", "a",
+           "an", "some", "many", "most", "all", "both", "each", "one", "several", "two", "three"},
+    "es": {"él", "ella", "ellos", "ellas", "nosotros", "usted", "ustedes", "yo", "le", "les", "lo",
+           "este", "esta", "estos", "estas", "ese", "esa", "esos", "esas", "el", "la", "los", "las",
+           "un", "una", "unos", "unas", "su", "sus", "quien", "quienes", "miles", "cientos", "decenas",
+           "varios", "varias", "todos", "algunos"},
+}
+#: tokens after which a capital does not mark a name (a sentence, clause or quotation begins: a
+#: WikiEvents "sentence" may hold several, or follow a web page's "Close ×")
+_OPENERS = {".", "!", "?", ";", '"', "“", "‘", "'", ":", "(", "-", "--", "—", "``", "«", "×"}
+
+
+def is_name(tokens: list[str], start: int, end: int, lower: set[str], lang: str) -> bool:
+    """A gold argument ``tokens[start:end]`` of a sentence is a name.
+
+    Rule: some token of the argument starts with a capital letter and, if only its first letter is
+    a capital, it is not a pronoun or determiner (:data:`NOT_NAMES`: "They", "The"; "US" and "WHO"
+    stay names) and, when it opens a sentence or a quotation (first token, or after sentence-final
+    punctuation, a quote, colon, bracket or dash: :data:`_OPENERS`), its lower-case form occurs nowhere in the set's text (``lower``):
+    "Militants attacked" is not a name, "Russia said" and "ISIS claimed" are. A demonym or title
+    counts ("A Chinese official", "General"). WikiEvents' ``mention_type`` cannot tell (it is
+    ``UNK`` on all 2,256 entity mentions).
+
+    >>> low = {"militants", "the", "police"}
+    >>> is_name(["Militants", "attacked", "the", "station"], 0, 1, low, "en")
+    False
+    >>> is_name(["Russia", "said"], 0, 1, low, "en"), is_name(["the", "Kurdish", "police"], 0, 3, low, "en")
+    (True, True)
+    >>> is_name(["He", "said"], 0, 1, low, "en"), is_name(["by", "the", "general"], 1, 3, low, "en")
+    (False, False)
+    >>> is_name(["calls", "on", "the", "WHO"], 3, 4, low, "en")
+    True
+    """
+    for i in range(start, end):
+        tok = tokens[i]
+        if not tok[:1].isupper():
+            continue
+        capital_only = tok[1:] == tok[1:].lower()  # "They", not "US" or "WHO"
+        if capital_only and tok.casefold() in NOT_NAMES.get(lang, set()):
+            continue
+        opens = i == 0 or tokens[i - 1] in _OPENERS
+        if opens and capital_only and tok.casefold() in lower:
+            continue
+        return True
+    return False
+
+
+def _lower_words(texts: list[str]) -> set[str]:
+    """Every word written in lower case somewhere in ``texts``."""
+    return {w for t in texts for w in re.findall(r"\w+", t) if w.islower()}
+
+
+def _toks(text: str) -> list[str]:
+    return re.findall(r"\w+|[^\w\s]", text)
+
+
+def _find(seq: list[str], sub: list[str]) -> int:
+    """First index of ``sub`` in ``seq`` (exact, then up to case), -1 when absent."""
+    for fold in (lambda t: t, str.casefold):
+        a, b = [fold(t) for t in seq], [fold(t) for t in sub]
+        for i in range(len(a) - len(b) + 1):
+            if b and a[i:i + len(b)] == b:
+                return i
+    return -1
+
+
+def _text_name(text: str, arg: str, lower: set[str], lang: str) -> bool:
+    """:func:`is_name` of an argument given as text only (UniversalPetrarch): located in the
+    sentence's tokens; when it cannot be found, its own first token counts as opening."""
+    toks, sub = _toks(text), _toks(arg)
+    i = _find(toks, sub)
+    if i < 0:
+        return is_name(sub, 0, len(sub), lower, lang)
+    return is_name(toks, i, i + len(sub), lower, lang)
+
+
 def _day(value: str | None) -> datetime | None:
     if value and re.fullmatch(r"\d{8}", value):
         return datetime(int(value[:4]), int(value[4:6]), int(value[6:]), 12, tzinfo=UTC)
@@ -210,6 +291,14 @@ def _day(value: str | None) -> datetime | None:
 def load_units(gold: Path = GOLD) -> list[Unit]:
     """Every gold set as :class:`Unit` records."""
     units: list[Unit] = []
+    es_lower = _lower_words([json.loads(line)["text"] for name in ("upetrarch_es_protest_plover_dev.jsonl",
+                                                                    "upetrarch_es_protest_cameo_round4_dev.jsonl")
+                             for line in (gold / name).read_text(encoding="utf-8").splitlines()])
+    wiki = [json.loads(line) for line in (gold / "wikievents_dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rams = [json.loads(line) for line in (gold / "rams_dev.jsonlines").read_text(encoding="utf-8").splitlines()]
+    # one English lower-case vocabulary for both English sets
+    en_lower = _lower_words([" ".join(d["tokens"]) for d in wiki]
+                            + [" ".join(t for s in d["sentences"] for t in s) for d in rams])
     for name, gset in (("upetrarch_ar_gsr_dev_half.jsonl", "ar"),
                        ("upetrarch_es_protest_plover_dev.jsonl", "es"),
                        ("upetrarch_es_protest_cameo_round4_dev.jsonl", "es")):
@@ -218,6 +307,9 @@ def load_units(gold: Path = GOLD) -> list[Unit]:
             if row.get("evaluate") == "false":
                 continue
             u = Unit(row["id"], row["id"], gset, row["lang"], row["text"], _day(row.get("date")), set())
+
+            def name_of(arg: str, text: str = row["text"], gset: str = gset) -> bool | None:
+                return None if gset == "ar" else _text_name(text, arg, es_lower, "es")
             if gset == "es" and any(ev.get("eventtext") and not in_text(ev["eventtext"], row["text"])
                                     for ev in row["events"]):
                 u.cut = True
@@ -233,15 +325,17 @@ def load_units(gold: Path = GOLD) -> list[Unit]:
                     continue
                 u.gold.add(etype)
                 if ev.get("sourcetext"):
-                    u.args.append((etype, "actor", ev["sourcetext"]))
+                    u.args.append((etype, "actor", ev["sourcetext"], name_of(ev["sourcetext"])))
                 if ev.get("targettext"):
-                    u.args.append((etype, "target", ev["targettext"]))
+                    u.args.append((etype, "target", ev["targettext"], name_of(ev["targettext"])))
             for loc in row.get("locations") or ():
                 if loc.get("loc_in_sentence") == "true" and loc.get("text") and u.gold:
-                    u.args.append((sorted(u.gold)[0], "place", loc["text"]))
+                    u.args.append((sorted(u.gold)[0], "place", loc["text"], name_of(loc["text"])))
             units.append(u)
-    for line in (gold / "wikievents_dev.jsonl").read_text(encoding="utf-8").splitlines():
-        doc = json.loads(line)
+    for doc in wiki:
+        first = [0]  # document index of each sentence's first token
+        for toks, _sent in doc["sentences"]:
+            first.append(first[-1] + len(toks))
         ents = {e["id"]: e for e in doc["entity_mentions"]}
         per_sent: dict[int, Unit] = {}
         for i, (_toks, sent) in enumerate(doc["sentences"]):
@@ -258,10 +352,12 @@ def load_units(gold: Path = GOLD) -> list[Unit]:
                 role = _role(arg["role"])
                 ent = ents.get(arg["entity_id"])
                 if role and ent and ent["sent_idx"] == ev["trigger"]["sent_idx"]:
-                    u.args.append((strict, role, arg["text"]))
+                    lo = first[ent["sent_idx"]]
+                    words = [t[0] for t in doc["sentences"][ent["sent_idx"]][0]]
+                    name = is_name(words, ent["start"] - lo, ent["end"] - lo, en_lower, "en")
+                    u.args.append((strict, role, arg["text"], name))
         units.extend(per_sent.values())
-    for line in (gold / "rams_dev.jsonlines").read_text(encoding="utf-8").splitlines():
-        doc = json.loads(line)
+    for doc in rams:
         bounds, pos = [], 0
         for sent in doc["sentences"]:
             bounds.append((pos, pos + len(sent)))
@@ -278,7 +374,8 @@ def load_units(gold: Path = GOLD) -> list[Unit]:
             for _trig, (a, b), role_name in doc["gold_evt_links"]:
                 role = _role(role_name)
                 if role and lo <= a and b < hi:
-                    u.args.append((strict, role, " ".join(flat[a:b + 1])))
+                    name = is_name(tokens, a - lo, b + 1 - lo, en_lower, "en")
+                    u.args.append((strict, role, " ".join(flat[a:b + 1]), name))
         units.append(u)
     return units
 
@@ -376,15 +473,20 @@ def score(units: list[Unit], preds: dict[str, list], loose: bool = False) -> dic
             per_type[t]["found"] += t in got
         if got != gold:
             errors.append((u, gold, got))
-        for etype, role, text in u.args:
-            arg_all[role] += 1
+        for etype, role, text, name in u.args:
+            # "role" counts every gold argument; "role#name" only names (is_name), "role#other" the rest
+            keys = [role] + ([] if name is None else [role + ("#name" if name else "#other")])
+            for key in keys:
+                arg_all[key] += 1
             if etype not in got:
                 continue
-            arg_all[role + "@found"] += 1
+            for key in keys:
+                arg_all[key + "@found"] += 1
             match = [c for c in cands if fold.get(c.event_type, c.event_type) == etype]
             preds_role = [c.roles.get(role, [None])[0] for c in match if c.roles.get(role)]
             if preds_role and arg_match(text, preds_role[0][1]):
-                arg_ok[role] += 1
+                for key in keys:
+                    arg_ok[key] += 1
     p = tp / (tp + fp) if tp + fp else 0.0
     r = tp / (tp + fn) if tp + fn else 0.0
     f = 2 * p * r / (p + r) if p + r else 0.0
@@ -408,6 +510,14 @@ def report(name: str, s: dict, precision: bool = True) -> str:
             f"{r} {s['arg_ok'][r]}/{s['arg_all'][r + '@found']}"
             f" = {s['arg_ok'][r] / max(s['arg_all'][r + '@found'], 1):.2f}"
             f" ({s['arg_ok'][r]}/{s['arg_all'][r]})" for r in roles))
+        named = [r for r in roles if s["arg_all"][r + "#name"] + s["arg_all"][r + "#other"]]
+        if named:
+            lines.append("    where gold has a name (same, gold names only): " + ", ".join(
+                f"{r} {s['arg_ok'][r + '#name']}/{s['arg_all'][r + '#name@found']}"
+                f" = {s['arg_ok'][r + '#name'] / max(s['arg_all'][r + '#name@found'], 1):.2f}"
+                f" ({s['arg_ok'][r + '#name']}/{s['arg_all'][r + '#name']})" for r in named)
+                + "; names among gold args: " + ", ".join(
+                f"{r} {s['arg_all'][r + '#name']}/{s['arg_all'][r]}" for r in named))
     return "\n".join(lines)
 
 
