@@ -492,16 +492,35 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
             "place": [(place_key, place_mk[0].surface)] if place_mk else []}
 
 
+#: An English possessive right after an entity ("Russia's", "Russia ’s"): the entity owns the head.
+_POSSESSOR_EN = re.compile(r"\s?['’]s?(?=\s)")
+#: A lower-case -ing word opening an English "by" phrase: a means ("by pursuing"), not an agent.
+_GERUND_EN = re.compile(r"[a-z]+ing\b")
+#: A verb that takes a nominal English trigger as its object ("launched its air strikes", "have
+#: carried out attacks", "staged a protest"), up to three words before the trigger.
+_SUPPORT_EN = re.compile(r"\b(?:launch(?:ed|es)?|carr(?:ied|ies|y) out|conduct(?:ed|s)?|stag(?:ed|es)|"
+                         r"mount(?:ed|s)?|wag(?:ed|es))\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+
+
 def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
                   ordered: Sequence[tuple[Mention, str]]) -> tuple[Mention, str] | None:
     """The Spanish agent phrase of a trigger (:mod:`kg.events.chunks`): after a nominal trigger
     "de X"; before a verb trigger its subject; for a motive ("en protesta") the sentence's subject.
-    An entity or group inside the phrase plays the role; else the phrase itself, as a group."""
+    English: the agent after "by" (not a gerund: "by pursuing"), else the subject right before a
+    verb trigger, else the subject of a support verb of a nominal trigger ("X launched its air
+    strikes"). An entity or group inside the phrase plays the role (English: not a possessor
+    when another follows, "Russia's … Tass"); else the phrase itself, as a group."""
     s_start, s_end = sentence
+    support = None
     if lang == "en":
         verb = bool(re.search(r"(?:ed|ck|ot|ew)$", text[t_start:t_end])) and not chunks.nominal_en(text, t_start)
-        span = chunks.by_agent_en(text, t_end, s_end) or (
-            chunks.subject_before_en(text, s_start, t_start) if verb else None)
+        by = chunks.by_agent_en(text, t_end, s_end)
+        if by is not None and _GERUND_EN.match(text, by[0]):
+            by = None  # "violated a U.S. trade embargo by pursuing commercial activities": how, not who
+        span = by or (chunks.subject_before_en(text, s_start, t_start) if verb else None)
+        support = None if span or verb else _SUPPORT_EN.search(text, max(s_start, t_start - 60), t_start)
+        if support:  # "Russian and Syrian aircraft have carried out attacks": the subject of the verb
+            span = chunks.subject_before_en(text, s_start, support.start())
     elif chunks.motive(text, t_start):
         span = chunks.sentence_subject(text, s_start, t_start)
     elif chunks.nominal(text, t_start, t_end):
@@ -514,8 +533,18 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
     a, b = span
     inside = [mk for mk in ordered if a <= mk[0].start and mk[0].end <= b
               and (mk[0].type in ("PER", "ORG", "GRP") or mk[1].startswith(("country:", "kb:")))]
+    if lang == "en":
+        # "Russia's state-run Tass news agency reported": the possessor is not the one who acts
+        # when the phrase names another entity after it
+        inside = sorted(inside, key=lambda mk: bool(_POSSESSOR_EN.match(text, mk[0].end)))
     if inside:
         return inside[0]
+    if lang == "en" and support and (re.fullmatch(r"(?i)it|they|he|she|we|this|that", text[a:b]) or any(
+            mk[0].end <= a and (mk[0].type in ("PER", "ORG") or mk[1].startswith(("country:", "kb:")))
+            for mk in ordered)):
+        # "it launched its massacre", "the "Islamic State" militant group launched": no phrase
+        # when the subject is a pronoun or an entity before it may act (found by position)
+        return None
     return Mention(a, b, text[a:b], "GRP", source="phrase"), GROUP
 
 
