@@ -417,3 +417,9 @@ def test_english_subject_of_a_support_verb_acts():
     # RAMS dev (tune): a pronoun subject is no actor
     s = "He later declared the organization “ contained ” — just a day before it launched its massacre in Paris."
     assert _actor(s, "en", "Killing", "massacre", [_m(s, "Paris", "LOC", "geo:2988507")]) is None
+
+
+def test_english_subject_of_a_verb_of_beginning_acts():
+    # RAMS dev (tune): "began bombarding": the -ing trigger is the verb of its subject
+    s = "Russian and Syrian government planes began bombarding the city in September."
+    assert _actor(s, "en", "Attack", "bombarding") == "Russian and Syrian government"

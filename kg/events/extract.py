@@ -497,9 +497,11 @@ _POSSESSOR_EN = re.compile(r"\s?['’]s?(?=\s)")
 #: A lower-case -ing word opening an English "by" phrase: a means ("by pursuing"), not an agent.
 _GERUND_EN = re.compile(r"[a-z]+ing\b")
 #: A verb that takes a nominal English trigger as its object ("launched its air strikes", "have
-#: carried out attacks", "staged a protest"), up to three words before the trigger.
+#: carried out attacks", "staged a protest"), up to three words before the trigger; or begins it.
 _SUPPORT_EN = re.compile(r"\b(?:launch(?:ed|es)?|carr(?:ied|ies|y) out|conduct(?:ed|s)?|stag(?:ed|es)|"
                          r"mount(?:ed|s)?|wag(?:ed|es))\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
+#: A verb of beginning or going on right before an -ing trigger ("planes began bombarding").
+_BEGIN_EN = re.compile(r"\b(?:beg[ai]n|begins|start(?:ed|s)?|continu(?:ed|es)|kept|keeps)\s+$", re.IGNORECASE)
 
 
 def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
@@ -518,7 +520,9 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
         if by is not None and _GERUND_EN.match(text, by[0]):
             by = None  # "violated a U.S. trade embargo by pursuing commercial activities": how, not who
         span = by or (chunks.subject_before_en(text, s_start, t_start) if verb else None)
-        support = None if span or verb else _SUPPORT_EN.search(text, max(s_start, t_start - 60), t_start)
+        support = None if span or verb else (
+            _BEGIN_EN.search(text, max(s_start, t_start - 20), t_start) if text[t_start:t_end].endswith("ing")
+            else None) or _SUPPORT_EN.search(text, max(s_start, t_start - 60), t_start)
         if support:  # "Russian and Syrian aircraft have carried out attacks": the subject of the verb
             span = chunks.subject_before_en(text, s_start, support.start())
     elif chunks.motive(text, t_start):
