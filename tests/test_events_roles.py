@@ -423,3 +423,9 @@ def test_english_subject_of_a_verb_of_beginning_acts():
     # RAMS dev (tune): "began bombarding": the -ing trigger is the verb of its subject
     s = "Russian and Syrian government planes began bombarding the city in September."
     assert _actor(s, "en", "Attack", "bombarding") == "Russian and Syrian government"
+    # real corpus (BBC, a quotation cut at "We are..."): "the continued killing" is no verb of going on
+    s = ("extremely concerned at the continued killing of children and innocent civilians in the Palestinian "
+         "territories and we believe the nature of response by Israel has become one of collective punishment.")
+    assert _actor(s, "en", "Killing", "killing") is None
+    # real corpus (BBC): a pronoun subject plays no role
+    assert _actor("They started shooting at us.", "en", "Attack", "shooting") is None

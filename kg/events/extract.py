@@ -523,6 +523,8 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
         support = None if span or verb else (
             _BEGIN_EN.search(text, max(s_start, t_start - 20), t_start) if text[t_start:t_end].endswith("ing")
             else None) or _SUPPORT_EN.search(text, max(s_start, t_start - 60), t_start)
+        if support and chunks.nominal_en(text, support.start()):
+            support = None  # "the continued killing": an adjective, not a verb
         if support:  # "Russian and Syrian aircraft have carried out attacks": the subject of the verb
             span = chunks.subject_before_en(text, s_start, support.start())
     elif chunks.motive(text, t_start):
@@ -543,11 +545,11 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
         inside = sorted(inside, key=lambda mk: bool(_POSSESSOR_EN.match(text, mk[0].end)))
     if inside:
         return inside[0]
-    if lang == "en" and support and (re.fullmatch(r"(?i)it|they|he|she|we|this|that", text[a:b]) or any(
+    if lang == "en" and support and (re.fullmatch(r"(?i)it|they|he|she|we|this|that|\w+ly", text[a:b]) or any(
             mk[0].end <= a and (mk[0].type in ("PER", "ORG") or mk[1].startswith(("country:", "kb:")))
             for mk in ordered)):
         # "it launched its massacre", "the "Islamic State" militant group launched": no phrase
-        # when the subject is a pronoun or an entity before it may act (found by position)
+        # when the subject is a pronoun or an adverb, or an entity before it may act (by position)
         return None
     return Mention(a, b, text[a:b], "GRP", source="phrase"), GROUP
 
