@@ -427,25 +427,46 @@ def predict(units: list[Unit]) -> tuple[dict[str, list], float]:
 
 # --------------------------------------------------------------------------- scoring
 
-def _words(text: str) -> set[str]:
-    text = normalize_arabic(text).casefold()
-    text = "".join(c for c in __import__("unicodedata").normalize("NFD", text)
-                   if __import__("unicodedata").category(c) != "Mn")
+#: an acronym written with dots ("U.S.", "U.N."): one token, as "US", "UN"
+_DOTTED = re.compile(r"\b(?:[A-Z]\.){2,}")
+
+
+def _words(text: str, short: bool = True) -> set[str]:
+    """Content words of an argument, case-folded: words of three letters or more (not "the",
+    "los", …), and shorter ones written in capitals ("US", "UN", "EU", "IS"; "U.S." as "US"),
+    which are names, not function words ("de", "la", "of", "He" stay out).
+
+    >>> sorted(_words("the US")), sorted(_words("U.S. forces")), sorted(_words("El gobierno de la UE"))
+    (['us'], ['forces', 'us'], ['gobierno', 'ue'])
+    >>> sorted(_words("He")), sorted(_words("of us"))
+    ([], [])
+    """
+    text = _DOTTED.sub(lambda m: m.group(0).replace(".", "") + " ", text)
+    text = normalize_arabic(text)
+    text = "".join(c for c in unicodedata.normalize("NFD", text) if unicodedata.category(c) != "Mn")
     out = set()
-    for w in re.findall(r"\w+", text):
+    for raw in re.findall(r"\w+", text):
+        w = raw.casefold()
         if len(w) >= 3 and w not in {"the", "los", "las", "del", "and"}:
             out.add(w[2:] if w.startswith("ال") and len(w) > 4 else w)
+        elif short and len(raw) == 2 and raw.isupper():  # an acronym: "US" matches "US", "UN" "UN"
+            out.add(w)
     return out
 
 
 def arg_match(gold: str, pred: str) -> bool:
-    """A predicted argument matches a gold one: containment or a shared content word.
+    """A predicted argument matches a gold one: containment or a shared content word (a short
+    one only when written in capitals in both: :func:`_words`).
 
     >>> arg_match("gobierno de Israel", "Israel"), arg_match("المتظاهرون", "متظاهرون"), arg_match("los estudiantes", "Policía")
     (True, True, False)
+    >>> arg_match("US", "US"), arg_match("the UN", "UN Security Council"), arg_match("U.S.", "US"), arg_match("us", "US")
+    (True, True, True, False)
     """
     g, p = _words(gold), _words(pred)
-    return bool(g & p) or (bool(p) and normalize_arabic(pred).casefold() in normalize_arabic(gold).casefold())
+    # containment as before: only for a prediction with a long word ("us" does not contain "US")
+    return bool(g & p) or (bool(_words(pred, short=False)) and
+                           normalize_arabic(pred).casefold() in normalize_arabic(gold).casefold())
 
 
 def score(units: list[Unit], preds: dict[str, list], loose: bool = False) -> dict:
@@ -529,6 +550,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--keep-cut", action="store_true",
                     help="keep the Spanish records whose gold trigger is not in their text (cut fragments)")
     ap.add_argument("--show-errors", type=int, default=0, help="print N wrong sentences per set")
+    ap.add_argument("--show-arg-errors", type=int, default=0,
+                    help="print N wrong arguments per set (tune slice; found events only)")
+    ap.add_argument("--role", choices=["actor", "target", "place"], action="append",
+                    help="with --show-arg-errors: only these roles")
     args = ap.parse_args(argv)
     if not GOLD.is_dir():
         print(f"event gold absent at {GOLD}", file=sys.stderr)
@@ -558,7 +583,33 @@ def main(argv: list[str] | None = None) -> int:
             for u, gold, got in errs[:args.show_errors]:
                 trig = [(c.event_type, c.trigger) for c in preds.get(u.uid, [])]
                 print(f"  gold {sorted(gold)} got {sorted(got)} {trig} | {u.text[:220]}")
+    if args.show_arg_errors:
+        for gset in sorted({u.gset for u in units}):
+            errs = arg_errors([u for u in units if u.gset == gset and u.slice == "tune"], preds,
+                              set(args.role or ("actor", "target", "place")), args.loose)
+            print(f"\n-- {gset}: {len(errs)} wrong arguments (tune slice), first {args.show_arg_errors}")
+            for u, etype, role, text, name, got in errs[:args.show_arg_errors]:
+                tag = {True: "name", False: "other", None: "-"}[name]
+                print(f"  {u.uid} {etype} {role} [{tag}] gold {text!r} got {got!r} | {u.text[:300]}")
     return 0
+
+
+def arg_errors(units: list[Unit], preds: dict[str, list], roles: set[str], loose: bool = False) -> list:
+    """Gold arguments of found events whose predicted primary argument does not match, as
+    ``(unit, type, role, gold text, is name, predicted surface or None)``."""
+    out = []
+    for u in units:
+        space, fold = SPACE[u.gset]
+        cands = preds.get(u.uid, [])
+        got = {fold.get(c.event_type, c.event_type) for c in cands} & space
+        for etype, role, text, name in u.args:
+            if role not in roles or etype not in got:
+                continue
+            match = [c for c in cands if fold.get(c.event_type, c.event_type) == etype]
+            found = [c.roles.get(role, [None])[0] for c in match if c.roles.get(role)]
+            if not (found and arg_match(text, found[0][1])):
+                out.append((u, etype, role, text, name, found[0][1] if found else None))
+    return out
 
 
 if __name__ == "__main__":
