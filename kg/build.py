@@ -1,10 +1,12 @@
 """``kg build``: read inputs, find and link entities, and write the graph into the store.
 
 The stages run in the order the data flows (see the package docstring): read, extract, embed
-(the texts story linking compares, in parallel like extraction), then the corpus-level stages
-(:func:`link_corpus`: resolution, story links, projection, events) and the writer, which only
-writes quads. Resolution, story links and events are computed over the whole corpus in the
-store, so building the same inputs in any order, or in several runs, gives the same graph.
+(the texts story linking compares, in parallel like extraction), link (:func:`link_corpus`:
+resolution, story links, projection), write the article and entity graphs, events
+(:func:`corpus_events`) while those graphs load in the background, and write the event graphs
+(:class:`kg.rdf.writer.RecordWriter`, which only writes quads). Resolution, story links and
+events are computed over the whole corpus in the store, so building the same inputs in any
+order, or in several runs, gives the same graph.
 
 Builds are incremental (:mod:`kg.buildstate`, :mod:`kg.memo`): unchanged input files are not
 read, extraction runs for new or changed articles only, the corpus-level stages are skipped when
@@ -38,7 +40,7 @@ from kg.executors import forks
 from kg.memo import Memo
 from kg.rdf.backends import open_store
 from kg.rdf.store import crash_point
-from kg.rdf.writer import write_graph
+from kg.rdf.writer import RecordWriter, article_graphs, entity_graphs, event_graphs
 
 if TYPE_CHECKING:
     from kg.events.event import Event
@@ -180,16 +182,25 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     else:
         with _timed(report, "embed"):
             _embed_stories(docs, store_dir, jobs, progress, scheduler)
-        with _timed(report, "link+write"), _frozen():
+        with _frozen():
             ordered = [docs[k] for k in sorted(docs)]
-            linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
-            report.graphs_written, report.graphs = write_graph(
-                store, [d.article for d in ordered], linked.mentions, linked.resolution,
-                linked.links, linked.events, progress=progress, version=version)
-            save_documents(store_dir, docs)
-            crash_point("save-documents")
+            articles = [d.article for d in ordered]
+            writer = RecordWriter(store, version, progress)
+            with _timed(report, "link"):
+                linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
+            with _timed(report, "write"):  # loaded in the background while events are made
+                writer.write(article_graphs(articles, linked.mentions, linked.resolution, version),
+                             "articles")
+                writer.write(entity_graphs(linked.resolution, version), "entities")
+            with _timed(report, "events"):
+                events = corpus_events(ordered, linked, store.path, version)
+            with _timed(report, "write"):
+                writer.write(event_graphs(events, version), "events")
+                save_documents(store_dir, docs)  # while the last graphs load
+                crash_point("save-documents")
+                report.graphs_written, report.graphs = writer.finish(articles, linked.links)
         _report_counts(report, docs, {
-            "entities": len(linked.resolution.entities), "events": len(linked.events),
+            "entities": len(linked.resolution.entities), "events": len(events),
             "story_links": len(linked.links), "triples": len(store)})
     report.rejects_file = _write_rejects(store_dir, report.rejections, report.skipped)
     store.commit()
@@ -249,13 +260,13 @@ class LinkedCorpus:
     mentions: dict[str, list[Mention]]  # article id -> mentions, projected ones included
     resolution: Resolution
     links: list[StoryLink]
-    events: list[Event]
 
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
                 offline: bool = False) -> LinkedCorpus:
-    """The corpus-level stages, in order: resolve entities, link stories, project names across
-    linked reports and resolve again with the links as evidence, then extract and merge events.
+    """The corpus-level linking stages, in order: resolve entities, link stories, project names
+    across linked reports and resolve again with the links as evidence (events follow:
+    :func:`corpus_events`).
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
@@ -279,7 +290,6 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
                  offline: bool, projections: Memo) -> LinkedCorpus:
-    from kg.events.extract import extract_events
     from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
@@ -303,20 +313,31 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
+    return LinkedCorpus(mentions, resolution, links)
+
+
+def corpus_events(docs: list[Document], linked: LinkedCorpus, work_dir: Path | None,
+                  version: str) -> list[Event]:
+    """The events of the corpus: each article's candidates (remembered in ``work_dir`` per
+    article, :mod:`kg.memo`), merged across reports and editions (:mod:`kg.events.extract`)."""
+    from kg.events.extract import extract_events
+
+    pairs = [(d.article, linked.mentions[d.article.id]) for d in docs]
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
-    candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), projections.version)
-    events = extract_events(pairs, resolution, links, memo=candidates, scans=scans)
+    candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), version)
+    events = extract_events(pairs, linked.resolution, linked.links, memo=candidates, scans=scans)
     candidates.save()
-    return LinkedCorpus(mentions, resolution, links, events)
+    return events
 
 
 @contextmanager
 def _timed(report: BuildReport, stage: str) -> Iterator[None]:
+    """Time a stage (added to its earlier parts)."""
     start = time.perf_counter()
     try:
         yield
     finally:
-        report.timings[stage] = time.perf_counter() - start
+        report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
 
 
 def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[Rejection]) -> Path:

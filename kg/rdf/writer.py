@@ -2,7 +2,7 @@
 small shared graphs (story links, editions, the ontology).
 
 The writer only writes quads: the records it is given (resolution, story links, events) come
-from the corpus-level stages that :func:`kg.build.link_corpus` runs.
+from the corpus-level stages that :mod:`kg.build` runs.
 """
 
 from __future__ import annotations
@@ -67,34 +67,52 @@ class StoryLink(Protocol):
 GraphJob = tuple[Callable[[], list], str]
 
 
-def write_graph(store: GraphStore, articles: list[Article], mentions: dict[str, list[Mention]],
-                resolution: Resolution, links: Sequence[StoryLink], events: Sequence[Event],
-                progress: bool = False, version: str = "") -> tuple[int, int]:
-    """(Re)write every graph of the store from the linked corpus (``articles`` sorted by id).
+class RecordWriter:
+    """Writes the record graphs of a build (one per article, entity and event) into ``store``,
+    in one call of :meth:`write` per kind as the stages make them, then the shared graphs
+    (:meth:`finish`).
 
-    Each article, entity and event has its own named graph, named by a digest of what its
-    triples are made from (and of ``version``, the code that makes them): only graphs whose
-    records changed are made and written, so adding a few articles rewrites their graphs and
-    those of the entities and events they touch. Graphs of records that are gone are dropped.
-    Returns how many record graphs were written, and how many there are.
+    Each record graph is named with a digest of what its triples are made from (and of
+    ``version``, the code that makes them): only graphs whose records changed are made and
+    written, so adding a few articles rewrites their graphs and those of the entities and events
+    they touch. A local store loads them in the background (:meth:`GraphStore.replace_graph`),
+    so the build's next stage runs meanwhile.
     """
-    graphs = _record_graphs(articles, mentions, resolution, events, version)
-    if isinstance(store, GraphStore) and store.staged and _mostly_stale(store, graphs):
-        store.start_empty()  # cheaper than removing each graph before writing it again
-    _drop_unwanted(store, graphs)
-    written = sum(store.replace_graph(graph, make, digest=digest) for graph, (make, digest) in tqdm(
-        graphs.items(), desc="writing", unit=" graph", disable=not progress))
-    store.replace_graph(LINKS_GRAPH, _flatten(
-        story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
-    store.replace_graph(EDITIONS_GRAPH, _flatten(
-        edition_triples(e, lang, outlet) for e, (lang, outlet) in _editions(articles).items()))
-    load_ontology(store)
-    return written, len(graphs)
+
+    def __init__(self, store: GraphStore, version: str = "", progress: bool = False) -> None:
+        self.store, self.version, self.progress = store, version, progress
+        self.wanted: set[str] = set()
+        self.written = 0
+        self._started = False
+
+    def write(self, graphs: dict[str, GraphJob], what: str) -> None:
+        """Write the ``graphs`` (by IRI) whose digests changed."""
+        if not self._started and isinstance(self.store, GraphStore) and self.store.staged \
+                and _mostly_stale(self.store, graphs):
+            self.store.start_empty()  # cheaper than removing each graph before writing it again
+        self._started = True
+        self.wanted.update(graphs)
+        self.written += sum(self.store.replace_graph(graph, make, digest=digest)
+                            for graph, (make, digest) in tqdm(
+                                graphs.items(), desc=f"writing {what}", unit=" graph",
+                                disable=not self.progress))
+
+    def finish(self, articles: list[Article], links: Sequence[StoryLink]) -> tuple[int, int]:
+        """Drop the record graphs of records that are gone, and write the story links, the
+        editions and the ontology. Returns how many record graphs were written, and how many
+        there are."""
+        _drop_unwanted(self.store, self.wanted)
+        self.store.replace_graph(LINKS_GRAPH, _flatten(
+            story_link_triples(link.a_id, link.b_id, link.confidence, link.evidence) for link in links))
+        self.store.replace_graph(EDITIONS_GRAPH, _flatten(
+            edition_triples(e, lang, outlet) for e, (lang, outlet) in _editions(articles).items()))
+        load_ontology(self.store)
+        return self.written, len(self.wanted)
 
 
-def _record_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
-                   resolution: Resolution, events: Sequence[Event], version: str) -> dict[str, GraphJob]:
-    """The graphs of articles, entities and events, by graph IRI."""
+def article_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
+                   resolution: Resolution, version: str) -> dict[str, GraphJob]:
+    """The graph of each article, its mentions linked to the entities they were resolved to."""
     graphs: dict[str, GraphJob] = {}
     for article in articles:
         found = mentions[article.id]
@@ -103,12 +121,20 @@ def _record_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
         graphs[article_graph_iri(article.id)] = (
             partial(_article_triples, article, found, keys, tags),
             record_digest(version, article, found, keys, tags))
-    for entity in resolution.entities.values():
-        graphs[entity_graph_iri(entity.key)] = (partial(entity_triples, entity),
-                                                record_digest(version, entity_record(entity)))
-    for event in events:
-        graphs[event_graph_iri(event.key)] = (partial(event_triples, event), record_digest(version, event))
     return graphs
+
+
+def entity_graphs(resolution: Resolution, version: str) -> dict[str, GraphJob]:
+    """The graph of each entity."""
+    return {entity_graph_iri(entity.key): (partial(entity_triples, entity),
+                                           record_digest(version, entity_record(entity)))
+            for entity in resolution.entities.values()}
+
+
+def event_graphs(events: Sequence[Event], version: str) -> dict[str, GraphJob]:
+    """The graph of each event."""
+    return {event_graph_iri(event.key): (partial(event_triples, event), record_digest(version, event))
+            for event in events}
 
 
 def _article_triples(article: Article, found: list[Mention], keys: list[str | None],
