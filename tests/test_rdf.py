@@ -242,3 +242,37 @@ def test_folder_store_bulk_loads_real_articles_exactly(tmp_path, monkeypatch):
     folder.flush()
     assert set(folder.quads()) == set(memory.quads())
     assert len(folder) == len(memory) > 50 * 4
+
+
+def test_failed_bulk_load_is_raised_and_stops_the_loads_queued_after_it(tmp_path, monkeypatch):
+    """Bulk loads queue behind each other; when one fails, its error reaches the writer and the
+    loads queued after it load nothing (a build then fails instead of committing a part)."""
+    import kg.rdf.store as store_module
+    from kg.sources import read_inputs
+
+    monkeypatch.setattr(store_module, "BULK_QUADS", 10)
+    articles = [a for a in read_inputs([str(EXAMPLES / "en_bbc_2023-10-30.jsonl")])
+                if isinstance(a, Article)][:8]
+    calls: list[int] = []
+
+    class FailingSecondLoad:  # the real store, whose second bulk load fails
+        def __init__(self, real: ox.Store) -> None:
+            self.real = real
+
+        def __getattr__(self, name: str):
+            return getattr(self.real, name)
+
+        def bulk_load(self, *args, **kwargs):
+            calls.append(1)
+            if len(calls) == 2:
+                raise OSError("disk full")
+            return self.real.bulk_load(*args, **kwargs)
+
+    store = GraphStore(tmp_path / "s")
+    store._ox = FailingSecondLoad(store._ox)
+    with pytest.raises(OSError, match="disk full"):
+        for a in articles:
+            store.replace_graph(article_graph_iri(a.id), article_triples(a, []))
+        store.flush()
+    assert len(calls) == 2  # the loads queued after the failed one did not run
+    assert sum(len(article_triples(a, [])) for a in articles) >= 10 * 4  # four loads or more were queued
