@@ -145,7 +145,7 @@ class BuildReport:
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
           jobs: int = 1, progress: bool = True, translate: bool = True,
           offline: bool = False, scheduler: str | None = None,
-          state: str | Path | None = None) -> BuildReport:
+          state: str | Path | None = None, keep_models: bool = False) -> BuildReport:
     """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
 
     ``translate`` lets linking ask deep-translator about names nothing else could place (only
@@ -156,7 +156,9 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     Dask cluster instead of ``jobs`` local processes (see :mod:`kg.executors`).
     ``store_dir`` may be a SPARQL server's URL (:func:`kg.rdf.backends.open_store`); the build's
     state (documents, rejects, caches) then lives on the server, worked on in ``state``
-    (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder.
+    (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder. ``keep_models`` keeps
+    the NER models loaded after extraction, for a process that builds again (``kg watch``);
+    by default they are released, lowering the build's peak memory.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -175,7 +177,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
-        _extract(docs, jobs, progress, scheduler)
+        _extract(docs, jobs, progress, scheduler, keep_models)
     key = corpus_key(((k, d.content_digest(), d.extractor) for k, d in docs.items()), version)
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
@@ -408,7 +410,7 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
 
 
 def _extract(docs: dict[str, Document], jobs: int, progress: bool,
-             scheduler: str | None = None) -> None:
+             scheduler: str | None = None, keep_models: bool = False) -> None:
     """Find mentions in every document whose cached mentions are missing or stale.
 
     The work runs where :func:`kg.executors.map_ordered` says (this process, ``jobs`` forked
@@ -422,7 +424,8 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
             if d.extractor != extractor_version(d.article.language or "other")]
     todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
-    with _models_for_extraction([lang for _, lang in work], forks(len(work), jobs, scheduler)):
+    with _models_for_extraction([lang for _, lang in work], forks(len(work), jobs, scheduler),
+                                keep_models):
         results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
                               desc="extracting", unit=" article")
         with closing(results):
@@ -439,10 +442,10 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 
 
 @contextmanager
-def _models_for_extraction(langs: list[str], shared: bool) -> Iterator[None]:
+def _models_for_extraction(langs: list[str], shared: bool, keep: bool = False) -> Iterator[None]:
     """When extraction forks workers (``shared``), load the models here first, so that they
     share them (:func:`_frozen`). Linking does not need the models: they are released
-    afterwards."""
+    afterwards, unless ``keep``."""
     from kg.nlp.pipeline import load_finders, release_finders
 
     if shared:
@@ -451,7 +454,8 @@ def _models_for_extraction(langs: list[str], shared: bool) -> Iterator[None]:
         with _frozen() if shared else nullcontext():
             yield
     finally:
-        release_finders()
+        if not keep:
+            release_finders()
 
 
 @contextmanager

@@ -101,8 +101,9 @@ def run_round(inputs: list[str], store: str | Path, number: int, known: set[str]
         return result
     result.pages = len(links)
     try:
-        result.report = build(readable + links, store, progress=False,
-                              **(build_options or {}))
+        # the models stay loaded between rounds: loading them again cost each round ~5 s
+        options = {"keep_models": True, **(build_options or {})}
+        result.report = build(readable + links, store, progress=False, **options)
     except Exception as err:  # noqa: BLE001 - reported; the watch goes on with the next round
         log.debug("round %d failed", number, exc_info=True)
         result.error = f"{type(err).__name__}: {err}"

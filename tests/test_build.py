@@ -18,6 +18,7 @@ import pytest
 
 from kg.article import Article
 from kg.build import build
+from kg.nlp.pipeline import model_finder
 from kg.rdf.store import GraphStore
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -97,6 +98,7 @@ def test_a_rebuild_with_nothing_new_does_no_corpus_wide_work(tmp_path):
     (tmp_path / "empty.json").write_bytes(b"")
     files.append(str(tmp_path / "empty.json"))
     first = build(files, tmp_path / "s", progress=False)
+    assert model_finder.cache_info().currsize == 0  # released after extraction (kg watch keeps them)
     graph = _ntriples(tmp_path / "s")
     again = build(files, tmp_path / "s", progress=False)
     assert "link" in first.timings and "link" not in again.timings

@@ -199,6 +199,7 @@ def test_ctrl_c_ends_the_watch_cleanly_between_rounds(site, tmp_path):
 def test_a_watched_folder_a_round_the_store_refuses_and_a_file_added_later(tmp_path):
     import shutil
 
+    from kg.nlp.pipeline import model_finder
     from kg.rdf.store import GraphStore
 
     folder, store = tmp_path / "in", tmp_path / "store"
@@ -206,13 +207,18 @@ def test_a_watched_folder_a_round_the_store_refuses_and_a_file_added_later(tmp_p
     shutil.copy(EXAMPLES / "es_prensa_chile.jsonl", folder)
     holder = GraphStore(store, staged=True)  # another build is writing the store
 
+    loaded = []
+
     def next_step(result) -> None:
+        loaded.append(model_finder.cache_info().currsize)
         if result.number == 1:
             holder.close()
         else:
             shutil.copy(EXAMPLES / "en_four_papers_2023-10-30.jsonl", folder)
 
+    model_finder.cache_clear()
     rounds = watch([str(folder)], store, every=0, rounds=3, on_round=next_step, offline=True)
+    assert loaded[1] >= 1 and loaded[2] >= loaded[1]  # the models stay loaded between rounds
     assert rounds[0].report is None and "another process is writing it" in rounds[0].error
     assert rounds[0].summary().split(": ", 1)[1].startswith("failed (StoreError: ")
     assert rounds[1].error is None and rounds[1].report.new == 8
