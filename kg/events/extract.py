@@ -86,6 +86,49 @@ def sentences(text: str) -> Iterable[tuple[int, int, str]]:
             yield start, start + len(stripped), stripped
 
 
+#: A period that ends no English sentence: after an initial or an abbreviation of capitals ("Sergey
+#: V. Lavrov", "a U.S. trade embargo") or inside a number ("1.5 million").
+_FALSE_BREAK = re.compile(r"(?:(?<![\w.])[A-Z]|(?<=[A-Z]\.)[A-Z])\.$|(?<=\d)\.(?=\d)")
+
+
+def role_span(text: str, start: int, end: int, pieces: int = 2) -> tuple[int, int]:
+    """The span of the English sentence ``text[start:end]`` joined across false breaks
+    (:data:`_FALSE_BREAK`) to at most ``pieces`` pieces on each side, for reading roles only:
+    triggers are still found per piece of :func:`sentences`.
+
+    >>> t = "It came through an agreement with Sergey V. Lavrov, the Russian foreign minister."
+    >>> s = t.index("Lavrov"); a, b = role_span(t, s, len(t)); t[a:b]
+    'It came through an agreement with Sergey V. Lavrov, the Russian foreign minister.'
+    >>> t = "the 1915 massacre of 1.5 million people by Ottoman Turks. Rain fell."
+    >>> a, b = role_span(t, 0, t.index("5 million")); t[a:b]
+    'the 1915 massacre of 1.5 million people by Ottoman Turks.'
+    >>> t = "Police arrested 3 men. Rain fell."; role_span(t, 0, 22)
+    (0, 22)
+    """
+    for _ in range(pieces):
+        if not _false_break(text, end):
+            break
+        m = _SENTENCE.match(text, end)
+        if not m or not m.group().strip():
+            break
+        end = m.start() + len(m.group().rstrip())
+    for _ in range(pieces):
+        prev = text[:start].rstrip()
+        if not prev or not _false_break(text, len(prev)):
+            break
+        cut = max((text.rfind(c, 0, len(prev) - 1) for c in ".!?\n"), default=-1)
+        while cut > 0 and _false_break(text, cut + 1):  # "U.S." is one piece
+            cut = max((text.rfind(c, 0, cut) for c in ".!?\n"), default=-1)
+        start = len(text[:cut + 1]) + (len(text[cut + 1:]) - len(text[cut + 1:].lstrip()))
+    return start, end
+
+
+def _false_break(text: str, end: int) -> bool:
+    """``text[:end]`` ends with a period that ends no sentence (the text after it goes on)."""
+    return (end < len(text) and text[end - 1:end] == "." and
+            bool(_FALSE_BREAK.search(text, max(0, end - 3), end) or _FALSE_BREAK.match(text, end - 1, end + 1)))
+
+
 #: A section heading ("==Attack=="), a short list item ("* 2007 Bagram Airfield bombing", a link
 #: list of earlier reports), the bracketed title of a linked story ("[How a new kind of protest
 #: movement has arisen in Venezuela]") or site navigation: no sentence of the report.
@@ -242,13 +285,19 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
         keyed = [(m, k) for m, k in keyed if k]
         groups = group_mentions(text, lang, s_start, s_end, keyed)
         when = resolve_date(sent, lang, published) if published else None
+        # roles read the whole sentence across a false break ("Sergey V. Lavrov", "of 1.5 million")
+        r_start, r_end = role_span(text, s_start, s_end) if lang == "en" else (s_start, s_end)
+        role_keyed = None
+        if (r_start, r_end) != (s_start, s_end):
+            wide = [(m, _entity_key(resolution, article.id, m)) for m in spans if m.start >= r_start and m.end <= r_end]
+            wide = [(m, k) for m, k in wide if k]
+            role_keyed = wide + group_mentions(text, lang, r_start, r_end, wide)
         for etype, trigger, offset in hits:
             if per_type[etype] >= MAX_PER_TYPE_AND_ARTICLE.get(etype, 99):
                 continue
             pos = s_start + offset
             places = [(m, k) for m, k in keyed if m.type == "LOC"]
-            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed + groups,
-                                 (s_start, s_end))
+            roles = assign_roles(text, lang, etype, pos, pos + len(trigger), keyed + groups, (s_start, s_end))
             place = roles["place"][0][0] if roles["place"] else None
             day = when or published
             if day is None:
@@ -274,6 +323,17 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             if etype == "Statement" and trigger == "reported" and any(
                     m.type == "PER" and 0 <= pos - m.end <= 2 for m, _ in keyed):
                 continue  # a person's report ("…, Saab reported."), not a media attribution
+            if role_keyed is not None:
+                # the actor may be named across a false break ("Sergey V. Lavrov"); place and target
+                # stay those of the piece, and the tests above read the piece's actors: the
+                # candidate's identity, hence which candidates exist, is unchanged
+                act = assign_roles(text, lang, etype, pos, pos + len(trigger), role_keyed, (r_start, r_end))["actor"]
+                kinds = {k: m.type for m, k in role_keyed}
+                act = [(k, t) for k, t in act if k == GROUP or k.startswith("country:") or kinds.get(k) in ("PER", "ORG")]
+                if act != cand.roles["actor"] and not (act and place and act[0][0] == place):
+                    cand.roles["actor"] = act
+                    cand.roles["target"] = [t for t in cand.roles["target"] if not act or t[0] != act[0][0]]
+                    cand.actors.update(k for k, _ in act if k != GROUP)
             if cand.ident in out:
                 host = out[cand.ident]
                 host.actors.update(cand.actors)
@@ -471,6 +531,12 @@ def assign_roles(text: str, lang: str, etype: str, t_start: int, t_end: int,
         actor = next((mk for mk in after if can_act(mk) and agent_rx.search(gap(mk[0]))), None)
     if actor is None and lang in ("es", "en") and sentence is not None:
         actor = _phrase_actor(text, lang, etype, t_start, t_end, sentence, ordered)
+    if (actor is None and lang == "en" and etype in ("Meeting", "Agreement")
+            and not _POSSESSED_EN.search(text, max(0, t_start - 40), t_start)):
+        # "an agreement with Ukraine", "talks with Hamas": the other participant, not whoever is
+        # named before (not after a possessor: "Blinken's meeting with Netanyahu" keeps Blinken)
+        actor = next((mk for mk in after if (mk[0].type in ("PER", "ORG") or mk[1].startswith(("country:", "kb:")))
+                      and _WITH_EN.match(gap(mk[0]))), None)
     if actor is None and subject is not None:
         actor = subject
     if actor is None:
@@ -502,6 +568,21 @@ _SUPPORT_EN = re.compile(r"\b(?:launch(?:ed|es)?|carr(?:ied|ies|y) out|conduct(?
                          r"mount(?:ed|s)?|wag(?:ed|es))\s+(?:[\w'’-]+\s+){0,3}$", re.IGNORECASE)
 #: A verb of beginning or going on right before an -ing trigger ("planes began bombarding").
 _BEGIN_EN = re.compile(r"\b(?:beg[ai]n|begins|start(?:ed|s)?|continu(?:ed|es)|kept|keeps)\s+$", re.IGNORECASE)
+#: After a nominal English trigger, its "of" phrase (the victims, what was hit) and then its agent
+#: ("the 1915 massacre of 1.5 million people by Ottoman Turks"): up to six words, no comma, no
+#: participle that the "by" would belong to ("the death of a soldier abducted by Hamas").
+_OF_BY_EN = re.compile(r"\s+of\s+(?:(?![a-z]+ed\s)[\w.'’-]+\s+){1,6}?(?=by\s)", re.IGNORECASE)
+#: Words between a phrase of the chunker and a name that runs on from it, an apposition ("The
+#: Palestinian militant group | Hamas"): up to two lower-case words, no function word, no comma.
+_RUN_ON_EN = re.compile(r"\s+(?:(?!(?:in|on|at|of|for|to|with|by|from|into|the|a|an|and|or|but|as|than|that|"
+                        r"which|who|whose)\s)[a-z][\w'’-]*\s+){0,2}")
+#: A possessor right before an English nominal trigger ("Blinken's meeting", "his talks").
+_POSSESSED_EN = re.compile(r"(?:\w['’]s?|\b(?:his|her|its|their|our))\s+(?:[\w-]+\s+){0,2}$", re.IGNORECASE)
+#: Words from the start of a "by" phrase to the first name in it (up to six, no comma).
+_BY_RUN_ON_EN = re.compile(r"(?:(?!(?:in|on|at|into|against|near|to|for|with|who|which|that|whose)\s)[\w'’-]+\s+){1,6}", re.IGNORECASE)
+#: Words between an English Meeting or Agreement trigger and its other participant ("an agreement
+#: with Ukraine", "talks held with Hamas"; not "visiting hospitals with Kim's hairbrush").
+_WITH_EN = re.compile(r"^\W*(?:(?:held|signed|reached|struck|agreed)\s+)?with\s+(?:the\s+)?$", re.IGNORECASE)
 
 
 def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, sentence: tuple[int, int],
@@ -511,12 +592,19 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
     English: the agent after "by" (not a gerund: "by pursuing"), else the subject right before a
     verb trigger, else the subject of a support verb of a nominal trigger ("X launched its air
     strikes"). An entity or group inside the phrase plays the role (English: not a possessor
-    when another follows, "Russia's … Tass"); else the phrase itself, as a group."""
+    when another follows, "Russia's … Tass"), or a name the phrase runs on into (an apposition,
+    "The Palestinian militant group Hamas"); else the phrase itself, as a group. A nominal trigger
+    also takes the agent after its "of" phrase ("the massacre of 1.5 million people by Ottoman
+    Turks")."""
     s_start, s_end = sentence
     support = None
     if lang == "en":
         verb = bool(re.search(r"(?:ed|ck|ot|ew)$", text[t_start:t_end])) and not chunks.nominal_en(text, t_start)
         by = chunks.by_agent_en(text, t_end, s_end)
+        if by is None and not verb:
+            # "the 1915 massacre of 1.5 million people by Ottoman Turks"
+            m = _OF_BY_EN.match(text, t_end, s_end)
+            by = chunks.by_agent_en(text, m.end(), s_end) if m else None
         if by is not None and _GERUND_EN.match(text, by[0]):
             by = None  # "violated a U.S. trade embargo by pursuing commercial activities": how, not who
         span = by or (chunks.subject_before_en(text, s_start, t_start) if verb else None)
@@ -543,6 +631,16 @@ def _phrase_actor(text: str, lang: str, etype: str, t_start: int, t_end: int, se
         # "Russia's state-run Tass news agency reported": the possessor is not the one who acts
         # when the phrase names another entity after it
         inside = sorted(inside, key=lambda mk: bool(_POSSESSOR_EN.match(text, mk[0].end)))
+    if not inside and lang == "en":
+        # the name the phrase runs on into, an apposition ("The Palestinian militant group | Hamas
+        # launched"); a "by" phrase: its first name within six words ("by air strikes from the
+        # US - led coalition", "by hundreds of gunmen from Hamas"), not past a preposition of place
+        # or target, nor a relative pronoun; on the trigger's own side, never across it
+        inside = [mk for mk in ordered if b <= mk[0].start and mk[0].end <= s_end
+                  and (mk[0].end <= t_start or mk[0].start >= t_end) and (b > t_start) == (mk[0].start > t_start)
+                  and (mk[0].type in ("PER", "ORG") or mk[1].startswith("country:"))
+                  and (_RUN_ON_EN.fullmatch(text, b, mk[0].start)
+                       or (span == by and _BY_RUN_ON_EN.fullmatch(text, a, mk[0].start)))][:1]
     if inside:
         return inside[0]
     if lang == "en" and support and (re.fullmatch(r"(?i)it|they|he|she|we|this|that|\w+ly", text[a:b]) or any(

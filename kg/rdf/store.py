@@ -65,7 +65,7 @@ class GraphStore:
         self._written = 0  # quads written since the last compaction
         self._pending: list[str] = []  # N-Quads lines of replaced graphs not yet bulk-loaded
         self._pending_graphs: set[str] = set()
-        self._loading: list[_BulkLoad] = []  # bulk loads running or waiting, oldest first
+        self._loading: _BulkLoad | None = None  # the bulk load running in the background
         self._lock = None
         self._staged: str | None = None
         if self.path is None:
@@ -206,7 +206,7 @@ class GraphStore:
         graph must be written. Returns whether the graph was written.
         """
         g = n(graph)
-        if graph in self._pending_graphs or any(graph in load.graphs for load in self._loading):
+        if graph in self._pending_graphs or (self._loading and graph in self._loading.graphs):
             self._settle()  # written twice before its bulk load ended: load the first
         exists = self._ox.contains_named_graph(g)
         if digest is None:
@@ -241,31 +241,25 @@ class GraphStore:
         return self._ox
 
     def _load_pending(self) -> None:
-        """Bulk-load the gathered quads in the background, after the loads before it.
+        """Start bulk-loading the gathered quads in the background (after the load before it).
 
         The bulk loader makes RocksDB files directly, half the time of a transaction per graph
         (whole corpus: 1.65 M quads in 34,000 graphs); fed N-Quads text, it runs without the
         GIL, so the next graphs' triples are made on the other core meanwhile (formatting a
-        line also costs a third of making a ``Quad``). Loads are slower than making the quads:
-        up to :data:`LOADS_QUEUED` wait their turn, so the build goes on to its next stage while
-        the last ones run, and only waits when that many are behind (bounding memory)."""
+        line also costs a third of making a ``Quad``)."""
         if not self._pending:
             return
-        if len(self._loading) >= LOADS_QUEUED:
-            self._loading.pop(0).join()
+        self._finish_load()
         data = "".join(self._pending).encode("utf-8")
-        after = self._loading[-1] if self._loading else None
-        self._loading.append(_BulkLoad(self._ox, data, self._pending_graphs, after=after))
+        self._loading = _BulkLoad(self._ox, data, self._pending_graphs)
         self._written += len(self._pending)
         self._pending, self._pending_graphs = [], set()
 
     def _finish_load(self) -> None:
-        """Wait for the background bulk loads, if any (the first error is raised here)."""
-        loading, self._loading = self._loading, []
-        for load in loading:
-            load._thread.join()
-        for load in loading:
-            load.join()
+        """Wait for the background bulk load, if any (its error is raised here)."""
+        loading, self._loading = self._loading, None
+        if loading is not None:
+            loading.join()
 
     def _settle(self) -> None:
         """Load every gathered quad and wait: the store then holds all that was written."""
@@ -375,28 +369,19 @@ class GraphStore:
 
 
 class _BulkLoad:
-    """One N-Quads bulk load into ``store``, in a thread of its own that starts loading once
-    the load ``after`` it has ended (loads into one store run one at a time, in order)."""
+    """One N-Quads bulk load into ``store``, running in a thread of its own."""
 
-    def __init__(self, store: ox.Store, data: bytes, graphs: set[str],
-                 after: _BulkLoad | None = None) -> None:
+    def __init__(self, store: ox.Store, data: bytes, graphs: set[str]) -> None:
         self.graphs = graphs
         self._error: BaseException | None = None
-        self._failed = False  # this load or one before it failed: nothing was loaded
-        self._thread = threading.Thread(target=self._run, args=(store, data, after),
-                                        name="kg-bulk-load")
+        self._thread = threading.Thread(target=self._run, args=(store, data), name="kg-bulk-load")
         self._thread.start()
 
-    def _run(self, store: ox.Store, data: bytes, after: _BulkLoad | None) -> None:
-        if after is not None:
-            after._thread.join()
-            if after._failed:  # its error is raised in the writer's thread
-                self._failed = True
-                return
+    def _run(self, store: ox.Store, data: bytes) -> None:
         try:
             store.bulk_load(data, format=ox.RdfFormat.N_QUADS)
         except BaseException as exc:  # noqa: BLE001 - raised again in the writer's thread
-            self._error, self._failed = exc, True
+            self._error = exc
 
     def join(self) -> None:
         self._thread.join()
@@ -453,7 +438,6 @@ def service_error(sparql: str) -> str | None:
 
 CURRENT_FILE = "current-quads"
 BULK_QUADS = 100_000  # quads gathered before a bulk load into the on-disk store (bounds memory)
-LOADS_QUEUED = 4  # bulk loads running or waiting before the writer waits (about 25 MB each)
 OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
 DIGESTS_FILE = "graph_digests.json"
 LOCK_FILE = "write.lock"
