@@ -240,6 +240,11 @@ class GraphStore:
         self._settle()
         return self._ox
 
+    def load_gathered(self) -> None:
+        """Start bulk-loading the quads :meth:`replace_graph` has gathered, without waiting for
+        the load: what the caller does next runs meanwhile."""
+        self._load_pending()
+
     def _load_pending(self) -> None:
         """Start bulk-loading the gathered quads in the background (after the load before it).
 

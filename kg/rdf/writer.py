@@ -76,7 +76,8 @@ class RecordWriter:
     ``version``, the code that makes them): only graphs whose records changed are made and
     written, so adding a few articles rewrites their graphs and those of the entities and events
     they touch. A local store loads them in the background (:meth:`GraphStore.replace_graph`),
-    so the build's next stage runs meanwhile.
+    so the build's next stage runs meanwhile (one load at a time: queueing more loads held
+    their quads in memory, 970-1,080 MB instead of 895 MB at the peak of a whole-corpus build).
     """
 
     def __init__(self, store: GraphStore, version: str = "", progress: bool = False) -> None:
@@ -96,6 +97,8 @@ class RecordWriter:
                             for graph, (make, digest) in tqdm(
                                 graphs.items(), desc=f"writing {what}", unit=" graph",
                                 disable=not self.progress))
+        if isinstance(self.store, GraphStore):
+            self.store.load_gathered()  # the build's next stage runs while they load
 
     def finish(self, articles: list[Article], links: Sequence[StoryLink]) -> tuple[int, int]:
         """Drop the record graphs of records that are gone, and write the story links, the
