@@ -113,14 +113,19 @@ def role_span(text: str, start: int, end: int, pieces: int = 2) -> tuple[int, in
             break
         end = m.start() + len(m.group().rstrip())
     for _ in range(pieces):
-        prev = text[:start].rstrip()
-        if not prev or not _false_break(text, len(prev)):
+        prev = start  # the end of the text before, without its spaces (no copy of the text)
+        while prev and text[prev - 1].isspace():
+            prev -= 1
+        if not prev or not _false_break(text, prev):
             break
-        cut = max((text.rfind(c, 0, len(prev) - 1) for c in ".!?\n"), default=-1)
+        cut = max(text.rfind(c, 0, prev - 1) for c in ".!?\n")
         while cut > 0 and _false_break(text, cut + 1):  # "U.S." is one piece
-            cut = max((text.rfind(c, 0, cut) for c in ".!?\n"), default=-1)
-        start = len(text[:cut + 1]) + (len(text[cut + 1:]) - len(text[cut + 1:].lstrip()))
+            cut = max(text.rfind(c, 0, cut) for c in ".!?\n")
+        start = _SPACES.match(text, cut + 1).end()
     return start, end
+
+
+_SPACES = re.compile(r"\s*")
 
 
 def _false_break(text: str, end: int) -> bool:
@@ -268,6 +273,12 @@ def scan_text(text: str, lang: str, max_chars: int = MAX_CHARS) -> list[ScannedS
 _OUTLET_BEFORE = re.compile(r",\s+(?:the\s+)?[A-Z][\w'’.-]*(?:\s+[\w'’.-]+){0,4}\s+$")
 
 
+def _who(found: list[tuple[str, str]], kinds: Mapping[str, str]) -> list[tuple[str, str]]:
+    """The role players of ``found`` that can act or be acted on: people, organisations,
+    countries and groups (``kinds``: entity key -> mention type)."""
+    return [(k, t) for k, t in found if k == GROUP or k.startswith("country:") or kinds.get(k) in ("PER", "ORG")]
+
+
 def article_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
                        scanned: list[ScannedSentence] | None = None) -> list[_Candidate]:
     """Candidate events of one article (before any merging); ``scanned`` is its
@@ -314,9 +325,7 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
             # a role is played by a person, an organisation, a state or a group, never by a region
             # or a named event ("Gaza Strip", "October 7 attack"); the merge evidence above is unchanged
             kinds = {k: m.type for m, k in keyed}
-            cand.roles = {r: ([(k, t) for k, t in found if k == GROUP or k.startswith("country:")
-                               or kinds.get(k) in ("PER", "ORG")] if r != "place" else found)
-                          for r, found in roles.items()}
+            cand.roles = {r: _who(found, kinds) if r != "place" else found for r, found in roles.items()}
             if (etype == "Statement" and not any(_identifying(k) or k.startswith("ORG:") for k in cand.actors)
                     and not (trigger == "reported" and _OUTLET_BEFORE.search(sent, 0, offset))):
                 continue  # "a statement said": nobody identifiable speaks, not an event
@@ -327,9 +336,8 @@ def article_candidates(article: Article, mentions: Sequence[Mention], resolution
                 # the actor may be named across a false break ("Sergey V. Lavrov"); place and target
                 # stay those of the piece, and the tests above read the piece's actors: the
                 # candidate's identity, hence which candidates exist, is unchanged
-                act = assign_roles(text, lang, etype, pos, pos + len(trigger), role_keyed, (r_start, r_end))["actor"]
-                kinds = {k: m.type for m, k in role_keyed}
-                act = [(k, t) for k, t in act if k == GROUP or k.startswith("country:") or kinds.get(k) in ("PER", "ORG")]
+                act = _who(assign_roles(text, lang, etype, pos, pos + len(trigger), role_keyed,
+                                        (r_start, r_end))["actor"], {k: m.type for m, k in role_keyed})
                 if act != cand.roles["actor"] and not (act and place and act[0][0] == place):
                     cand.roles["actor"] = act
                     cand.roles["target"] = [t for t in cand.roles["target"] if not act or t[0] != act[0][0]]
