@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -78,8 +78,16 @@ def iri_part(text: str, safe: str = "-_.") -> str:
     'a%2Fb%3Fc_d%23é'
     """
     text = re.sub(r"\s+", "_", text.strip())
+    if text.isprintable() and not _quoted_ascii(safe).search(text):
+        return text  # nothing to encode (most keys): no walk over every character
     return "".join(c if (c.isascii() and (c.isalnum() or c in safe)) or (ord(c) > 127 and c.isprintable())
                    else quote(c, safe=safe) for c in text)
+
+
+@cache
+def _quoted_ascii(safe: str) -> re.Pattern:
+    """The ASCII characters :func:`iri_part` percent-encodes: all but letters, digits and ``safe``."""
+    return re.compile(f"[^A-Za-z0-9{re.escape(safe)}\u0080-\U0010ffff]")
 
 
 def article_iri(article_id: str) -> str:
