@@ -15,7 +15,7 @@ At each size the script times three commands, each in a fresh process:
 - ``no-op``: the same command again;
 - ``add 50``: ``kg build NEW --store S`` (the 50 held-back articles);
 - ``add 50, watching``: the same addition (into a copy of the store before it) as a later round
-  of ``kg watch`` makes it, in a process that has built before and kept its models
+  of ``kg watch`` makes it, in a process that has built before and kept its models, knowledge-base view and documents
   (:data:`WATCH_ROUND`); its seconds are that build's own, its peak the whole process's.
 
 Peak memory is the peak of the summed proportional set size (PSS) of the build process and its
@@ -124,8 +124,8 @@ WATCH_ROUND = """
 import sys, tempfile
 from kg.build import build
 store, jobs, new = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-build(["examples"], tempfile.mkdtemp(), progress=False, offline=True, jobs=jobs, keep_models=True)
-report = build(new, store, progress=False, offline=True, jobs=jobs, keep_models=True)
+build(["examples"], tempfile.mkdtemp(), progress=False, offline=True, jobs=jobs, keep_warm=True)
+report = build(new, store, progress=False, offline=True, jobs=jobs, keep_warm=True)
 print(report.summary().splitlines()[0])
 """
 

@@ -35,7 +35,7 @@ from tqdm import tqdm
 
 from kg.article import Article, Rejection
 from kg.buildstate import BuildState, corpus_key
-from kg.docstore import Document, load_documents, save_documents
+from kg.docstore import Document, KeptDocuments, load_documents, save_documents
 from kg.executors import forks
 from kg.memo import Memo
 from kg.rdf.backends import open_store
@@ -45,6 +45,7 @@ from kg.rdf.writer import RecordWriter, article_graphs, entity_graphs, event_gra
 if TYPE_CHECKING:
     from kg.events.event import Event
     from kg.events.extract import ScannedSentence
+    from kg.link.kbadapter import KBView
     from kg.link.resolve import Resolution
     from kg.link.stories import StoryLink
     from kg.nlp.mention import Mention
@@ -145,7 +146,7 @@ class BuildReport:
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
           jobs: int = 1, progress: bool = True, translate: bool = True,
           offline: bool = False, scheduler: str | None = None,
-          state: str | Path | None = None, keep_models: bool = False) -> BuildReport:
+          state: str | Path | None = None, keep_warm: bool = False) -> BuildReport:
     """Ingest ``inputs`` (files, folders, globs, URLs) into the store at ``store_dir``.
 
     ``translate`` lets linking ask deep-translator about names nothing else could place (only
@@ -156,9 +157,11 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     Dask cluster instead of ``jobs`` local processes (see :mod:`kg.executors`).
     ``store_dir`` may be a SPARQL server's URL (:func:`kg.rdf.backends.open_store`); the build's
     state (documents, rejects, caches) then lives on the server, worked on in ``state``
-    (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder. ``keep_models`` keeps
-    the NER models loaded after extraction, for a process that builds again (``kg watch``);
-    by default they are released, lowering the build's peak memory.
+    (see :mod:`kg.rdf.remote`); a folder store keeps it in its folder. ``keep_warm``, for a
+    process that builds again (``kg watch``), keeps what the next build can reuse: the NER
+    models, the knowledge-base view with what linking derived from it, and the documents
+    (:class:`~kg.docstore.KeptDocuments`); by default they are released, lowering the build's
+    peak memory.
     """
     started = time.perf_counter()
     report = BuildReport()
@@ -169,15 +172,17 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     store_dir = store.path  # where documents, rejects and caches live (see open_store)
     version = stages_version(translate, offline)
     last = BuildState.load(store_dir)
+    if not keep_warm:
+        _release_warm()
     with _timed(report, "read"):
-        docs = load_documents(store_dir)
+        docs = _KEPT_DOCUMENTS.take(store_dir) or load_documents(store_dir)
         if not docs:  # the documents are gone: the state describes nothing that is here
             last = BuildState()
         incoming = _read_changed(inputs, as_of, last, report, progress)
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
-        _extract(docs, jobs, progress, scheduler, keep_models)
+        _extract(docs, jobs, progress, scheduler, keep_warm)
     key = corpus_key(((k, d.content_digest(), d.extractor) for k, d in docs.items()), version)
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
@@ -189,7 +194,8 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             articles = [d.article for d in ordered]
             writer = RecordWriter(store, version, progress)
             with _timed(report, "link"):
-                linked = link_corpus(ordered, store.path, translate=translate, offline=offline)
+                linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
+                                     kb=_kept_kb_view() if keep_warm else None)
             with _timed(report, "write"):  # loaded in the background while events are made
                 writer.write(article_graphs(articles, linked.mentions, linked.resolution, version),
                              "articles")
@@ -209,6 +215,8 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     last.corpus_key, last.counts = key, _counts(report)
     last.save(store_dir)  # after the commit: a build killed before it is redone in full
     store.close()
+    if keep_warm:
+        _KEPT_DOCUMENTS.keep(store_dir, docs)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -265,7 +273,7 @@ class LinkedCorpus:
 
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
-                offline: bool = False) -> LinkedCorpus:
+                offline: bool = False, kb: KBView | None = None) -> LinkedCorpus:
     """The corpus-level linking stages, in order: resolve entities, link stories, project names
     across linked reports and resolve again with the links as evidence (events follow:
     :func:`corpus_events`).
@@ -274,14 +282,15 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
     Romanisations of Arabic names, the searches for names across linked reports and each
     article's event candidates are remembered there too (:mod:`kg.memo`: they only cost time,
-    the graph is the same).
+    the graph is the same). ``kb``: the knowledge-base view to link with (a process that
+    builds again passes the same view, :func:`_kept_kb_view`), by default a new one.
     """
     from kg.link.lexicon import remembered_romanisations
 
     version = stages_version(translate, offline)
     projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version)
     with remembered_romanisations(_in(work_dir, ROMANISED_FILE)):
-        linked = _link_corpus(docs, work_dir, translate, offline, projections)
+        linked = _link_corpus(docs, work_dir, translate, offline, projections, kb)
     projections.save()
     return linked
 
@@ -291,7 +300,7 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, projections: Memo) -> LinkedCorpus:
+                 offline: bool, projections: Memo, kb: KBView | None) -> LinkedCorpus:
     from kg.link.kbadapter import KBView
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
@@ -303,7 +312,7 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     if translate and work_dir is not None:
         translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
     reconciler = Reconciler(work_dir, offline=offline)
-    kb = KBView.default()  # one view for both passes: its lookups are asked once
+    kb = kb or KBView.default()  # one view for both passes: its lookups are asked once
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
     resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
@@ -316,6 +325,27 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
     return LinkedCorpus(mentions, resolution, links)
+
+
+#: the documents a process that builds again keeps between builds (``build(keep_warm=True)``)
+_KEPT_DOCUMENTS = KeptDocuments()
+
+
+@functools.cache
+def _kept_kb_view() -> KBView:
+    """The knowledge-base view a process that builds again links every build with: what its
+    lookups answered and what resolution derived from them (each spelling's node) stay known,
+    and they depend on the knowledge base only (answers adopted from Wikidata come from the
+    reconciler's cache in every build alike)."""
+    from kg.link.kbadapter import KBView
+
+    return KBView.default()
+
+
+def _release_warm() -> None:
+    """Forget what earlier builds of this process kept (``keep_warm``)."""
+    _KEPT_DOCUMENTS.clear()
+    _kept_kb_view.cache_clear()
 
 
 def corpus_events(docs: list[Document], linked: LinkedCorpus, work_dir: Path | None,

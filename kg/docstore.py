@@ -145,6 +145,53 @@ def load_documents(store_dir: Path) -> dict[str, Document]:
     raise AssertionError("unreachable")
 
 
+class KeptDocuments:
+    """The documents a process keeps between its builds of a store (``kg watch``), so that the
+    next build takes them instead of reading and parsing every shard again (a second of a
+    3,000-article build). They are used only while the store's manifest is the one they were
+    kept with: a build of another process in between, or a build that failed after changing
+    them, makes the next one read the store.
+
+    >>> import tempfile
+    >>> from kg.article import Article
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> docs = {"a1": Document(Article("a1", "Title", "Body"))}
+    >>> kept = KeptDocuments()
+    >>> _ = save_documents(folder, docs); kept.keep(folder, docs)
+    >>> kept.take(folder) is docs, kept.take(folder)
+    (True, None)
+    >>> kept.keep(folder, docs); _ = save_documents(folder, {})   # another build saved the store
+    >>> kept.take(folder)
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[Path, tuple[bytes, dict[str, Document]]] = {}
+
+    def keep(self, store_dir: Path, docs: dict[str, Document]) -> None:
+        """Keep ``docs``, which are what ``store_dir`` holds now (just loaded or saved)."""
+        manifest = _manifest_bytes(store_dir)
+        if manifest is not None:
+            for doc in docs.values():
+                doc.event_scan = None  # this build's only, as for documents read from the store
+            self._kept[store_dir.resolve()] = (manifest, docs)
+
+    def take(self, store_dir: Path) -> dict[str, Document] | None:
+        """The kept documents of ``store_dir`` if the store still holds them, else None; the
+        caller owns them (a build changes them), so they are no longer kept."""
+        manifest, docs = self._kept.pop(store_dir.resolve(), (None, None))
+        return docs if manifest is not None and manifest == _manifest_bytes(store_dir) else None
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+def _manifest_bytes(store_dir: Path) -> bytes | None:
+    try:
+        return (store_dir / MANIFEST_FILE).read_bytes()
+    except OSError:
+        return None
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """No garbage collection while documents are made: they hold no cycles, and the collector

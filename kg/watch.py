@@ -101,8 +101,8 @@ def run_round(inputs: list[str], store: str | Path, number: int, known: set[str]
         return result
     result.pages = len(links)
     try:
-        # the models stay loaded between rounds: loading them again cost each round ~5 s
-        options = {"keep_models": True, **(build_options or {})}
+        # models, knowledge-base view and documents stay loaded between rounds (~5 s a round)
+        options = {"keep_warm": True, **(build_options or {})}
         result.report = build(readable + links, store, progress=False, **options)
     except Exception as err:  # noqa: BLE001 - reported; the watch goes on with the next round
         log.debug("round %d failed", number, exc_info=True)

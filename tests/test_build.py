@@ -84,6 +84,26 @@ def test_shuffled_batches_give_the_one_shot_graph(tmp_path):
     assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "batches")
 
 
+def test_a_process_that_builds_again_reuses_its_documents_and_gives_the_same_graph(
+        tmp_path, monkeypatch):
+    import kg.build
+
+    files = sorted(str(p) for p in EXAMPLES.iterdir() if p.suffix == ".jsonl")
+    first, second = [f for f in files if "prensa_chile" not in f], [f for f in files if "prensa_chile" in f]
+    build(first, tmp_path / "warm", progress=False, keep_warm=True)
+    view = kg.build._kept_kb_view()
+    loads = []
+    monkeypatch.setattr(kg.build, "load_documents", lambda d: loads.append(d) or {})
+    build(second, tmp_path / "warm", progress=False, keep_warm=True)
+    assert loads == [] and kg.build._kept_kb_view() is view  # kept from the first build
+    assert view.derived["mention-nodes"]
+    monkeypatch.undo()
+    build(first, tmp_path / "cold", progress=False)
+    assert model_finder.cache_info().currsize == 0 and kg.build._kept_kb_view() is not view
+    build(second, tmp_path / "cold", progress=False)
+    assert _ntriples(tmp_path / "warm") == _ntriples(tmp_path / "cold")
+
+
 def test_adding_articles_rewrites_only_the_graphs_they_touch(tmp_path):
     files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
     chile = [f for f in files if "prensa_chile" in f]
