@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import product
@@ -193,10 +193,17 @@ def _lang_of(article_lang: str | None, text: str) -> str:
     return "en" if lang == "ar" else lang
 
 
-def _tokens_of(key: str) -> list[str]:
-    return bare(key).split()
+#: :func:`is_arabic` of node keys, asked ~300k times per pass about ~35k keys.
+_arabic_key = lru_cache(maxsize=400_000)(is_arabic)
 
 
+@lru_cache(maxsize=400_000)  # asked ~700k times per pass about the corpus's ~35k node keys
+def _tokens_of(key: str) -> tuple[str, ...]:
+    """The words of a node key, without its language mark (a tuple: callers share it)."""
+    return tuple(bare(key).split())
+
+
+@lru_cache(maxsize=400_000)  # asked about the same ~35k node keys a million times per pass
 def bare(key: str) -> str:
     """A node key without its language mark ("rosa#es" -> "rosa")."""
     return key.split("#", 1)[0]
@@ -236,6 +243,10 @@ class _Resolver:
         self.root_kb: dict[Node, str] = {}
         self.root_type: dict[Node, str] = {}
         self.overrides: dict[tuple[str, Node], Node] = {}  # (article, node) -> node it means there
+        # what several steps of a pass ask of the nodes, made once (see _nodes, _latin_index)
+        self._sorted: list[Node] = []
+        self._latin: tuple[int, Any] = (-1, None)
+        self._tops: dict[Node, tuple[str, str]] = {}
 
     # ---- union with guards: one KB id and one type per set
     def _guard(self, ra: Node, rb: Node) -> bool:
@@ -272,27 +283,34 @@ class _Resolver:
 
     # ---- 1. gather
     def gather(self, docs: Sequence[tuple[Article, Sequence[Mention]]]) -> None:
+        memo = self._mention_memo()
+        stats, mention_node, article_nodes = self.stats, self.mention_node, self.article_nodes
         for article, mentions in docs:
-            aid = article.id
+            aid, article_lang = article.id, article.language
             for m in sorted(mentions, key=_MENTION_ORDER):
-                found = self._mention_node(m, article.language)
+                # _mention_node inlined for the ~140k mentions of a pass: most are remembered
+                ident = (m.surface, m.entity, m.type, article_lang)
+                found = memo[ident] if ident in memo else self._mention_node(m, article_lang)
                 if found is None:
                     continue
                 node, lang, kb_id = found
-                st = self.stats[node]
+                st = stats[node]
                 st.count += 1
                 st.surfaces[(m.surface.strip(), lang)] += 1
                 st.articles.add(aid)
                 if kb_id:
                     st.kb[kb_id] += 1
-                self.mention_node[(aid, m.start, m.end)] = node
-                self.article_nodes[aid].add(node)
+                mention_node[(aid, m.start, m.end)] = node
+                article_nodes[aid].add(node)
+
+    def _mention_memo(self) -> dict[tuple[str, str | None, str, str | None], Any]:
+        return self.kb.derived.setdefault("mention-nodes", {})
 
     def _mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, str, str | None] | None:
         """(node, language, KB id) of a mention's name, or None when it names nothing. Kept in
         the KB view's memory (its lookups decide it), which every pass of a build shares: a
         corpus spells its 140k mentions 21k ways."""
-        memo = self.kb.derived.setdefault("mention-nodes", {})
+        memo = self._mention_memo()
         ident = (m.surface, m.entity, m.type, article_lang)
         if ident not in memo:
             memo[ident] = self._new_mention_node(m, article_lang)
@@ -326,14 +344,11 @@ class _Resolver:
 
     def gather_tags(self, articles: Iterable[Article]) -> None:
         """Editorial tags: typed by the KB, else by the type the same key has as a mention."""
-        by_key: dict[str, list[Node]] = defaultdict(list)
-        for node in self.stats:
-            by_key[node[1]].append(node)
         for article in articles:
             seen: set[Node] = set()
             for tag in sorted({t.strip() for t in article.tags if t and t.strip()}):
                 lang = _lang_of(article.language, tag)
-                node = self._tag_node(tag, lang, by_key)
+                node = self._tag_node(tag, lang)
                 if node is None or node in seen:
                     continue
                 seen.add(node)
@@ -341,7 +356,7 @@ class _Resolver:
                 st.surfaces[(tag, lang)] += 1
                 self.tag_node[article.id].append(node)
 
-    def _tag_node(self, tag: str, lang: str, by_key: dict[str, list[Node]]) -> Node | None:
+    def _tag_node(self, tag: str, lang: str) -> Node | None:
         kb_id = self.kb.lookup(tag, lang)
         if kb_id:
             etype = self.kb.info(kb_id).type
@@ -357,9 +372,25 @@ class _Resolver:
         return max(candidates)[1] if candidates else None
 
     # ---- 2. sets
+    def _nodes(self) -> list[Node]:
+        """``sorted(self.stats)``, sorted again only when a node was added (nodes are never
+        removed, so the same size is the same nodes): after the tags no step adds one."""
+        if len(self._sorted) != len(self.stats):
+            self._sorted = sorted(self.stats)
+        return self._sorted
+
+    def _top_surface(self, node: Node) -> tuple[str, str]:
+        """The (surface, language) a node is most often written as (ties: the greatest); its
+        surfaces are all counted once the tags are gathered. The node must have surfaces."""
+        top = self._tops.get(node)
+        if top is None:
+            top = self._tops[node] = max(self.stats[node].surfaces.items(),
+                                         key=lambda kv: (kv[1], kv[0]))[0]
+        return top
+
     def init_sets(self) -> None:
         self._root_counts: dict[Node, int] = {}
-        for node in sorted(self.stats):
+        for node in self._nodes():
             self.uf.add(node)
             st = self.stats[node]
             self.root_type[node] = node[0]
@@ -376,11 +407,11 @@ class _Resolver:
         if reconciler is None:
             return
         asked: list[tuple[Node, tuple[str, str, str, list[str]]]] = []
-        for node in sorted(self.stats):
+        for node in self._nodes():
             st = self.stats[node]
             if node[0] == "EVENT" or self.root_kb.get(node) or len(bare(node[1])) < 3 or not st.surfaces:
                 continue
-            (surface, lang), _ = max(st.surfaces.items(), key=lambda kv: (kv[1], kv[0]))
+            surface, lang = self._top_surface(node)
             # the context only shapes questions Wikidata is actually asked (a third of a build
             # when computed for every name): cached answers and offline runs do without it
             needs_context = not reconciler.offline and not reconciler.cached(surface, lang, node[0])[0]
@@ -404,7 +435,7 @@ class _Resolver:
 
     def merge_kb(self) -> None:
         by_id: dict[str, list[Node]] = defaultdict(list)
-        for node in sorted(self.stats):
+        for node in self._nodes():
             kb_id = self.root_kb.get(node)
             if kb_id:
                 by_id[kb_id].append(node)
@@ -416,7 +447,7 @@ class _Resolver:
         """A key seen under several types: rare types (< 1/3 of its mentions), or types given to
         the same name inside one article ("Apple" ORG and PER in one report), join the main one."""
         by_key: dict[str, list[Node]] = defaultdict(list)
-        for node in sorted(self.stats):
+        for node in self._nodes():
             by_key[node[1]].append(node)
         for nodes in by_key.values():
             if len(nodes) < 2:
@@ -442,11 +473,21 @@ class _Resolver:
 
     # ---- 3. cross-script and spelling variants
     def _latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
+        """Latin nodes by key (also without "al-") and by skeleton. It reads only which nodes
+        there are, so the cross-script and translation steps of a pass share one (its lists are
+        not to be changed)."""
+        made_for, index = self._latin
+        if made_for != len(self.stats):
+            index = self._new_latin_index()
+            self._latin = (len(self.stats), index)
+        return index
+
+    def _new_latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
         by_key: dict[tuple[str, str], list[Node]] = defaultdict(list)
         by_skel: dict[tuple[str, str], list[Node]] = defaultdict(list)
-        for node in sorted(self.stats):
+        for node in self._nodes():
             etype, key = node[0], bare(node[1])
-            if is_arabic(key) or etype == "EVENT":
+            if _arabic_key(key) or etype == "EVENT":
                 continue
             by_key[(etype, key)].append(node)
             core = " ".join(t.removeprefix("al-") for t in key.replace("al ", "al-").split())
@@ -476,9 +517,9 @@ class _Resolver:
                 if score >= 0.86 and len(_tokens_of(head[1])) == len(_tokens_of(other[1])):
                     self._union(head, other, "fuzzy", round(EVIDENCE_CONFIDENCE["fuzzy"] * score, 3))
 
-        for node in sorted(self.stats):
+        for node in self._nodes():
             etype, key = node
-            if not is_arabic(key) or etype == "EVENT" or self.root_kb.get(self.uf.find(node)):
+            if not _arabic_key(key) or etype == "EVENT" or self.root_kb.get(self.uf.find(node)):
                 continue
             match = self._lexicon_match(node, by_key) or self._romanised_match(node, by_skel)
             if match:
@@ -582,8 +623,8 @@ class _Resolver:
         if self.translator is None:
             return
         by_key, _ = self._latin_index()
-        placed = {self.uf.find(n) for n in self.stats if not is_arabic(n[1])}
-        left = [n for n in self.stats if is_arabic(n[1]) and n[0] != "EVENT"
+        placed = {self.uf.find(n) for n in self.stats if not _arabic_key(n[1])}
+        left = [n for n in self.stats if _arabic_key(n[1]) and n[0] != "EVENT"
                 and self.uf.find(n) not in placed and not self.root_kb.get(self.uf.find(n))]
         left.sort(key=lambda n: (-self.stats[n].count, n))
         for node in left[:limit]:
@@ -601,20 +642,20 @@ class _Resolver:
         """Short person names join the one full name they end, corpus-wide or per article."""
         # (tail tokens, language) -> full-name set -> mentions in that language
         tails: dict[tuple[tuple[str, ...], str], Counter] = defaultdict(Counter)
-        for node in sorted(self.stats):
+        for node in self._nodes():
             if node[0] != "PER":
                 continue
-            toks = tuple(_tokens_of(node[1]))
+            toks = _tokens_of(node[1])
             for (_surface, lang), n in self.stats[node].surfaces.items():
                 for k in range(1, min(len(toks), 3)):
                     if toks[-k - 1] in _NAME_PARTICLES or toks[-k] in _NAME_PARTICLES:
                         continue  # "Abu Khaled" is not a Khaled, nor "Assef Abu Mazen" an Abu Mazen
                     tails[(toks[-k:], lang)][self.uf.find(node)] += n
-        for node in sorted(self.stats):
+        for node in self._nodes():
             if node[0] != "PER" or not self.stats[node].surfaces:
                 continue
-            toks = tuple(_tokens_of(node[1]))
-            lang = max(self.stats[node].surfaces.items(), key=lambda kv: (kv[1], kv[0]))[0][1]
+            toks = _tokens_of(node[1])
+            lang = self._top_surface(node)[1]
             if len(toks) > 2 or (toks, lang) not in tails:
                 continue
             root = self.uf.find(node)
@@ -632,16 +673,14 @@ class _Resolver:
                 self._union(node, top, "surname", round(EVIDENCE_CONFIDENCE["surname"] * share, 3))
         # per article: an ambiguous surname means the full name the article itself uses
         for aid in sorted(self.article_nodes):
-            nodes = sorted(n for n in self.article_nodes[aid] if n[0] == "PER")
-            for node in nodes:
-                toks = tuple(_tokens_of(node[1]))
-                if len(toks) > 2:
-                    continue
-                fulls = {self.uf.find(n) for n in nodes
-                         if len(_tokens_of(n[1])) > len(toks)
-                         and tuple(_tokens_of(n[1]))[-len(toks):] == toks
-                         and _tokens_of(n[1])[-len(toks) - 1] not in _NAME_PARTICLES
-                         and toks[0] not in _NAME_PARTICLES}
+            named = [(n, _tokens_of(n[1])) for n in sorted(self.article_nodes[aid]) if n[0] == "PER"]
+            for node, toks in named:
+                if not toks or len(toks) > 2 or toks[0] in _NAME_PARTICLES:
+                    continue  # a kunya ("Abu Mazen") ends no full name
+                width = len(toks)
+                fulls = {self.uf.find(n) for n, full in named
+                         if len(full) > width and full[-width:] == toks
+                         and full[-width - 1] not in _NAME_PARTICLES}
                 fulls.discard(self.uf.find(node))
                 if len(fulls) == 1:
                     (full,) = fulls
@@ -660,7 +699,7 @@ class _Resolver:
                     spelled[initials].add(n)
             for n in nodes:
                 key = bare(n[1])
-                if " " in key or not 2 <= len(key) <= 6 or is_arabic(key):
+                if " " in key or not 2 <= len(key) <= 6 or _arabic_key(key):
                     continue
                 fulls = {self.uf.find(f) for f in spelled.get(key, ())} - {self.uf.find(n)}
                 if len(fulls) == 1 and self._acronym_written(n):
@@ -715,24 +754,38 @@ class _Resolver:
             res.tags[aid] = sorted(keys)
         return res
 
+    def _surface_counts(self, members: list[Node]) -> Mapping[tuple[str, str], int]:
+        """(surface, language) -> mentions, over a set's nodes in order (a one-node set's own
+        counts, not copied: most sets are one node, and the caller only reads them)."""
+        if len(members) == 1:
+            return self.stats[members[0]].surfaces
+        surfaces: dict[tuple[str, str], int] = {}
+        for node in members:
+            for written, n in self.stats[node].surfaces.items():
+                surfaces[written] = surfaces.get(written, 0) + n
+        return surfaces
+
     def _entity(self, root: Node, members: list[Node]) -> Entity:
         etype = self.root_type[root]
         kb_id = self.root_kb.get(root)
-        surfaces: Counter = Counter()
-        for node in members:
-            surfaces.update(self.stats[node].surfaces)
-        canon = min(members, key=lambda n: (is_arabic(n[1]), "#" in n[1],
-                                            -(etype == "PER" and len(n[1].split()) > 1),
-                                            -self.stats[n].count, n[1], n[0]))
+        surfaces = self._surface_counts(members)
+        canon = members[0] if len(members) == 1 else \
+            min(members, key=lambda n: (_arabic_key(n[1]), "#" in n[1],
+                                        -(etype == "PER" and len(n[1].split()) > 1),
+                                        -self.stats[n].count, n[1], n[0]))
         key = kb_id or f"{etype}:{key_slug(canon[1].replace('#', '_'))}"
         entity = Entity(key=key, type=etype)
         info = self.kb.info(kb_id) if kb_id else None
-        by_lang: dict[str, Counter] = defaultdict(Counter)
-        clean_by_lang: dict[str, Counter] = defaultdict(Counter)
+        # plain dicts, not Counters: ~70k of them per pass, and a Counter is slow to make
+        by_lang: dict[str, dict[str, int]] = {}
+        clean_by_lang: dict[str, dict[str, int]] = {}
         for (surface, lang), n in surfaces.items():
             entity.mention_counts[lang] = entity.mention_counts.get(lang, 0) + n
-            by_lang[lang][surface] += n
-            clean_by_lang[lang][_untitled(surface, lang, etype)] += n
+            written = by_lang.setdefault(lang, {})
+            written[surface] = written.get(surface, 0) + n
+            clean = clean_by_lang.setdefault(lang, {})
+            untitled = _untitled(surface, lang, etype)
+            clean[untitled] = clean.get(untitled, 0) + n
         for lang in sorted(by_lang):
             if info and info.labels.get(lang):
                 entity.pref_labels[lang] = info.labels[lang]
@@ -749,8 +802,9 @@ class _Resolver:
         entity.alt_labels |= {(s, lang) for lang, c in clean_by_lang.items() for s in c
                               if s != entity.pref_labels.get(lang)}
         for node in members:
-            ranked = sorted(self.stats[node].surfaces.items(), key=lambda kv: (-kv[1], kv[0]))
-            if ranked:
+            node_surfaces = self.stats[node].surfaces
+            if len(node_surfaces) > 1:  # one spelling merges nothing
+                ranked = sorted(node_surfaces.items(), key=lambda kv: (-kv[1], kv[0]))
                 (top, top_lang), _ = ranked[0]
                 seen_langs = {top_lang}
                 for (label, lang), _n in ranked[1:]:
@@ -762,9 +816,8 @@ class _Resolver:
             if node == canon or node not in self.uf.evidence:
                 continue
             evidence, conf, other = self.uf.evidence[node]
-            (label, lang), _ = max(self.stats[node].surfaces.items(), key=lambda kv: (kv[1], kv[0]))
-            other_label = max(self.stats[other].surfaces.items(), key=lambda kv: (kv[1], kv[0]))[0][0] \
-                if self.stats[other].surfaces else other[1]
+            label, lang = self._top_surface(node)
+            other_label = self._top_surface(other)[0] if self.stats[other].surfaces else other[1]
             entity.merges.append(Merge(label=label, lang=lang, evidence=evidence, confidence=conf,
                                        matched=other_label))
         if kb_id:
@@ -786,6 +839,7 @@ _LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin 
 _INITIAL_STOPWORDS = frozenset("of the and for de del la las los el y e para por".split())
 
 
+@lru_cache(maxsize=400_000)  # asked for every ORG and LOC node of every article, per pass
 def _initials(key: str) -> str:
     """Initials of a Latin name's content words ("" for Arabic or one-word names).
 
@@ -919,7 +973,7 @@ def _token_sound_score(arabic_key: str, latin_key: str) -> float:
     return worst
 
 
-def _gender_variant(a: list[str], b: list[str]) -> bool:
+def _gender_variant(a: Sequence[str], b: Sequence[str]) -> bool:
     """Two names differing only by a Spanish/Italian gender ending on one word.
 
     >>> _gender_variant(["daniel", "ramirez"], ["daniela", "ramirez"])
@@ -938,6 +992,7 @@ def _gender_variant(a: list[str], b: list[str]) -> bool:
     return False
 
 
+@lru_cache(maxsize=400_000)  # once per spelling of every entity, per pass
 def _untitled(surface: str, lang: str, etype: str) -> str:
     """The surface without leading titles ("President Donald Trump" -> "Donald Trump").
 
