@@ -22,7 +22,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -789,13 +789,66 @@ def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
 def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
                            memo: Memo | None, scanned: list[ScannedSentence] | None = None
                            ) -> list[_Candidate]:
-    """:func:`article_candidates`, from ``memo`` when the article, its mentions and their
-    entities are what they were (the memo's version stands for the code)."""
+    """:func:`article_candidates`, from ``memo`` when the article, its mentions and what the
+    candidates read of their entities are what they were (the memo's version stands for the code).
+
+    Adding articles renames entities (a better label, a "~2" suffix, a script): candidates only
+    test keys for equality, read :func:`_key_facts` of them and sort places (:func:`_same_hosts`),
+    so the memo is keyed by which mentions share a key and the facts of each key, and remembered
+    candidates get today's keys (:func:`_renamed`): the candidates computing them again gives.
+    """
     if memo is None:
         return article_candidates(article, mentions, resolution, scanned)
-    linked = [(m, _entity_key(resolution, article.id, m)) for m in mentions]
-    return memo.get(record_digest("", article, linked),
-                    lambda: article_candidates(article, mentions, resolution, scanned))
+    keys = [_entity_key(resolution, article.id, m) for m in mentions]
+    names = list(dict.fromkeys(k for k in keys if k))  # in order of first mention; "" or None: no entity
+    slot = {k: i for i, k in enumerate(names)}
+    digest = record_digest("", article, list(mentions), [slot.get(k) for k in keys], list(map(_key_facts, names)))
+    compute = lambda: (names, article_candidates(article, mentions, resolution, scanned))  # noqa: E731
+    then, cands = memo.get(digest, compute)
+    if then == names:
+        return cands
+    renamed = _renamed(cands, dict(zip(then, names, strict=True)))
+    return renamed if _same_hosts(cands, renamed) else compute()[1]
+
+
+def _key_facts(key: str) -> str:
+    """Every test :func:`article_candidates` makes of an entity key besides equality and the
+    order of places: a state ("country:"), a knowledge-base entity, an organisation, an
+    identifying actor (:func:`_identifying`), a group (:data:`GROUP`). A new test of keys there
+    must be added here, or remembered candidates would miss it.
+
+    >>> _key_facts("PER:ehud_barak"), _key_facts("country:IL"), _key_facts("PER:shlomi_en")
+    ('00010', '10000', '00000')
+    """
+    tests = (key.startswith("country:"), key.startswith("kb:"), key.startswith("ORG:"), _identifying(key),
+             key == GROUP)
+    return "".join("1" if t else "0" for t in tests)
+
+
+def _renamed(cands: list[_Candidate], new: Mapping[str, str]) -> list[_Candidate]:
+    """Copies of remembered candidates with their entity keys renamed (``new``: old -> new key;
+    other keys, :data:`GROUP`, are kept); their content is computed again when clustering."""
+    def key(k: str) -> str:
+        return new.get(k, k)
+
+    return [replace(c, place=c.place and key(c.place), actors=Counter({key(k): n for k, n in c.actors.items()}),
+                    entities={key(k) for k in c.entities}, content=None,
+                    roles={r: [(key(k), surface) for k, surface in found] for r, found in c.roles.items()})
+            for c in cands]
+
+
+def _same_hosts(old: list[_Candidate], new: list[_Candidate]) -> bool:
+    """Whether renaming kept, among an article's candidates of one type and day, the one with the
+    first place (the one an unplaced candidate joined, see :func:`article_candidates`)."""
+    def firsts(cands: list[_Candidate]) -> dict[tuple, int]:
+        best: dict[tuple, int] = {}
+        for i, c in enumerate(cands):
+            group = (c.event_type, c.day)
+            if c.place and (group not in best or c.place < cands[best[group]].place):
+                best[group] = i
+        return best
+
+    return firsts(old) == firsts(new)
 
 
 class _Context:
