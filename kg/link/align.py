@@ -122,6 +122,7 @@ def concept_of(token: str) -> str | None:
     return _CONCEPT.get(token) or (_CONCEPT.get(strip_article(token)) if is_arabic(token) else None)
 
 
+@lru_cache(maxsize=200_000)  # each name key is split for every name it is compared with
 def split_name(key: str) -> tuple[frozenset[str], tuple[str, ...]]:
     """(concepts, remaining name words) of a name key; Latin words lose an ``al-`` prefix.
 
@@ -232,6 +233,7 @@ def _cover(short: Sequence[str], long: Sequence[str], floor: float) -> float | N
     return total / len(short)
 
 
+@lru_cache(maxsize=500_000)  # a projected name is compared with the same windows again and again
 def name_similarity(a: str, b: str, *, floor: float = 0.75) -> float:
     """How likely two name keys (any of en/es/ar) name the same thing in one story, in [0, 1].
 

@@ -152,6 +152,12 @@ def _near_tokens(name_sounds: list[str], sounds: list[str]) -> list[bool] | None
     return [bool(b) and bool(ratios[:, j].any()) for j, b in enumerate(sounds)]
 
 
+@lru_cache(maxsize=65_536)  # the same words of an article are tried for every name searched
+def _clitic_starts(token: str) -> tuple[int, ...]:
+    """Where the readings of a token with its proclitics stripped start (:func:`strip_clitics`)."""
+    return tuple(p for p, _stem in strip_clitics(token))
+
+
 def _remembered_find(text: str, lang: str, entity: tuple[str, list[str]],
                      taken: list[tuple[int, int]], memo: Memo | None) -> tuple[int, int, str] | None:
     """:func:`_find`, from ``memo`` when the same name was looked for in the same text."""
@@ -176,13 +182,13 @@ def _find(text: str, lang: str, entity: tuple[str, list[str]],
                 s, e = spans[i][0], spans[i + size - 1][1]
                 if near is not None and not any(near[i:i + size]):
                     continue  # cheap gate before the transliteration models
+                if not arabic_text and not text[s:s + 1].isupper():
+                    continue  # (before the overlap test: it rejects most windows, and cheaply)
                 if any(s < b and a < e for a, b in taken):
                     continue
-                if not arabic_text and not text[s:s + 1].isupper():
-                    continue
-                if concept_of(normalize_token(text[s:spans[i][1]])) and size == 1:
+                if size == 1 and concept_of(normalize_token(text[s:spans[i][1]])):
                     continue  # a generic word alone ("University") names nothing
-                starts = [s + p for p, _stem in strip_clitics(text[s:spans[i][1]])] if arabic_text else [s]
+                starts = [s + p for p in _clitic_starts(text[s:spans[i][1]])] if arabic_text else [s]
                 for start in starts:
                     wk = name_key(text[start:e], lang, etype)
                     if not wk:

@@ -736,10 +736,14 @@ class _Resolver:
             entities[key] = entity
             root_key[root] = key
         res = Resolution(entities=entities)
+        key_of: dict[Node, str] = {}  # a node's entity, found once for its many mentions
         for (aid, start, end), node in sorted(self.mention_node.items()):
             target = self.overrides.get((aid, node))
-            root = self.uf.find(target) if target else self.uf.find(node)
-            res.mentions[(aid, start, end)] = root_key[root]
+            if target:
+                key = root_key[self.uf.find(target)]
+            else:
+                key = key_of.get(node) or key_of.setdefault(node, root_key[self.uf.find(node)])
+            res.mentions[(aid, start, end)] = key
         per_article: dict[str, set[str]] = defaultdict(set)
         for (aid, _s, _e), key in res.mentions.items():
             per_article[aid].add(key)

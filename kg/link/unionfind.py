@@ -60,7 +60,8 @@ class UnionFind(Generic[T]):
         for item in self.parent:
             out.setdefault(self.find(item), []).append(item)
         for members in out.values():
-            members.sort(key=_order)
+            if len(members) > 1:  # most sets are one item: no need to make its sort key
+                members.sort(key=_order)
         return out
 
 
