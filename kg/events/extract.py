@@ -22,7 +22,7 @@ import hashlib
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -793,9 +793,9 @@ def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolu
     candidates read of their entities are what they were (the memo's version stands for the code).
 
     Adding articles renames entities (a better label, a "~2" suffix, a script): candidates only
-    test keys for equality, read :func:`_key_facts` of them and sort places (:func:`_same_hosts`),
+    test keys for equality, read :func:`_key_facts` of them and sort places (:func:`_firsts`),
     so the memo is keyed by which mentions share a key and the facts of each key, and remembered
-    candidates get today's keys (:func:`_renamed`): the candidates computing them again gives.
+    candidates get today's keys (:func:`_from_row`): the candidates computing them again gives.
     """
     if memo is None:
         return article_candidates(article, mentions, resolution, scanned)
@@ -803,14 +803,23 @@ def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolu
     names = list(dict.fromkeys(k for k in keys if k))  # in order of first mention; "" or None: no entity
     slot = {k: i for i, k in enumerate(names)}
     digest = record_digest("", article, list(mentions), [slot.get(k) for k in keys], list(map(_key_facts, names)))
-    compute = lambda: (names, article_candidates(article, mentions, resolution, scanned))  # noqa: E731
-    then, cands = memo.get(digest, compute)
-    if then == names:
-        return cands
-    renamed = _renamed(cands, dict(zip(then, names, strict=True)))
-    return renamed if _same_hosts(cands, renamed) else compute()[1]
+    fresh: list[_Candidate] = []
+
+    def compute() -> tuple[list[str], list[tuple]]:
+        fresh.extend(article_candidates(article, mentions, resolution, scanned))
+        return names, [_row(c) for c in fresh]
+
+    then, rows = memo.get(digest, compute)
+    if fresh:
+        return fresh
+    new = dict(zip(then, names, strict=True))
+    cands = [_from_row(row, new) for row in rows]
+    if then != names and _firsts(rows, lambda place: place) != _firsts(rows, lambda place: new.get(place, place)):
+        return article_candidates(article, mentions, resolution, scanned)
+    return cands
 
 
+@lru_cache(maxsize=65536)
 def _key_facts(key: str) -> str:
     """Every test :func:`article_candidates` makes of an entity key besides equality and the
     order of places: a state ("country:"), a knowledge-base entity, an organisation, an
@@ -825,30 +834,35 @@ def _key_facts(key: str) -> str:
     return "".join("1" if t else "0" for t in tests)
 
 
-def _renamed(cands: list[_Candidate], new: Mapping[str, str]) -> list[_Candidate]:
-    """Copies of remembered candidates with their entity keys renamed (``new``: old -> new key;
-    other keys, :data:`GROUP`, are kept); their content is computed again when clustering."""
-    def key(k: str) -> str:
-        return new.get(k, k)
-
-    return [replace(c, place=c.place and key(c.place), actors=Counter({key(k): n for k, n in c.actors.items()}),
-                    entities={key(k) for k in c.entities}, content=None,
-                    roles={r: [(key(k), surface) for k, surface in found] for r, found in c.roles.items()})
-            for c in cands]
+def _row(c: _Candidate) -> tuple:
+    """A candidate as the memo keeps it: plain values pickle several times faster than objects
+    (its content is not kept: it is computed again when clustering)."""
+    return (c.article, c.event_type, c.day.toordinal(), c.dated, c.place, tuple(c.actors.items()),
+            tuple(c.entities), c.trigger, c.sentence, c.position,
+            tuple((role, tuple(found)) for role, found in c.roles.items()), c.generic)
 
 
-def _same_hosts(old: list[_Candidate], new: list[_Candidate]) -> bool:
-    """Whether renaming kept, among an article's candidates of one type and day, the one with the
-    first place (the one an unplaced candidate joined, see :func:`article_candidates`)."""
-    def firsts(cands: list[_Candidate]) -> dict[tuple, int]:
-        best: dict[tuple, int] = {}
-        for i, c in enumerate(cands):
-            group = (c.event_type, c.day)
-            if c.place and (group not in best or c.place < cands[best[group]].place):
-                best[group] = i
-        return best
+def _from_row(row: tuple, new: Mapping[str, str]) -> _Candidate:
+    """The candidate of a memo row (:func:`_row`), its entity keys renamed by ``new`` (old ->
+    today's key; other keys, :data:`GROUP`, are kept)."""
+    article, etype, day, dated, place, actors, entities, trigger, sentence, position, roles, generic = row
+    get = new.get
+    return _Candidate(article, etype, date.fromordinal(day), dated, place and get(place, place),
+                      Counter({get(k, k): n for k, n in actors}), {get(k, k) for k in entities},
+                      trigger, sentence, position,
+                      {role: [(get(k, k), surface) for k, surface in found] for role, found in roles}, generic=generic)
 
-    return firsts(old) == firsts(new)
+
+def _firsts(rows: list[tuple], key: Callable[[str], str]) -> dict[tuple, int]:
+    """For each type and day of an article's candidates (memo rows), which one has the first place
+    (``key``: its place's key today): the one a candidate without a place joined (see
+    :func:`article_candidates`), so it must not change when entities are renamed."""
+    best: dict[tuple, int] = {}
+    for i, row in enumerate(rows):
+        group, place = row[1:3], row[4]
+        if place and (group not in best or key(place) < key(rows[best[group]][4])):
+            best[group] = i
+    return best
 
 
 class _Context:
