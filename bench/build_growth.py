@@ -15,8 +15,9 @@ At each size the script times three commands, each in a fresh process:
 - ``no-op``: the same command again;
 - ``add 50``: ``kg build NEW --store S`` (the 50 held-back articles);
 - ``add 50, watching``: the same addition (into a copy of the store before it) as a later round
-  of ``kg watch`` makes it, in a process that has built before and kept its models, knowledge-base view and documents
-  (:data:`WATCH_ROUND`); its seconds are that build's own, its peak the whole process's.
+  of ``kg watch`` makes it, in a process that has built before (:data:`WATCH_ROUND`: the NER
+  models and the knowledge-base view are loaded, the store's documents kept from a round with
+  nothing new); its seconds are that build's own, its peak the whole process's.
 
 Peak memory is the peak of the summed proportional set size (PSS) of the build process and its
 worker processes, sampled every 0.2 s from /proc: forked workers share the parent's pages, so
@@ -118,26 +119,31 @@ def timed(cmd: list[str]) -> tuple[float, int, str]:
     return time.perf_counter() - start, peak, out.strip().splitlines()[0]
 
 
-#: a process that builds twice, as ``kg watch`` does: a first round (the examples), then the
-#: timed one; argv: store, jobs, the new files
+#: a process that builds as ``kg watch`` does: a round that loads the models (the examples,
+#: into a store of their own), a round with nothing new on the store (its documents are then
+#: kept), then the timed round; argv: store, jobs, the new files, "--", the store's inputs
 WATCH_ROUND = """
 import sys, tempfile
 from kg.build import build
-store, jobs, new = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
-build(["examples"], tempfile.mkdtemp(), progress=False, offline=True, jobs=jobs, keep_warm=True)
-report = build(new, store, progress=False, offline=True, jobs=jobs, keep_warm=True)
+store, jobs, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
+new, inputs = args[:args.index("--")], args[args.index("--") + 1:]
+options = dict(progress=False, offline=True, jobs=jobs, keep_warm=True)
+build(["examples"], tempfile.mkdtemp(), **options)
+build(inputs, store, **options)
+report = build(new, store, **options)
 print(report.summary().splitlines()[0])
 """
 
 
-def watch_round(store: Path, jobs: int, new_files: list[Path]) -> tuple[float, int, str]:
+def watch_round(store: Path, jobs: int, new_files: list[Path],
+                inputs: list[str]) -> tuple[float, int, str]:
     """Seconds of the timed round, peak PSS and report line of :data:`WATCH_ROUND`, run on a
     copy of ``store``."""
     copy = store.with_name(store.name + "-watch")
     shutil.rmtree(copy, ignore_errors=True)
     shutil.copytree(store, copy)
     _, peak, line = timed([sys.executable, "-c", WATCH_ROUND, str(copy), str(jobs),
-                           *map(str, new_files)])
+                           *map(str, new_files), "--", *inputs])
     shutil.rmtree(copy, ignore_errors=True)
     return float(line.split(" in ", 1)[1].split("s ", 1)[0]), peak, line
 
@@ -168,7 +174,7 @@ def main() -> None:
         for step, inputs in (("cold", files), ("no-op", files), ("add 50, watching", None),
                              ("add 50", [str(f) for f in new_files])):
             if inputs is None:
-                seconds, peak, line = watch_round(store, args.jobs, new_files)
+                seconds, peak, line = watch_round(store, args.jobs, new_files, files)
             else:
                 seconds, peak, line = timed([*kg, *inputs])
             cold = cold or seconds
