@@ -32,19 +32,18 @@ writes shards and deletes the old file.
 
 from __future__ import annotations
 
-import gc
 import gzip
 import hashlib
 import json
 import logging
 import os
 from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime
 from pathlib import Path
 
 from kg.article import Article
+from kg.kb.cache import collector_paused
 from kg.nlp.mention import Mention
 from kg.sources.dedupe import DuplicateKey, duplicate_keys, duplicate_keys_version
 
@@ -132,7 +131,9 @@ def shard_of(article_id: str) -> str:
 
 def load_documents(store_dir: Path) -> dict[str, Document]:
     """The documents of earlier builds, by article id (empty for a new store)."""
-    with _collector_paused():
+    # no collection while documents are made: they hold no cycles, and the collector walking
+    # the 140,000 mentions of a corpus again and again took a third of the load
+    with collector_paused():
         for attempt in range(3):
             manifest = _read_manifest(store_dir)
             if manifest is None:
@@ -190,19 +191,6 @@ def _manifest_bytes(store_dir: Path) -> bytes | None:
         return (store_dir / MANIFEST_FILE).read_bytes()
     except OSError:
         return None
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """No garbage collection while documents are made: they hold no cycles, and the collector
-    walking the 140,000 mentions of a corpus again and again took a third of the load."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def save_documents(store_dir: Path, docs: dict[str, Document]) -> int:

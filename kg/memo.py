@@ -21,6 +21,8 @@ from operator import attrgetter
 from pathlib import Path
 from typing import Generic, TypeVar
 
+from kg.kb.cache import load_pickle
+
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 
@@ -159,7 +161,7 @@ class Memo(Generic[T]):
             return {}
         try:
             with open(self.path, "rb") as fh:
-                version, entries = pickle.load(fh)
+                version, entries = load_pickle(fh)
         except FileNotFoundError:
             return {}
         except Exception as exc:  # noqa: BLE001 - a memory that cannot be read is recomputed

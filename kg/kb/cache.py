@@ -8,13 +8,15 @@ files that shape them, so editing either rebuilds. The folder is ``$MKG_CACHE_DI
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, Any, TypeVar
 
 T = TypeVar("T")
 
@@ -47,7 +49,7 @@ def cached(name: str, paths: list[Path], build: Callable[[], T]) -> T:
     path = folder / f"{name}-{fingerprint(paths)}.pickle"
     try:
         with open(path, "rb") as fh:
-            return pickle.load(fh)
+            return load_pickle(fh)
     except Exception:  # noqa: BLE001 - a missing or stale cache is never an error
         pass
     value = build()
@@ -62,3 +64,23 @@ def cached(name: str, paths: list[Path], build: Callable[[], T]) -> T:
     except OSError:
         pass
     return value
+
+
+def load_pickle(fh: IO[bytes]) -> Any:
+    """``pickle.load(fh)`` with the garbage collector paused: a pickle of many small objects
+    makes the collector walk them again and again while they are made (the knowledge base,
+    13 MB: 1.07 s, 0.48 s paused)."""
+    with collector_paused():
+        return pickle.load(fh)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """No garbage collection inside: for code that makes many objects holding no cycles."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
