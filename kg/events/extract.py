@@ -24,7 +24,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -67,8 +67,10 @@ class _Candidate:
     #: continuous bombardment"): it stays an event of its article but ties no two reports
     generic: bool = False
 
-    @property
+    @cached_property
     def ident(self) -> tuple[str, str, str, str]:
+        """Which candidate of the corpus it is; kept once asked (clustering asks it some 200,000
+        times), since nothing changes the fields it reads after a candidate is made."""
         return (self.article, self.event_type, self.day.isoformat(), self.place or "")
 
 
@@ -955,8 +957,7 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
         return 0.0
     if a.day != b.day or a.place is None or a.place != b.place:
         return 0.0
-    sim = content_similarity(a, b)
-    strength = _place_evidence(a, b, ctx, sim)
+    strength, sim = _place_evidence(a, b, ctx)
     if strength and (ctx.once(not_one_happening, a) or ctx.once(not_one_happening, b)):
         if ctx.once(not_one_happening, a) and ctx.once(not_one_happening, b):
             return 0.0  # outlet boilerplate about a campaign ("the resistance continues its rocket fire")
@@ -965,18 +966,23 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     return strength
 
 
-def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context, sim: float) -> float:
-    """:func:`pair_evidence` of two same-day reports from one known place, without a story link."""
-    shared = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)
-              and (k not in NEWS_MEDIA or sim >= SAME_TEXT)}
+def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> tuple[float, float]:
+    """:func:`pair_evidence` of two same-day reports from one known place, without a story link,
+    and their :func:`content_similarity` (0.0, not compared, when no content could make evidence:
+    most pairs, at a broad place without a shared actor)."""
+    actors = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)}
     broad = a.place in ctx.broad or ctx.reports[(a.event_type, a.place, a.day)] > 2
+    if not actors and (broad or a.event_type == "Statement"):
+        return 0.0, 0.0
+    sim = content_similarity(a, b)
+    shared = {k for k in actors if k not in NEWS_MEDIA or sim >= SAME_TEXT}
     if broad:
-        return ACTOR_AND_TEXT if shared and sim >= SAME_TEXT else 0.0
+        return (ACTOR_AND_TEXT if shared and sim >= SAME_TEXT else 0.0), sim
     if shared:
-        return ACTOR_AND_TEXT if sim >= SAME_TEXT else ACTOR
+        return (ACTOR_AND_TEXT if sim >= SAME_TEXT else ACTOR), sim
     if sim >= PLACE_TEXT and a.event_type != "Statement":
-        return TEXT
-    return 0.0
+        return TEXT, sim
+    return 0.0, sim
 
 
 #: News outlets: "told Al Mayadeen", "the BBC understands" says who reports a happening, not who
@@ -1322,8 +1328,9 @@ def _content(c: _Candidate) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """``w:`` and the first five letters of the normalised word (words recur across reports)."""
-    return "w:" + normalize_arabic(word)[:5]
+    """``w:`` and the first five letters of the normalised word (words recur across reports; an
+    ASCII word is its own normal form)."""
+    return "w:" + (word if word.isascii() else normalize_arabic(word))[:5]
 
 
 def _weight(items: frozenset) -> int:
