@@ -35,6 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from kg.kb.cache import collector_paused
 from kg.nlp.mention import Mention, MentionFinder
 
 if TYPE_CHECKING:
@@ -75,7 +76,10 @@ MODEL_FACTORIES: dict[str, Callable[[], MentionFinder]] = {
 def model_finder(lang: str) -> MentionFinder | None:
     """The statistical finder for ``lang`` (cached), or None for an unsupported language."""
     factory = MODEL_FACTORIES.get(lang)
-    return factory() if factory else None
+    if factory is None:
+        return None
+    with collector_paused():  # a model's tables are many small objects: 5.4 -> 4.0 s for three
+        return factory()
 
 
 @cache
@@ -86,7 +90,8 @@ def kb_finder(lang: str) -> MentionFinder | None:
     except ImportError:
         return None
     try:
-        return KBMatcher(lang)
+        with collector_paused():
+            return KBMatcher(lang)
     except Exception as exc:  # noqa: BLE001 - a broken KB must not stop NER
         log.warning("KB matcher for %s unavailable: %s", lang, exc)
         return None
