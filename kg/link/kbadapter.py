@@ -94,6 +94,13 @@ class KBView:
     @classmethod
     def default(cls) -> KBView:
         """The project's knowledge base when :mod:`kg.kb` provides one, else an empty view."""
+        from kg.link.resolve import collector_paused
+
+        with collector_paused():  # loading makes millions of objects, kept: nothing to collect
+            return cls._load_default()
+
+    @classmethod
+    def _load_default(cls) -> KBView:
         try:
             import kg.kb as kbmod
 

@@ -21,6 +21,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from kg.link.align import concept_of, name_similarity, sound_key, split_name
+from kg.link.resolve import collector_paused
 from kg.memo import Memo, record_digest
 from kg.nlp.mention import Mention
 from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, token_spans
@@ -56,6 +57,12 @@ def project_mentions(docs: Sequence[tuple[Article, Sequence[Mention]]], links: I
     >>> project_mentions(docs, [StoryLink("en", "es", 0.9, "test")], res)["es"]
     [Mention(start=14, end=20, surface='Raonic', type='PER', entity=None, confidence=0.6, source='projected')]
     """
+    with collector_paused():  # the KB matcher, when it loads, and the searches: no cycles
+        return _project(docs, links, resolution, memo)
+
+
+def _project(docs: Sequence[tuple[Article, Sequence[Mention]]], links: Iterable[StoryLink],
+             resolution: Resolution, memo: Memo | None) -> dict[str, list[Mention]]:
     by_id = {a.id: (a, list(ms)) for a, ms in docs}
     links = [link for link in sorted(links, key=lambda s: (s.a_id, s.b_id))
              if link.confidence >= 0.5 and link.a_id in by_id and link.b_id in by_id]

@@ -525,8 +525,11 @@ def link_stories(articles: Sequence[Article], resolution_or_entity_sets: Any = N
     ``translator`` (optional) adds headline translations as evidence, see :func:`candidate_pairs`.
     The result is sorted and independent of the order of ``articles``.
     """
+    from kg.link.resolve import collector_paused
+
     path = Path(cache_dir) / EMBEDDINGS_FILE if cache_dir else None
     cache = EmbeddingCache(path, embedder)
-    cands = candidate_pairs(articles, resolution_or_entity_sets, window_days,
-                            embeddings=cache, use_embeddings=use_embeddings, translator=translator)
+    with collector_paused():  # the encoder, when it loads, and ~35k candidates: no cycles
+        cands = candidate_pairs(articles, resolution_or_entity_sets, window_days,
+                                embeddings=cache, use_embeddings=use_embeddings, translator=translator)
     return select_links(cands, threshold=threshold, per_article=per_article)
