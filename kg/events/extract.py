@@ -936,12 +936,19 @@ def pair_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
     single happening (:func:`names_no_happening`: a campaign, a cycle, a count, a meeting still to
     come) ties nothing, not even a copy of its sentence.
     """
+    strength = _report_evidence(a, b, ctx)
+    # last, as the costliest test, for the few pairs with evidence (the answer is the same)
+    if strength and (ctx.once(names_no_happening, a) or ctx.once(names_no_happening, b)):
+        return 0.0  # "the 2024 election cycle", "a meeting still to come": nothing to tie, copy or not
+    return strength
+
+
+def _report_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> float:
+    """:func:`pair_evidence` but for triggers that name no happening."""
     if a.article == b.article or a.event_type != b.event_type or a.generic or b.generic:
         return 0.0
     if abs((a.day - b.day).days) > ctx.day_window:
         return 0.0
-    if ctx.once(names_no_happening, a) or ctx.once(names_no_happening, b):
-        return 0.0  # "the 2024 election cycle", "a meeting still to come": nothing to tie, copy or not
     if ctx.same_outlet(a, b) and (a.position >= SAME_OUTLET_LEAD or b.position >= SAME_OUTLET_LEAD):
         return 0.0  # one outlet's background sentence repeated in two reports
     if (a.article, b.article) in ctx.linked:
