@@ -1420,25 +1420,18 @@ def _broad_actors(cands: Sequence[_Candidate]) -> set[str]:
 
 def _event(members: list[_Candidate], resolution: Any) -> Event:
     etype = members[0].event_type
-    days = Counter(c.day for c in members)
-    dated = Counter(c.day for c in members if c.dated)
-    day = min((dated or days).items(), key=lambda kv: (-kv[1], kv[0]))[0]
-    places = Counter(c.place for c in members if c.place)
-    place = min(places.items(), key=lambda kv: (-kv[1], kv[0]))[0] if places else None
-    actors: Counter = Counter()
-    for c in members:
-        actors.update(set(c.actors))
-    top_actors = [k for k, _ in sorted(actors.items(), key=lambda kv: (-kv[1], kv[0]))[:10]]
+    dated = [c.day for c in members if c.dated]
+    day = _ranked([{d} for d in dated or [c.day for c in members]], 1)[0]
+    places = [{c.place} for c in members if c.place]
+    place = _ranked(places, 1)[0] if places else None
+    top_actors = _ranked([set(c.actors) for c in members], 10)
     roles: dict[str, list[str]] = {}
     for role in ("actor", "target"):
-        votes: Counter = Counter()
-        for c in members:
-            votes.update({k for k, _ in c.roles.get(role, ()) if k and k != place and k != GROUP})
-        if role == "target":  # the actor of one report is not the target of another
-            for k in roles.get("actor", ()):
-                votes.pop(k, None)
-        if votes:
-            roles[role] = [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:3]]
+        # the actor of one report is not the target of another
+        ranked = _ranked([{k for k, _ in c.roles.get(role, ()) if k and k != place and k != GROUP} for c in members],
+                         3, drop=roles.get("actor", ()) if role == "target" else ())
+        if ranked:
+            roles[role] = ranked
     articles = sorted({c.article for c in members})
     anchor = members[0]
     digest = hashlib.sha1("|".join(articles).encode("utf-8")).hexdigest()[:8]
@@ -1450,6 +1443,23 @@ def _event(members: list[_Candidate], resolution: Any) -> Event:
                  timestamp=datetime.combine(day, time(0, 0), tzinfo=UTC), place=place,
                  actors=top_actors, articles=articles, label=_label(etype, place, day, resolution),
                  trigger=anchor.trigger, confidence=round(min(conf, 0.99), 3), roles=roles)
+
+
+def _ranked(groups: list[set], limit: int, drop: Iterable = ()) -> list:
+    """The members of ``groups`` by how many groups hold them, then by value, at most ``limit``,
+    none of ``drop``. Most events have one report: its group sorted, without counting.
+
+    >>> _ranked([{"b", "a"}, {"b"}], 10), _ranked([{"b", "a"}], 1, drop=["a"])
+    (['b', 'a'], ['b'])
+    """
+    if len(groups) == 1:
+        return sorted(groups[0].difference(drop))[:limit]
+    votes: Counter = Counter()
+    for group in groups:
+        votes.update(group)
+    for k in drop:
+        votes.pop(k, None)
+    return [k for k, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0]))[:limit]]
 
 
 def _label(etype: str, place: str | None, day: date, resolution: Any) -> str:
