@@ -298,3 +298,23 @@ def test_story_link_vouches_only_for_the_lead():
     assert pair_evidence(a, b, ctx) == 0.0
     a.position = LEAD_CHARS - 1
     assert pair_evidence(a, b, ctx) == STORY
+
+
+def test_remembered_candidates_follow_renamed_entities(fixtures, tmp_path):
+    # a later build renames entities (a better label, another script, a "~2"): an article's
+    # remembered candidates take today's keys, and the events are those computing all again gives
+    from kg.memo import Memo
+
+    docs = load_docs(fixtures, "jabalia") + load_docs(fixtures, "strike") + load_docs(fixtures, "trump")
+    before = dict(resolve_entities(docs, kb=False).mentions)
+    names = sorted({k for k in before.values() if k})
+    # every other entity renamed, reversing the order of the names; one key becomes a state
+    new = {k: f"{k.partition(':')[0]}:{i:04d}" for i, k in enumerate(reversed(names)) if i % 2}
+    new[names[0]] = "country:XX"
+    after = {m: new.get(k, k) if k else k for m, k in before.items()}
+    memo = Memo(tmp_path / "candidates.pickle", "v")
+    assert extract_events(docs, before, [], memo=memo) == extract_events(docs, before, [])
+    memo.save()
+    again = Memo(tmp_path / "candidates.pickle", "v")
+    assert extract_events(docs, after, [], memo=again) == extract_events(docs, after, [])
+    assert again.computed < len(docs)
