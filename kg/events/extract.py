@@ -838,7 +838,14 @@ def _key_facts(key: str) -> str:
 
 def _row(c: _Candidate) -> tuple:
     """A candidate as the memo keeps it: plain values pickle several times faster than objects
-    (its content is not kept: it is computed again when clustering)."""
+    (its content is not kept: it is computed again when clustering). A new field must be kept here.
+
+    >>> from dataclasses import fields
+    >>> c = _Candidate("a", "Attack", date(2024, 1, 2), True, "geo:1", Counter({"kb:x": 2}), {"kb:x"}, "hit",
+    ...                "It hit.", 3, {"actor": [("kb:x", "X")]}, generic=True)
+    >>> _from_row(_row(c), {}) == c and len(_row(c)) == len(fields(_Candidate)) - 1  # all but content
+    True
+    """
     return (c.article, c.event_type, c.day.toordinal(), c.dated, c.place, tuple(c.actors.items()),
             tuple(c.entities), c.trigger, c.sentence, c.position,
             tuple((role, tuple(found)) for role, found in c.roles.items()), c.generic)
