@@ -43,7 +43,7 @@ from datetime import datetime
 from pathlib import Path
 
 from kg.article import Article
-from kg.kb.cache import collector_paused
+from kg.collector import collector_paused
 from kg.nlp.mention import Mention
 from kg.sources.dedupe import DuplicateKey, duplicate_keys, duplicate_keys_version
 

@@ -8,15 +8,15 @@ files that shape them, so editing either rebuilds. The folder is ``$MKG_CACHE_DI
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import os
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, TypeVar
+
+from kg.collector import collector_paused
 
 T = TypeVar("T")
 
@@ -73,14 +73,3 @@ def load_pickle(fh: IO[bytes]) -> Any:
     with collector_paused():
         return pickle.load(fh)
 
-
-@contextmanager
-def collector_paused() -> Iterator[None]:
-    """No garbage collection inside: for code that makes many objects holding no cycles."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()

@@ -35,7 +35,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.kb.cache import collector_paused
+from kg.collector import collector_paused
 from kg.nlp.mention import Mention, MentionFinder
 
 if TYPE_CHECKING:
