@@ -21,6 +21,8 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.collector import collector_paused
+
 log = logging.getLogger(__name__)
 
 #: Entity type from the prefix of a KB id when the entry does not say.
@@ -94,8 +96,6 @@ class KBView:
     @classmethod
     def default(cls) -> KBView:
         """The project's knowledge base when :mod:`kg.kb` provides one, else an empty view."""
-        from kg.link.resolve import collector_paused
-
         with collector_paused():  # loading makes millions of objects, kept: nothing to collect
             return cls._load_default()
 

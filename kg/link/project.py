@@ -20,8 +20,8 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from kg.collector import collector_paused
 from kg.link.align import concept_of, name_similarity, sound_key, split_name
-from kg.link.resolve import collector_paused
 from kg.memo import Memo, record_digest
 from kg.nlp.mention import Mention
 from kg.text.arabic import drop_proclitic, is_arabic, normalize_token, strip_clitics, token_spans

@@ -44,6 +44,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from kg.collector import collector_paused
+
 if TYPE_CHECKING:
     from kg.article import Article
 
@@ -525,8 +527,6 @@ def link_stories(articles: Sequence[Article], resolution_or_entity_sets: Any = N
     ``translator`` (optional) adds headline translations as evidence, see :func:`candidate_pairs`.
     The result is sorted and independent of the order of ``articles``.
     """
-    from kg.link.resolve import collector_paused
-
     path = Path(cache_dir) / EMBEDDINGS_FILE if cache_dir else None
     cache = EmbeddingCache(path, embedder)
     with collector_paused():  # the encoder, when it loads, and ~35k candidates: no cycles
