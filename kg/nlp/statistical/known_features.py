@@ -123,8 +123,9 @@ class KnownFeatures:
         return type(extractor) in (FeatureExtractor, ArabicFeatures)
 
     def _keep(self, feats: list[str]) -> tuple[str, ...]:
-        canonical = self._canonical
-        return tuple(canonical[f] for f in feats if f in canonical)
+        # map and filter loop in C (a third of the time of a generator); no feature is empty,
+        # so filter(None) drops exactly the None of the unknown ones
+        return tuple(filter(None, map(self._canonical.get, feats)))
 
     def _parts(self, w: str) -> TokenParts:
         low = (arnorm.normalize(w) or w) if self._arabic else w.lower()
