@@ -16,6 +16,7 @@ import os
 import pickle
 from collections.abc import Callable
 from dataclasses import fields, is_dataclass
+from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
@@ -63,6 +64,10 @@ def canonical(value: object) -> object:
     ('[]', 'Mention', [(0, 4, 'Gaza', 'LOC', None, 1.0, 'model')])
     >>> canonical({"b": {2, 1}, "a": None})
     ('{', [('a', None), ('b', ('<', [1, 2]))])
+    >>> from zoneinfo import ZoneInfo
+    >>> read = datetime(2023, 10, 30, 9, tzinfo=ZoneInfo("Asia/Beirut"))
+    >>> canonical(read) == canonical(datetime.fromisoformat(read.isoformat())) == ("t", read.isoformat())
+    True
     """
     kind = type(value)
     if kind in _PLAIN:  # most of a record's values: first, and without isinstance
@@ -83,6 +88,8 @@ def canonical(value: object) -> object:
     if isinstance(value, set | frozenset):
         plain = _PLAIN.issuperset(map(type, value))
         return "<", sorted(value if plain else map(canonical, value), key=_bytes)
+    if kind is datetime:  # as stored: a zone read as Asia/Beirut is loaded again as +02:00
+        return "t", value.isoformat()
     return "?", repr(value)
 
 
