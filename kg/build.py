@@ -202,7 +202,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
                 writer.write(article_graphs(articles, linked.mentions, linked.resolution, version),
                              "articles")
                 writer.write(entity_graphs(linked.resolution, version), "entities")
-            with _timed(report, "events"):
+            with _timed(report, "events"), collector_paused():  # no cycles there either
                 events = corpus_events(ordered, linked, store.path, version)
             with _timed(report, "write"), collector_paused():
                 writer.write(event_graphs(events, version), "events")
