@@ -72,4 +72,3 @@ def load_pickle(fh: IO[bytes]) -> Any:
     13 MB: 1.07 s, 0.48 s paused)."""
     with collector_paused():
         return pickle.load(fh)
-
