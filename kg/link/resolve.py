@@ -32,7 +32,7 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import product
 from operator import attrgetter
 from typing import TYPE_CHECKING, Any
@@ -240,8 +240,10 @@ class _Resolver:
         self.mention_node: dict[tuple[str, int, int], Node] = {}
         self.article_nodes: dict[str, set[Node]] = defaultdict(set)
         self.tag_node: dict[str, list[Node]] = defaultdict(list)
-        self.uf: UnionFind[Node] = UnionFind(guard=self._guard)
         self.root_kb: dict[Node, str] = {}
+        # the guard holds the ids, not the resolver: no cycle keeps a pass's ~600k objects alive
+        # after it is done (linking runs with the collector paused)
+        self.uf: UnionFind[Node] = UnionFind(guard=partial(_one_kb_id, self.root_kb))
         self.root_type: dict[Node, str] = {}
         self.overrides: dict[tuple[str, Node], Node] = {}  # (article, node) -> node it means there
         # what several steps of a pass ask of the nodes, made once (see _nodes, _latin_index)
@@ -249,13 +251,7 @@ class _Resolver:
         self._latin: tuple[int, Any] = (-1, None)
         self._tops: dict[Node, tuple[str, str]] = {}
 
-    # ---- union with guards: one KB id and one type per set
-    def _guard(self, ra: Node, rb: Node) -> bool:
-        ka, kb_ = self.root_kb.get(ra), self.root_kb.get(rb)
-        if ka and kb_ and ka != kb_:
-            return False
-        return True
-
+    # ---- union with guards: one KB id (:func:`_one_kb_id`) and one type per set
     def _union(self, a: Node, b: Node, evidence: str, conf: float, same_type: bool = True) -> bool:
         ra, rb = self.uf.find(a), self.uf.find(b)
         if ra == rb:
@@ -842,6 +838,12 @@ _LATIN_PARTICLES = frozenset("al el ad ar as at az an ash ath de del da dos bin 
 
 
 _INITIAL_STOPWORDS = frozenset("of the and for de del la las los el y e para por".split())
+
+
+def _one_kb_id(root_kb: Mapping[Node, str], ra: Node, rb: Node) -> bool:
+    """Whether the sets of roots ``ra`` and ``rb`` may join: not two different KB ids."""
+    ka, kb_ = root_kb.get(ra), root_kb.get(rb)
+    return not (ka and kb_ and ka != kb_)
 
 
 @lru_cache(maxsize=400_000)  # asked for every ORG and LOC node of every article, per pass
