@@ -111,6 +111,7 @@ def test_adding_articles_rewrites_only_the_graphs_they_touch(tmp_path):
     added = build(chile, tmp_path / "s", progress=False)
     assert added.new == 8 and added.graphs > 300
     assert 8 < added.graphs_written < added.graphs / 3
+    assert added.triples == len(_ntriples(tmp_path / "s"))  # counted from what was rewritten
 
 
 def test_a_rebuild_with_nothing_new_does_no_corpus_wide_work(tmp_path):

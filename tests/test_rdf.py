@@ -244,6 +244,41 @@ def test_folder_store_bulk_loads_real_articles_exactly(tmp_path, monkeypatch):
     assert len(folder) == len(memory) > 50 * 4
 
 
+def test_a_writer_counts_quads_from_what_it_changes(tmp_path):
+    """A writer's quad count is the opened generation's (kept beside its quads) less the graphs
+    it replaced or dropped plus what they hold now: what a scan of the store gives, also with
+    a triple given twice, a graph written twice, dropped, or loaded from a file."""
+    from kg.sources import read_inputs
+
+    articles = [a for a in read_inputs([str(EXAMPLES / "en_bbc_2023-10-30.jsonl")])
+                if isinstance(a, Article)][:6]
+    graphs = {article_graph_iri(a.id): article_triples(a, []) for a in articles}
+    first = GraphStore(tmp_path / "s", staged=True)
+    for graph, triples in graphs.items():
+        first.replace_graph(graph, triples)
+    first.commit()
+    first.close()
+    written = len(GraphStore(tmp_path / "s", read_only=True))
+    assert written > 6 * 5
+
+    store = GraphStore(tmp_path / "s", staged=True)
+    one, two, three = list(graphs)[:3]
+    store.replace_graph(one, graphs[one][:3] + graphs[one][:3])  # fewer quads, one triple twice
+    store.replace_graph(two, graphs[two] + graphs[one])
+    store.replace_graph(two, graphs[two])  # written twice before its load ends
+    store.drop_graph(three)
+    turtle = tmp_path / "x.ttl"
+    turtle.write_text("<https://example.org/a> <https://example.org/p> 1, 2 .\n", encoding="utf-8")
+    store.load_file(turtle, "https://example.org/g")
+    expected = written - len(graphs[one]) + 3 - len(graphs[three]) + 2
+    assert len(store) == expected
+    store.commit()
+    store.close()
+    assert len(GraphStore(tmp_path / "s", read_only=True)) == expected
+    current = (tmp_path / "s" / "current-quads").read_text(encoding="utf-8").strip()
+    assert (tmp_path / "s" / current / "quad_count").read_text(encoding="ascii") == str(expected)
+
+
 def test_failed_bulk_load_is_raised_and_no_later_load_runs(tmp_path, monkeypatch):
     """Bulk loads run in the background; when one fails, its error reaches the writer before
     another load starts (a build then fails instead of committing a part)."""

@@ -66,6 +66,11 @@ class GraphStore:
         self._pending: list[str] = []  # N-Quads lines of replaced graphs not yet bulk-loaded
         self._pending_graphs: set[str] = set()
         self._loading: _BulkLoad | None = None  # the bulk load running in the background
+        # The quad count without a scan of the store (0.5 s for 1.6 M quads, every build): the
+        # quads of the generation as opened, less those of the graphs replaced or dropped since
+        # (``_touched``, counted anew); None when unknown.
+        self._counted: int | None = 0
+        self._touched: set[str] = set()
         self._lock = None
         self._staged: str | None = None
         if self.path is None:
@@ -88,6 +93,7 @@ class GraphStore:
         return "." if (self.path / "oxigraph").is_dir() else None
 
     def _open_read_only(self) -> None:
+        self._counted = None
         for attempt in range(3):  # a build may switch generations while we open one
             self._generation = self._current()
             if self._generation is None:
@@ -114,8 +120,10 @@ class GraphStore:
         self._lock = _lock(self.path)
         current = self._current()
         self._collect(keep={current, _previous(self.path, current)})
+        self._counted = _read_count(self.path, current) if current is not None else 0
         if current is not None and not staged:
             self._generation = current
+            _count_path(self.path, current).unlink(missing_ok=True)  # stale if this write stops
         else:
             self._generation = _next_generation(self.path)
             target = self.path / self._generation
@@ -176,6 +184,7 @@ class GraphStore:
         shutil.rmtree(self.quad_dir)
         self._ox = ox.Store(str(self.quad_dir))
         self._digests = {}
+        self._counted, self._touched = 0, set()
 
     def close(self) -> None:
         """Release the store (and the writer lock); uncommitted staged writes are dropped."""
@@ -218,7 +227,9 @@ class GraphStore:
             triples = triples()
         if exists:
             self._finish_load()  # nothing else changes the store while a bulk load runs
+            self._uncount(graph, g)
             self._ox.remove_graph(g)
+        self._touched.add(graph)
         triples = triples if isinstance(triples, list) else list(triples)
         if self.path is None or _has_blank_node(triples):
             self._settle()  # N-Quads would rename blank nodes: these go in as quads
@@ -293,7 +304,14 @@ class GraphStore:
         g = n(graph)
         self.digests.pop(graph, None)
         if self._store.contains_named_graph(g):
+            self._uncount(graph, g)
             self._store.remove_graph(g)
+        self._touched.add(graph)
+
+    def _uncount(self, graph: str, g: NamedNode) -> None:
+        """Before ``graph`` is emptied: its quads leave the count of the generation as opened."""
+        if self._counted is not None and graph not in self._touched:
+            self._counted -= _graph_size(self._ox, g)
 
     def load_file(self, path: str | Path, graph: str, fmt: ox.RdfFormat = ox.RdfFormat.TURTLE) -> None:
         """Replace ``graph`` with the triples of an RDF file."""
@@ -301,6 +319,7 @@ class GraphStore:
         self._store.load(path=str(path), format=fmt, to_graph=n(graph))
 
     def update(self, sparql_update: str) -> None:
+        self._counted = None  # an update may change any graph
         self._store.update(SPARQL_PREFIXES + sparql_update)
 
     def flush(self) -> None:
@@ -313,6 +332,7 @@ class GraphStore:
                 self._written = 0
             if self._digests is not None:
                 _write_atomic(self._digest_file(), json.dumps(self._digests, sort_keys=True))
+            _write_atomic(_count_path(self.path, self._generation), str(len(self)))
 
     # -- reading -----------------------------------------------------------------------------
     def query(self, sparql: str, allow_service: bool = False
@@ -349,7 +369,11 @@ class GraphStore:
         return (g.value for g in self._store.named_graphs())
 
     def __len__(self) -> int:
-        return len(self._store)
+        """How many quads the store holds (counted from what was written when that is cheaper)."""
+        if self._counted is None or len(self._touched) > COUNT_TOUCHED_MAX:
+            return len(self._store)
+        store = self._store  # every gathered quad loaded
+        return self._counted + sum(_graph_size(store, n(graph)) for graph in self._touched)
 
     def dump(self, output, fmt: ox.RdfFormat) -> int:
         """Write the whole dataset (datasets formats: returns the number of quads) or the union
@@ -370,6 +394,7 @@ class GraphStore:
     @property
     def raw(self) -> ox.Store:
         """The underlying :class:`pyoxigraph.Store`, for the few callers that need it."""
+        self._counted = None  # what they do to it is not counted
         return self._store
 
 
@@ -445,11 +470,29 @@ CURRENT_FILE = "current-quads"
 BULK_QUADS = 100_000  # quads gathered before a bulk load into the on-disk store (bounds memory)
 OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
 DIGESTS_FILE = "graph_digests.json"
+COUNT_FILE = "quad_count"  # beside the digests: the generation's quad count when it was written
+COUNT_TOUCHED_MAX = 5_000  # graphs written by a build above which counting them beats a scan no more
 LOCK_FILE = "write.lock"
 
 
 def _digest_path(store: Path, generation: str | None) -> Path:
     return store / (generation or ".") / DIGESTS_FILE
+
+
+def _count_path(store: Path, generation: str | None) -> Path:
+    return store / (generation or ".") / COUNT_FILE
+
+
+def _read_count(store: Path, generation: str) -> int | None:
+    """The quad count a writer left beside a generation's quads (None: none, or not a number)."""
+    try:
+        return int(_count_path(store, generation).read_text(encoding="ascii"))
+    except (OSError, ValueError):
+        return None
+
+
+def _graph_size(store: ox.Store, g: NamedNode) -> int:
+    return sum(1 for _ in store.quads_for_pattern(None, None, None, g))
 
 
 def _next_generation(store: Path) -> str:
