@@ -34,13 +34,13 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import product
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from kg.collector import collector_paused
 from kg.link.align import align
 from kg.link.entity import Entity, Merge
-from kg.link.kbadapter import KBView
+from kg.link.kbadapter import KBInfo, KBView
 from kg.link.lexicon import arabic_token_forms, romanise
 from kg.link.reconcile import reconcile_names
 from kg.link.unionfind import UnionFind
@@ -177,12 +177,31 @@ class Resolution:
 # --------------------------------------------------------------------------- gathering
 
 
-@dataclass
 class _NodeStats:
-    count: int = 0
-    surfaces: Counter = field(default_factory=Counter)  # (surface, lang) -> n
-    kb: Counter = field(default_factory=Counter)
-    articles: set = field(default_factory=set)
+    """What the mentions and tags of a node add up to. Plain dicts, not Counters: a pass makes
+    ~35k of these, and a Counter is slow to make and to add a new key to."""
+
+    __slots__ = ("count", "surfaces", "kb", "articles")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.surfaces: dict[tuple[str, str], int] = {}  # (surface, lang) -> n, first seen first
+        self.kb: dict[str, int] = {}  # KB id -> n
+        self.articles: set[str] = set()
+
+
+@dataclass(frozen=True)
+class _Gathered:
+    """What one article's mentions add to the node statistics, remembered with the KB view
+    (see :meth:`_Resolver._gathered`): a `kg watch` round, and pass 2 of a build, gather the
+    same mentions of nearly every article again."""
+
+    language: str | None
+    mentions: tuple[Mention, ...]  # what it was made from
+    spans: dict[tuple[str, int, int], Node]  # (article, start, end) -> node, in text order
+    nodes: frozenset[Node]
+    #: (node, mentions, ((surface, lang), n) ..., (KB id, n) ...), each in the order first seen
+    rows: tuple[tuple[Node, int, tuple[tuple[tuple[str, str], int], ...], tuple[tuple[str, int], ...]], ...]
 
 
 def _lang_of(article_lang: str | None, text: str) -> str:
@@ -230,6 +249,11 @@ def node_key(surface: str, lang: str, etype: str, kb_id: str | None) -> str:
     return key
 
 
+def _most_written(surfaces: Mapping[tuple[str, str], int]) -> tuple[str, str]:
+    """The most frequent (surface, language); ties: the first seen (as ``Counter.most_common``)."""
+    return max(surfaces.items(), key=itemgetter(1))[0]
+
+
 class _Resolver:
     """One resolution run; see :func:`resolve_entities`."""
 
@@ -237,8 +261,9 @@ class _Resolver:
         self.kb = kb
         self.translator = translator
         self.stats: dict[Node, _NodeStats] = defaultdict(_NodeStats)
-        self.mention_node: dict[tuple[str, int, int], Node] = {}
-        self.article_nodes: dict[str, set[Node]] = defaultdict(set)
+        # article id -> {(article id, start, end): node} of its mentions, in text order
+        self.article_spans: dict[str, dict[tuple[str, int, int], Node]] = {}
+        self.article_nodes: dict[str, frozenset[Node]] = {}  # of articles with a named mention
         self.tag_node: dict[str, list[Node]] = defaultdict(list)
         self.root_kb: dict[Node, str] = {}
         # the guard holds the ids, not the resolver: no cycle keeps a pass's ~600k objects alive
@@ -250,6 +275,7 @@ class _Resolver:
         self._sorted: list[Node] = []
         self._latin: tuple[int, Any] = (-1, None)
         self._tops: dict[Node, tuple[str, str]] = {}
+        self._labels_memo: tuple[dict[Any, _Labels], dict[Any, _Labels]] = ({}, {})  # see _labels
 
     # ---- union with guards: one KB id (:func:`_one_kb_id`) and one type per set
     def _union(self, a: Node, b: Node, evidence: str, conf: float, same_type: bool = True) -> bool:
@@ -280,25 +306,58 @@ class _Resolver:
 
     # ---- 1. gather
     def gather(self, docs: Sequence[tuple[Article, Sequence[Mention]]]) -> None:
-        memo = self._mention_memo()
-        stats, mention_node, article_nodes = self.stats, self.mention_node, self.article_nodes
+        """Add up each article's mentions per node, in the order of the sorted documents (the
+        order a node's spellings are first seen in decides ties between them)."""
+        stats, article_spans, article_nodes = self.stats, self.article_spans, self.article_nodes
         for article, mentions in docs:
-            aid, article_lang = article.id, article.language
-            for m in sorted(mentions, key=_MENTION_ORDER):
-                # _mention_node inlined for the ~140k mentions of a pass: most are remembered
-                ident = (m.surface, m.entity, m.type, article_lang)
-                found = memo[ident] if ident in memo else self._mention_node(m, article_lang)
-                if found is None:
-                    continue
-                node, lang, kb_id = found
+            aid = article.id
+            gathered = self._gathered(article, mentions)
+            for node, n, surfaces, kb_ids in gathered.rows:
                 st = stats[node]
-                st.count += 1
-                st.surfaces[(m.surface.strip(), lang)] += 1
+                st.count += n
+                counts = st.surfaces
+                for written, k in surfaces:
+                    counts[written] = counts.get(written, 0) + k
+                for kb_id, k in kb_ids:
+                    st.kb[kb_id] = st.kb.get(kb_id, 0) + k
                 st.articles.add(aid)
-                if kb_id:
-                    st.kb[kb_id] += 1
-                mention_node[(aid, m.start, m.end)] = node
-                article_nodes[aid].add(node)
+            if aid in article_spans:  # the same article id twice: one article, spans in order
+                spans = {**article_spans[aid], **gathered.spans}
+                article_spans[aid] = dict(sorted(spans.items()))
+                article_nodes[aid] = article_nodes.get(aid, frozenset()) | gathered.nodes
+            elif gathered.spans:
+                article_spans[aid] = gathered.spans
+                article_nodes[aid] = gathered.nodes
+
+    def _gathered(self, article: Article, mentions: Sequence[Mention]) -> _Gathered:
+        """:class:`_Gathered` of an article's mentions, remembered per article id while they
+        (and its language) stay the same."""
+        memo: dict[str, _Gathered] = self.kb.derived.setdefault("article-mentions", {})
+        mentions = tuple(mentions)
+        found = memo.get(article.id)
+        if found is None or found.language != article.language or found.mentions != mentions:
+            found = memo[article.id] = self._new_gathered(article, mentions)
+        return found
+
+    def _new_gathered(self, article: Article, mentions: tuple[Mention, ...]) -> _Gathered:
+        aid, article_lang = article.id, article.language
+        spans: dict[tuple[str, int, int], Node] = {}
+        rows: dict[Node, tuple[list[int], dict[tuple[str, str], int], dict[str, int]]] = {}
+        for m in sorted(mentions, key=_MENTION_ORDER):
+            found = self._mention_node(m, article_lang)
+            if found is None:
+                continue
+            node, lang, kb_id = found
+            n, surfaces, kb_ids = rows.setdefault(node, ([0], {}, {}))
+            n[0] += 1
+            written = (m.surface.strip(), lang)
+            surfaces[written] = surfaces.get(written, 0) + 1
+            if kb_id:
+                kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
+            spans[(aid, m.start, m.end)] = node
+        return _Gathered(article_lang, mentions, spans, frozenset(rows),
+                         tuple((node, n[0], tuple(surfaces.items()), tuple(kb_ids.items()))
+                               for node, (n, surfaces, kb_ids) in rows.items()))
 
     def _mention_memo(self) -> dict[tuple[str, str | None, str, str | None], Any]:
         return self.kb.derived.setdefault("mention-nodes", {})
@@ -350,7 +409,7 @@ class _Resolver:
                     continue
                 seen.add(node)
                 st = self.stats[node]
-                st.surfaces[(tag, lang)] += 1
+                st.surfaces[(tag, lang)] = st.surfaces.get((tag, lang), 0) + 1
                 self.tag_node[article.id].append(node)
 
     def _tag_node(self, tag: str, lang: str) -> Node | None:
@@ -359,7 +418,8 @@ class _Resolver:
             etype = self.kb.info(kb_id).type
             if etype in TYPES:
                 node = (etype, node_key(tag, lang, etype, kb_id))
-                self.stats[node].kb[kb_id] += 1
+                kb_ids = self.stats[node].kb
+                kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
                 return node
         candidates = []
         for etype in TYPES:
@@ -400,19 +460,23 @@ class _Resolver:
                     self.root_type[node] = kb_type
 
     def reconcile(self, reconciler: Reconciler | None) -> None:
-        """Names no offline KB placed, asked of Wikidata (cached; nothing happens offline)."""
-        if reconciler is None:
-            return
+        """Names no offline KB placed, asked of Wikidata (cached; offline only the cache answers)."""
+        if reconciler is None or (reconciler.offline and not reconciler.entries):
+            return  # nothing can be answered
         asked: list[tuple[Node, tuple[str, str, str, list[str]]]] = []
         for node in self._nodes():
             st = self.stats[node]
             if node[0] == "EVENT" or self.root_kb.get(node) or len(bare(node[1])) < 3 or not st.surfaces:
                 continue
             surface, lang = self._top_surface(node)
+            if reconciler.offline:
+                # offline only cached answers come back: ask only about the names they place
+                if reconciler.cached(surface, lang, node[0])[1] is not None:
+                    asked.append((node, (surface, lang, node[0], [])))
+                continue
             # the context only shapes questions Wikidata is actually asked (a third of a build
-            # when computed for every name): cached answers and offline runs do without it
-            needs_context = not reconciler.offline and not reconciler.cached(surface, lang, node[0])[0]
-            context = self._context(node) if needs_context else []
+            # when computed for every name): cached answers do without it
+            context = [] if reconciler.cached(surface, lang, node[0])[0] else self._context(node)
             asked.append((node, (surface, lang, node[0], context)))
         found = reconcile_names([name for _, name in asked], reconciler)
         for node, (surface, lang, etype, _context) in asked:
@@ -427,7 +491,7 @@ class _Resolver:
         for aid in sorted(self.stats[node].articles)[:20]:
             for other in self.article_nodes.get(aid, ()):
                 if other != node and self.stats[other].surfaces:
-                    near[self.stats[other].surfaces.most_common(1)[0][0][0]] += 1
+                    near[_most_written(self.stats[other].surfaces)[0]] += 1
         return [label for label, _ in near.most_common(limit)]
 
     def merge_kb(self) -> None:
@@ -625,7 +689,7 @@ class _Resolver:
                 and self.uf.find(n) not in placed and not self.root_kb.get(self.uf.find(n))]
         left.sort(key=lambda n: (-self.stats[n].count, n))
         for node in left[:limit]:
-            surface = self.stats[node].surfaces.most_common(1)[0][0][0]
+            surface = _most_written(self.stats[node].surfaces)[0]
             english = self.translator.translate(surface, "ar", "en")
             if not english:
                 continue
@@ -637,17 +701,7 @@ class _Resolver:
     # ---- 6. surnames
     def merge_surnames(self) -> None:
         """Short person names join the one full name they end, corpus-wide or per article."""
-        # (tail tokens, language) -> full-name set -> mentions in that language
-        tails: dict[tuple[tuple[str, ...], str], Counter] = defaultdict(Counter)
-        for node in self._nodes():
-            if node[0] != "PER":
-                continue
-            toks = _tokens_of(node[1])
-            for (_surface, lang), n in self.stats[node].surfaces.items():
-                for k in range(1, min(len(toks), 3)):
-                    if toks[-k - 1] in _NAME_PARTICLES or toks[-k] in _NAME_PARTICLES:
-                        continue  # "Abu Khaled" is not a Khaled, nor "Assef Abu Mazen" an Abu Mazen
-                    tails[(toks[-k:], lang)][self.uf.find(node)] += n
+        tails = self._name_tails()
         for node in self._nodes():
             if node[0] != "PER" or not self.stats[node].surfaces:
                 continue
@@ -656,49 +710,46 @@ class _Resolver:
             if len(toks) > 2 or (toks, lang) not in tails:
                 continue
             root = self.uf.find(node)
-            counts = Counter({r: c for r, c in tails[(toks, lang)].items()
-                              if self.uf.find(r) != root and c > 0})
+            counts = {r: c for r, c in tails[(toks, lang)].items() if self.uf.find(r) != root and c > 0}
             if not counts:
                 continue
-            total = sum(counts.values())
             top, top_n = min(counts.items(), key=lambda kv: (-kv[1], kv[0]))
-            share = top_n / total
-            if not self._mostly_beside(node, top):
-                continue  # "يوسف" in a Gaza testimony is not Humza Yousaf
-            if share >= 0.8 and not (self.root_kb.get(root) and not self.root_kb.get(self.uf.find(top))):
-                # a full name the KB did not know is not the KB person whose surname it ends with
+            share = top_n / sum(counts.values())
+            # a full name the KB did not know is not the KB person whose surname it ends with;
+            # "يوسف" in a Gaza testimony is not Humza Yousaf (the costly test last)
+            if share >= 0.8 and not (self.root_kb.get(root) and not self.root_kb.get(self.uf.find(top))) \
+                    and self._mostly_beside(node, top):
                 self._union(node, top, "surname", round(EVIDENCE_CONFIDENCE["surname"] * share, 3))
         # per article: an ambiguous surname means the full name the article itself uses
         for aid in sorted(self.article_nodes):
-            named = [(n, _tokens_of(n[1])) for n in sorted(self.article_nodes[aid]) if n[0] == "PER"]
-            for node, toks in named:
-                if not toks or len(toks) > 2 or toks[0] in _NAME_PARTICLES:
-                    continue  # a kunya ("Abu Mazen") ends no full name
-                width = len(toks)
-                fulls = {self.uf.find(n) for n, full in named
-                         if len(full) > width and full[-width:] == toks
-                         and full[-width - 1] not in _NAME_PARTICLES}
-                fulls.discard(self.uf.find(node))
-                if len(fulls) == 1:
-                    (full,) = fulls
+            for node, fulls in _surnames_in(self.article_nodes[aid]):
+                roots = {self.uf.find(n) for n in fulls}
+                roots.discard(self.uf.find(node))
+                if len(roots) == 1:
+                    (full,) = roots
                     self.overrides[(aid, node)] = full
+
+    def _name_tails(self) -> dict[tuple[tuple[str, ...], str], dict[Node, int]]:
+        """(last one or two words, language) -> full-name set -> mentions in that language."""
+        tails: dict[tuple[tuple[str, ...], str], dict[Node, int]] = {}
+        for node in self._nodes():
+            ends = _name_ends(node[1]) if node[0] == "PER" else ()
+            if not ends:
+                continue
+            root = self.uf.find(node)
+            for (_surface, lang), n in self.stats[node].surfaces.items():
+                for end in ends:
+                    counts = tails.setdefault((end, lang), {})
+                    counts[root] = counts.get(root, 0) + n
+        return tails
 
     def merge_acronyms(self) -> None:
         """An acronym means, in its article, the name there whose initials it spells
         ("NBA" beside "National Basketball Association", "COI" beside "Comité Olímpico
         Internacional"); the acronym's node gathers the whole corpus, so only per article."""
         for aid in sorted(self.article_nodes):
-            nodes = sorted(n for n in self.article_nodes[aid] if n[0] in ("ORG", "LOC"))
-            spelled: dict[str, set[Node]] = defaultdict(set)
-            for n in nodes:
-                initials = _initials(bare(n[1]))
-                if len(initials) >= 2:
-                    spelled[initials].add(n)
-            for n in nodes:
-                key = bare(n[1])
-                if " " in key or not 2 <= len(key) <= 6 or _arabic_key(key):
-                    continue
-                fulls = {self.uf.find(f) for f in spelled.get(key, ())} - {self.uf.find(n)}
+            for n, spelling in _acronyms_in(self.article_nodes[aid]):
+                fulls = {self.uf.find(f) for f in spelling} - {self.uf.find(n)}
                 if len(fulls) == 1 and self._acronym_written(n):
                     self.overrides.setdefault((aid, n), next(iter(fulls)))
 
@@ -719,11 +770,29 @@ class _Resolver:
     # ---- 7. entities
     def build(self) -> Resolution:
         groups = self.uf.groups()
+        entities, root_key = self._entities(groups)
+        key_of = {node: root_key[root] for root, members in groups.items() for node in members}
+        res = Resolution(entities=entities)
+        res.mentions, res.article_entities = self._mention_keys(key_of)
+        for aid in sorted(self.tag_node):
+            keys = []
+            for node in self.tag_node[aid]:
+                key = key_of[self.overrides.get((aid, node)) or node]
+                if key not in keys:
+                    keys.append(key)
+            res.tags[aid] = sorted(keys)
+        return res
+
+    def _entities(self, groups: dict[Node, list[Node]]) -> tuple[dict[str, Entity], dict[Node, str]]:
+        """Entity key -> :class:`Entity`, and root -> entity key (a second set whose key is
+        taken gets ``~2``, ``~3``..., in the order of the roots)."""
         root_key: dict[Node, str] = {}
         entities: dict[str, Entity] = {}
+        # labels made by the previous pass, and those of this one: kept for the next pass only
+        self._labels_memo = (self.kb.derived.get("entity-labels", {}), {})
+        self.kb.derived["entity-labels"] = self._labels_memo[1]
         for root in sorted(groups):
-            members = groups[root]
-            entity = self._entity(root, members)
+            entity = self._entity(root, groups[root])
             key = entity.key
             n = 2
             while key in entities:
@@ -732,28 +801,24 @@ class _Resolver:
             entity.key = key
             entities[key] = entity
             root_key[root] = key
-        res = Resolution(entities=entities)
-        key_of: dict[Node, str] = {}  # a node's entity, found once for its many mentions
-        for (aid, start, end), node in sorted(self.mention_node.items()):
-            target = self.overrides.get((aid, node))
-            if target:
-                key = root_key[self.uf.find(target)]
-            else:
-                key = key_of.get(node) or key_of.setdefault(node, root_key[self.uf.find(node)])
-            res.mentions[(aid, start, end)] = key
-        per_article: dict[str, set[str]] = defaultdict(set)
-        for (aid, _s, _e), key in res.mentions.items():
-            per_article[aid].add(key)
-        res.article_entities = {aid: sorted(keys) for aid, keys in sorted(per_article.items())}
-        for aid in sorted(self.tag_node):
-            keys = []
-            for node in self.tag_node[aid]:
-                target = self.overrides.get((aid, node)) or node
-                key = root_key[self.uf.find(target)]
-                if key not in keys:
-                    keys.append(key)
-            res.tags[aid] = sorted(keys)
-        return res
+        return entities, root_key
+
+    def _mention_keys(self, key_of: Mapping[Node, str]) -> tuple[dict[tuple[str, int, int], str], dict[str, list[str]]]:
+        """``(article, start, end)`` -> entity key of every mention, sorted, and article id ->
+        sorted keys of what it mentions; a node means what the article's override says."""
+        overridden: dict[str, dict[Node, str]] = defaultdict(dict)
+        for (aid, node), target in self.overrides.items():
+            overridden[aid][node] = key_of[target]
+        mentions: dict[tuple[str, int, int], str] = {}
+        article_entities: dict[str, list[str]] = {}
+        for aid in sorted(self.article_spans):
+            spans = self.article_spans[aid]  # in text order
+            over = overridden.get(aid)
+            keys = [over.get(node) or key_of[node] for node in spans.values()] if over \
+                else list(map(key_of.__getitem__, spans.values()))
+            mentions.update(zip(spans, keys, strict=True))
+            article_entities[aid] = sorted(set(keys))
+        return mentions, article_entities
 
     def _surface_counts(self, members: list[Node]) -> Mapping[tuple[str, str], int]:
         """(surface, language) -> mentions, over a set's nodes in order (a one-node set's own
@@ -766,42 +831,33 @@ class _Resolver:
                 surfaces[written] = surfaces.get(written, 0) + n
         return surfaces
 
+    def _labels(self, etype: str, info: KBInfo | None, surfaces: Mapping[tuple[str, str], int]) -> _Labels:
+        """:func:`_entity_labels`, remembered from the previous pass (keyed by what it reads;
+        the KB entry by identity: the view keeps one per id), where most sets were the same."""
+        ident = (etype, info.id if info else None, tuple(surfaces.items()))
+        before, now = self._labels_memo
+        found = now.get(ident) or before.get(ident)
+        if found is None or found.info is not info:
+            found = _entity_labels(etype, info, surfaces)
+        now[ident] = found
+        return found
+
     def _entity(self, root: Node, members: list[Node]) -> Entity:
         etype = self.root_type[root]
         kb_id = self.root_kb.get(root)
-        surfaces = self._surface_counts(members)
         canon = members[0] if len(members) == 1 else \
             min(members, key=lambda n: (_arabic_key(n[1]), "#" in n[1],
                                         -(etype == "PER" and len(n[1].split()) > 1),
                                         -self.stats[n].count, n[1], n[0]))
         key = kb_id or f"{etype}:{key_slug(canon[1].replace('#', '_'))}"
-        entity = Entity(key=key, type=etype)
         info = self.kb.info(kb_id) if kb_id else None
-        # plain dicts, not Counters: ~70k of them per pass, and a Counter is slow to make
-        by_lang: dict[str, dict[str, int]] = {}
-        clean_by_lang: dict[str, dict[str, int]] = {}
-        for (surface, lang), n in surfaces.items():
-            entity.mention_counts[lang] = entity.mention_counts.get(lang, 0) + n
-            written = by_lang.setdefault(lang, {})
-            written[surface] = written.get(surface, 0) + n
-            clean = clean_by_lang.setdefault(lang, {})
-            untitled = _untitled(surface, lang, etype)
-            clean[untitled] = clean.get(untitled, 0) + n
-        for lang in sorted(by_lang):
-            if info and info.labels.get(lang):
-                entity.pref_labels[lang] = info.labels[lang]
-                continue
-            entity.pref_labels[lang] = max(clean_by_lang[lang].items(),
-                                           key=lambda kv: (_label_score(kv[0], lang, etype, kv[1]), kv[0]))[0]
+        labels = self._labels(etype, info, self._surface_counts(members))
+        # the entity gets its own containers: labels are shared with other passes
+        entity = Entity(key=key, type=etype, pref_labels=dict(labels.pref), alt_labels=set(labels.alt),
+                        mention_counts=dict(labels.counts))
         if info:
-            for lang, label in info.labels.items():
-                entity.pref_labels.setdefault(lang, label)
             entity.wikidata, entity.geonames = info.wikidata, info.geonames
             entity.lon, entity.lat = info.lon, info.lat
-        entity.alt_labels = {(s, lang) for lang, c in by_lang.items() for s in c
-                             if s != entity.pref_labels.get(lang)}
-        entity.alt_labels |= {(s, lang) for lang, c in clean_by_lang.items() for s in c
-                              if s != entity.pref_labels.get(lang)}
         for node in members:
             node_surfaces = self.stats[node].surfaces
             if len(node_surfaces) > 1:  # one spelling merges nothing
@@ -826,6 +882,46 @@ class _Resolver:
                                           if "en" in entity.pref_labels else next(iter(entity.pref_labels), ""),
                                           evidence="kb-id", confidence=1.0, matched=kb_id))
         return entity
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """An entity's labels and mention counts per language (:func:`_entity_labels`)."""
+
+    info: KBInfo | None  # what they were made with
+    pref: dict[str, str]
+    alt: frozenset[tuple[str, str]]
+    counts: dict[str, int]
+
+
+def _entity_labels(etype: str, info: KBInfo | None, surfaces: Mapping[tuple[str, str], int]) -> _Labels:
+    """Preferred labels (the KB's, else the best scored spelling without titles), the other
+    spellings, and mentions per language, of a set written ``surfaces`` ((surface, language)
+    -> mentions, in the order first seen)."""
+    counts: dict[str, int] = {}
+    # plain dicts, not Counters: ~70k of them per pass, and a Counter is slow to make
+    by_lang: dict[str, dict[str, int]] = {}
+    clean_by_lang: dict[str, dict[str, int]] = {}
+    for (surface, lang), n in surfaces.items():
+        counts[lang] = counts.get(lang, 0) + n
+        written = by_lang.setdefault(lang, {})
+        written[surface] = written.get(surface, 0) + n
+        clean = clean_by_lang.setdefault(lang, {})
+        untitled = _untitled(surface, lang, etype)
+        clean[untitled] = clean.get(untitled, 0) + n
+    pref: dict[str, str] = {}
+    for lang in sorted(by_lang):
+        if info and info.labels.get(lang):
+            pref[lang] = info.labels[lang]
+            continue
+        pref[lang] = max(clean_by_lang[lang].items(),
+                         key=lambda kv: (_label_score(kv[0], lang, etype, kv[1]), kv[0]))[0]
+    if info:
+        for lang, label in info.labels.items():
+            pref.setdefault(lang, label)
+    alt = frozenset((s, lang) for by in (by_lang, clean_by_lang) for lang, c in by.items() for s in c
+                    if s != pref.get(lang))
+    return _Labels(info, pref, alt, counts)
 
 
 #: Words after which the next name belongs to someone else (kunya, patronymic).
@@ -857,6 +953,65 @@ def _initials(key: str) -> str:
     if len(words) < 2 or is_arabic(key):
         return ""
     return "".join(w[0] for w in words)
+
+
+@lru_cache(maxsize=400_000)  # asked about every person node, per pass
+def _name_ends(key: str) -> tuple[tuple[str, ...], ...]:
+    """The last word, and the last two, of a full name key, that a short name may be: not
+    after or being a particle ("Abu Khaled" is not a Khaled, nor "Assef Abu Mazen" an Abu Mazen).
+
+    >>> _name_ends("donald j trump"), _name_ends("assef abu mazen"), _name_ends("trump#en")
+    ((('trump',), ('j', 'trump')), (), ())
+    """
+    toks = _tokens_of(key)
+    return tuple(toks[-k:] for k in range(1, min(len(toks), 3))
+                 if toks[-k - 1] not in _NAME_PARTICLES and toks[-k] not in _NAME_PARTICLES)
+
+
+# An article's nodes are one frozenset for as long as its mentions stay the same (see
+# _Gathered), so what these two find in it is worked out once, not in every pass and round.
+
+@lru_cache(maxsize=20_000)
+def _surnames_in(nodes: frozenset[Node]) -> tuple[tuple[Node, tuple[Node, ...]], ...]:
+    """Short person names of an article with the full names there they end, sorted.
+
+    >>> _surnames_in(frozenset({("PER", "trump#en"), ("PER", "donald trump"), ("PER", "abu mazen")}))
+    ((('PER', 'trump#en'), (('PER', 'donald trump'),)),)
+    """
+    named = [(n, _tokens_of(n[1])) for n in sorted(nodes) if n[0] == "PER"]
+    found = []
+    for node, toks in named:
+        if not toks or len(toks) > 2 or toks[0] in _NAME_PARTICLES:
+            continue  # a kunya ("Abu Mazen") ends no full name
+        width = len(toks)
+        fulls = tuple(n for n, full in named if len(full) > width and full[-width:] == toks
+                      and full[-width - 1] not in _NAME_PARTICLES)
+        if fulls:
+            found.append((node, fulls))
+    return tuple(found)
+
+
+@lru_cache(maxsize=20_000)
+def _acronyms_in(nodes: frozenset[Node]) -> tuple[tuple[Node, frozenset[Node]], ...]:
+    """ORG and LOC nodes of an article that may be acronyms, with the names there whose
+    initials they spell, sorted.
+
+    >>> _acronyms_in(frozenset({("ORG", "nba#en"), ("ORG", "national basketball association")}))
+    ((('ORG', 'nba#en'), frozenset({('ORG', 'national basketball association')})),)
+    """
+    named = sorted(n for n in nodes if n[0] in ("ORG", "LOC"))
+    spelled: dict[str, set[Node]] = defaultdict(set)
+    for n in named:
+        initials = _initials(bare(n[1]))
+        if len(initials) >= 2:
+            spelled[initials].add(n)
+    found = []
+    for n in named:
+        key = bare(n[1])
+        if " " in key or not 2 <= len(key) <= 6 or _arabic_key(key) or key not in spelled:
+            continue
+        found.append((n, frozenset(spelled[key])))
+    return tuple(found)
 
 
 def _unsure_acronym(surface: str) -> bool:
