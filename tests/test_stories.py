@@ -200,3 +200,17 @@ def test_the_encoder_uses_one_blas_thread_while_it_encodes(monkeypatch):
     monkeypatch.setattr(NumpyBackend, "_encode_batch", watched)
     assert embed_batch(["Gaza", "غزة"]).shape == (2, 512)
     assert seen and set(seen) == {1}
+
+
+def test_cosines_kept_for_the_next_linking_follow_the_vectors():
+    """A process that links again reuses the cosines of pairs it compared, while their vectors
+    are the same: another embedder of the same texts gives other cosines."""
+    from kg.link.stories import EmbeddingCache, candidate_pairs
+
+    def cosines(embedder) -> list[tuple[float, float]]:
+        return [(c.cos_title, c.cosine) for c in candidate_pairs(ARTICLES, None,
+                                                                  embeddings=EmbeddingCache(None, embedder))]
+
+    first = cosines(fake_embedder)
+    assert first == cosines(fake_embedder) and (0.0995, 0.0995) in first
+    assert set(cosines(lambda texts: np.ones((len(texts), 2)))) == {(1.0, 1.0)}

@@ -208,11 +208,11 @@ def _entity_sets(source: Any) -> dict[str, set[str]]:
     raise TypeError("expected a Resolution or a mapping article id -> entity keys")
 
 
-def _entity_types(source: Any) -> dict[str, str]:
-    """Entity key -> type, from a Resolution (else guessed from the key prefix, see :func:`entity_type`)."""
+def _entity_types(source: Any, keys: Iterable[str]) -> dict[str, str]:
+    """Entity key -> type of ``keys``, from a Resolution (else guessed from the key prefix, see :func:`entity_type`)."""
     entities = getattr(source, "entities", None)
     if isinstance(entities, Mapping):
-        return {k: getattr(e, "type", "") or "" for k, e in entities.items()}
+        return {k: getattr(entities[k], "type", "") or "" for k in keys if k in entities}
     return {}
 
 
@@ -338,67 +338,143 @@ def candidate_pairs(articles: Iterable[Article], resolution_or_entity_sets: Any 
     are also compared through their cached English translation (the better cosine counts);
     offline it answers nothing and only the multilingual embeddings are used.
     """
-    arts, days, pairs = _window_pairs(articles, window_days)
-    if not pairs:
+    arts, days, (first, second) = _window_pairs(articles, window_days)
+    if not len(first):
         return []
+    pairs = list(zip(first.tolist(), second.tolist(), strict=True))
     sets = _entity_sets(resolution_or_entity_sets)
+    idf = _idf(sets)
+    cosines = (_pair_cosines(arts, pairs, embeddings or EmbeddingCache(), translator) if use_embeddings
+               else [(0.0, 0.0, 0.0, 0.0)] * len(pairs))
+    # as round(abs(days[i] - days[j]), 3) of numpy floats gives it, for all pairs at once
+    apart = np.round(np.abs(days[first] - days[second]), 3).tolist()
+    entities = [sets.get(a.id, _NO_ENTITIES) for a in arts]
+    out, strong = [], []
+    for (i, j), (cos_t, cos, rounded_t, rounded), days_apart in zip(pairs, cosines, apart, strict=True):
+        ov = _overlap(entities[i], entities[j], idf)
+        if story_score(cos_t, cos, ov) >= PARTICIPANT_SCORE:  # only there can participants matter
+            strong.append((len(out), i, j))
+        # arts[i].id < arts[j].id: the articles are sorted by id and i < j
+        out.append(Candidate(arts[i].id, arts[j].id, rounded_t, rounded, round(ov, 4) if ov else 0.0, days_apart))
+    if strong:
+        _set_participants(out, strong, days, entities, window_days, resolution_or_entity_sets)
+    return _with_margins(out)
+
+
+_NO_ENTITIES: frozenset[str] = frozenset()
+
+
+def _idf(sets: Mapping[str, set[str]]) -> dict[str, float]:
+    """The inverse document frequency of each entity key among the articles' entity sets."""
     df: dict[str, int] = defaultdict(int)
     for keys in sets.values():
         for k in keys:
             df[k] += 1
     n_docs = max(len(sets), 1)
-    idf = {k: math.log(1 + n_docs / c) for k, c in df.items()}
+    return {k: math.log(1 + n_docs / c) for k, c in df.items()}
+
+
+def _set_participants(cands: list[Candidate], strong: Sequence[tuple[int, int, int]], days: np.ndarray,
+                      entities: Sequence[frozenset[str] | set[str]], window_days: float,
+                      resolution_or_entity_sets: Any) -> None:
+    """Set the participants of the candidates at ``strong`` (index, article i, article j): the
+    entities both articles mention that identify a happening and are no hotspot of either's days.
+    Hotspots and types are taken of these entities only (a few hundred of ~17,000)."""
+    shared = {n: entities[i] & entities[j] for n, i, j in strong}
+    asked = set().union(*shared.values())
+    hotspots = _HotspotShare(days, entities, window_days, asked)
+    types = _entity_types(resolution_or_entity_sets, asked)
+    for n, i, j in strong:
+        cands[n].participants = tuple(sorted(
+            k for k in shared[n] if entity_type(k, types) in PARTICIPANT_TYPES | {""}
+            and hotspots.share(k, days[i]) < HOTSPOT_SHARE and hotspots.share(k, days[j]) < HOTSPOT_SHARE))
+
+
+def _pair_cosines(arts: Sequence[Article], pairs: Sequence[tuple[int, int]], cache: EmbeddingCache,
+                  translator: Any) -> list[tuple[float, float, float, float]]:
+    """For each pair (indices into ``arts``): the cosine of the headlines (through English
+    translations too, when there are some: the better counts) and of the headlines with their
+    leads, and both rounded to 4 places as candidates keep them."""
     involved = sorted({i for p in pairs for i in p})
-    vec: dict[int, np.ndarray] = {}
-    tvec: dict[int, np.ndarray] = {}
-    if use_embeddings:
-        cache = embeddings or EmbeddingCache()
-        texts = [embedded_texts(arts[i]) for i in involved]
-        vec = dict(zip(involved, cache.embed([lead for lead, _ in texts]), strict=True))
-        tvec = dict(zip(involved, cache.embed([title for _, title in texts]), strict=True))
-        english = _english_titles(arts, involved, translator)
-        evec = dict(zip(english, cache.embed([english[i] for i in english]), strict=True))
-    out = []
-    hotspots = _HotspotShare(arts, days, sets, window_days)
-    types = _entity_types(resolution_or_entity_sets)
-    for i, j in sorted(pairs):
-        cos = float(vec[i] @ vec[j]) if use_embeddings else 0.0
-        cos_t = float(tvec[i] @ tvec[j]) if use_embeddings else 0.0
-        if use_embeddings and (i in evec or j in evec):
+    texts = [embedded_texts(arts[i]) for i in involved]
+    vec = dict(zip(involved, cache.embed([lead for lead, _ in texts]), strict=True))
+    tvec = dict(zip(involved, cache.embed([title for _, title in texts]), strict=True))
+    english = _english_titles(arts, involved, translator)
+    evec = dict(zip(english, cache.embed([english[i] for i in english]), strict=True))
+
+    def cosines(i: int, j: int) -> tuple[float, float, float, float]:
+        cos, cos_t = float(vec[i] @ vec[j]), float(tvec[i] @ tvec[j])
+        if i in evec or j in evec:
             cos_t = max(cos_t, float(evec.get(i, tvec[i]) @ evec.get(j, tvec[j])))
-        set_i, set_j = sets.get(arts[i].id, set()), sets.get(arts[j].id, set())
-        ov = _overlap(set_i, set_j, idf)
-        who: tuple[str, ...] = ()
-        if story_score(cos_t, cos, ov) >= PARTICIPANT_SCORE:  # only where it can matter
-            who = tuple(sorted(k for k in set_i & set_j
-                               if entity_type(k, types) in PARTICIPANT_TYPES | {""}
-                               and hotspots.share(k, days[i]) < HOTSPOT_SHARE
-                               and hotspots.share(k, days[j]) < HOTSPOT_SHARE))
-        a, b = sorted((arts[i].id, arts[j].id))
-        out.append(Candidate(a, b, round(cos_t, 4), round(cos, 4), round(ov, 4),
-                             round(abs(days[i] - days[j]), 3), participants=who))
-    return _with_margins(out)
+        return cos_t, cos, round(cos_t, 4), round(cos, 4)
+
+    compared = {i: _vectors_digest(vec[i], tvec[i], evec.get(i)) for i in involved}
+    return _COSINES.of(pairs, compared, cosines)
+
+
+def _vectors_digest(*vectors: np.ndarray | None) -> bytes:
+    """A digest of the vectors an article is compared by (``None``: no such vector)."""
+    h = hashlib.sha1()
+    for v in vectors:
+        h.update(b"-" if v is None else b"+" + v.tobytes())
+    return h.digest()
+
+
+class _PairCosines:
+    """The cosines of article pairs by the digests of their vectors, kept for the next call.
+
+    A process that builds again and again (``kg watch``) compares the same ~35,000 pairs in every
+    build, and an article's vectors do not change with its text unchanged: only pairs with a new
+    article are computed again (the dot products and roundings were a fifth of the linking).
+    Keyed by the vectors themselves (an embedder of tests gives others for the same texts), and
+    only the pairs of the latest call are kept: at most one corpus's pairs (~10 MB for 35,000).
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[bytes, bytes], tuple[float, float, float, float]] = {}
+
+    def of(self, pairs: Sequence[tuple[int, int]], digests: Mapping[int, bytes],
+           compute: Callable[[int, int], tuple[float, float, float, float]]
+           ) -> list[tuple[float, float, float, float]]:
+        """``compute(i, j)`` of each pair, remembered by the digests of both articles' vectors."""
+        kept, now = self._kept, {}
+        out = []
+        for i, j in pairs:
+            key = (digests[i], digests[j])
+            found = kept.get(key) or compute(i, j)
+            now[key] = found
+            out.append(found)
+        self._kept = now
+        return out
+
+
+#: the cosines of the latest linking's pairs (see :class:`_PairCosines`)
+_COSINES = _PairCosines()
 
 
 def _window_pairs(articles: Iterable[Article], window_days: float
-                  ) -> tuple[list[Article], np.ndarray, list[tuple[int, int]]]:
-    """The dated articles (by id), their days, and every pair of them (indices) in different
-    languages published within ``window_days`` of each other."""
+                  ) -> tuple[list[Article], np.ndarray, tuple[np.ndarray, np.ndarray]]:
+    """The dated articles (by id), their days, and every pair of them (indices ``first[n] <
+    second[n]``, sorted) in different languages published within ``window_days`` of each other."""
     arts = sorted((a for a in articles if a.published and a.language), key=lambda a: a.id)
     days = np.array([_day(a.published) for a in arts])
+    none = np.zeros(0, dtype=np.intp)
     if len({a.language for a in arts}) < 2:
-        return arts, days, []
+        return arts, days, (none, none)
     langs = np.array([a.language for a in arts])
     order = np.argsort(days, kind="stable")
     by_day, langs_by_day = days[order], langs[order]
-    # where each article's window starts among the articles before it in time
+    # each article (by position in time) with every article before it within its window: the
+    # n-th pair of the one at ``later`` is with the one at starts[later] + n
     starts = np.searchsorted(by_day, by_day - window_days, side="left")
-    pairs: list[tuple[int, int]] = []
-    for pos, i in enumerate(order.tolist()):
-        lo = int(starts[pos])
-        partners = order[lo:pos][langs_by_day[lo:pos] != langs_by_day[pos]]
-        pairs.extend((i, j) if i < j else (j, i) for j in partners.tolist())
-    return arts, days, pairs
+    counts = np.arange(len(arts)) - starts
+    later = np.repeat(np.arange(len(arts)), counts)
+    earlier = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts - starts, counts)
+    other = langs_by_day[earlier] != langs_by_day[later]
+    a, b = order[earlier[other]], order[later[other]]
+    first, second = np.minimum(a, b), np.maximum(a, b)
+    ranked = np.lexsort((second, first))
+    return arts, days, (first[ranked], second[ranked])
 
 
 def texts_to_embed(articles: Iterable[Article], window_days: float = 2) -> list[str]:
@@ -413,38 +489,40 @@ def texts_to_embed(articles: Iterable[Article], window_days: float = 2) -> list[
     ...                 Article(id="c", title="Gaza", body="", language="en")])
     ['Gaza.', 'Gaza', 'غزة.', 'غزة']
     """
-    arts, _days, pairs = _window_pairs(articles, window_days)
-    return [t for i in sorted({i for p in pairs for i in p}) for t in embedded_texts(arts[i])]
+    arts, _days, (first, second) = _window_pairs(articles, window_days)
+    return [t for i in np.union1d(first, second).tolist() for t in embedded_texts(arts[i])]
 
 
 def _with_margins(cands: list[Candidate], k: int = MARGIN_K) -> list[Candidate]:
     """Set each candidate's margin: its embedding similarity over the mean of both articles'
     ``k`` best (an article with fewer than ``k`` candidates counts ``BACKGROUND`` for the rest)."""
+    sims = [c.embedding for c in cands]  # a rounding each: once
     best: dict[str, list[float]] = defaultdict(list)
-    for c in cands:
-        best[c.a_id].append(c.embedding)
-        best[c.b_id].append(c.embedding)
+    for c, sim in zip(cands, sims, strict=True):
+        best[c.a_id].append(sim)
+        best[c.b_id].append(sim)
     knn = {}
-    for aid, sims in best.items():
-        top = sorted(sims, reverse=True)[:k]
+    for aid, found in best.items():
+        top = sorted(found, reverse=True)[:k]
         knn[aid] = (sum(top) + BACKGROUND * (k - len(top))) / k
-    for c in cands:
+    for c, sim in zip(cands, sims, strict=True):
         base = (knn[c.a_id] + knn[c.b_id]) / 2
-        c.margin = round(c.embedding / base, 4) if base > 0 else 0.0
+        c.margin = round(sim / base, 4) if base > 0 else 0.0
     return cands
 
 
 class _HotspotShare:
-    """Share of the articles published within ``window`` days of a day that mention an entity."""
+    """Share of the articles published within ``window`` days of a day that mention an entity,
+    for the entity keys ``asked`` (``entities``: each article's keys)."""
 
-    def __init__(self, arts: Sequence[Article], days: np.ndarray, sets: Mapping[str, set[str]],
-                 window: float) -> None:
+    def __init__(self, days: np.ndarray, entities: Sequence[frozenset[str] | set[str]], window: float,
+                 asked: set[str]) -> None:
         self.window = window
         self.all_days = np.sort(days)
         by_key: dict[str, list[float]] = defaultdict(list)
-        for a, d in zip(arts, days, strict=True):
-            for k in sets.get(a.id, ()):
-                by_key[k].append(float(d))
+        for keys, d in zip(entities, days.tolist(), strict=True):
+            for k in asked.intersection(keys):
+                by_key[k].append(d)
         self.key_days = {k: np.sort(np.array(v)) for k, v in by_key.items()}
 
     def _count(self, sorted_days: np.ndarray, day: float) -> int:
@@ -479,8 +557,9 @@ def mutual_ranks(candidates: Sequence[Candidate]) -> dict[tuple[str, str], int]:
     """For each pair, the worse of the two ranks (0 = each is the other's best candidate)."""
     per: dict[str, list[tuple[float, str]]] = defaultdict(list)
     for c in candidates:
-        per[c.a_id].append((-c.score, c.b_id))
-        per[c.b_id].append((-c.score, c.a_id))
+        score = -c.score
+        per[c.a_id].append((score, c.b_id))
+        per[c.b_id].append((score, c.a_id))
     rank: dict[tuple[str, str], int] = {}
     for aid, partners in per.items():
         for r, (_s, other) in enumerate(sorted(partners)):
@@ -509,8 +588,8 @@ def select_links(candidates: Sequence[Candidate], *, threshold: float = 0.5,
     articles are among each other's ``per_article`` best; ``threshold`` is the least confidence."""
     ranks = mutual_ranks(candidates)
     links = [StoryLink(c.a_id, c.b_id, link_confidence(c), evidence(c, ranks[(c.a_id, c.b_id)]))
-             for c in candidates
-             if c.same_happening and ranks[(c.a_id, c.b_id)] < per_article
+             for c in candidates  # the rank first: the cheapest test, and most fail it
+             if ranks[(c.a_id, c.b_id)] < per_article and c.same_happening
              and link_confidence(c) >= threshold]
     return sorted(links, key=lambda s: (s.a_id, s.b_id))
 
