@@ -300,21 +300,45 @@ def test_story_link_vouches_only_for_the_lead():
     assert pair_evidence(a, b, ctx) == STORY
 
 
-def test_remembered_candidates_follow_renamed_entities(fixtures, tmp_path):
-    # a later build renames entities (a better label, another script, a "~2"): an article's
-    # remembered candidates take today's keys, and the events are those computing all again gives
-    from kg.memo import Memo
-
+def _renamed(fixtures) -> tuple[list, dict, dict]:
+    """Documents, and the entity keys of their mentions before and after a later build renamed
+    entities (a better label, another script, a "~2")."""
     docs = load_docs(fixtures, "jabalia") + load_docs(fixtures, "strike") + load_docs(fixtures, "trump")
     before = dict(resolve_entities(docs, kb=False).mentions)
     names = sorted({k for k in before.values() if k})
     # every other entity renamed, reversing the order of the names; one key becomes a state
     new = {k: f"{k.partition(':')[0]}:{i:04d}" for i, k in enumerate(reversed(names)) if i % 2}
     new[names[0]] = "country:XX"
-    after = {m: new.get(k, k) if k else k for m, k in before.items()}
+    return docs, before, {m: new.get(k, k) if k else k for m, k in before.items()}
+
+
+def test_remembered_candidates_follow_renamed_entities(fixtures, tmp_path):
+    # a later build renames entities (a better label, another script, a "~2"): an article's
+    # remembered candidates take today's keys, and the events are those computing all again gives
+    from kg.memo import Memo
+
+    docs, before, after = _renamed(fixtures)
     memo = Memo(tmp_path / "candidates.pickle", "v")
     assert extract_events(docs, before, [], memo=memo) == extract_events(docs, before, [])
     memo.save()
     again = Memo(tmp_path / "candidates.pickle", "v")
     assert extract_events(docs, after, [], memo=again) == extract_events(docs, after, [])
     assert again.computed < len(docs)
+
+
+def test_a_process_that_builds_again_gets_what_building_once_gives(fixtures, tmp_path, monkeypatch):
+    # kg watch: the same articles every build, their entities renamed by one of them; what the
+    # latest build read of an article is kept, and the memo it saves is still complete
+    from kg.events import extract
+    from kg.memo import Memo
+
+    docs, before, after = _renamed(fixtures)
+    path = tmp_path / "candidates.pickle"
+    for keys in (before, before, after, after, before):
+        memo = Memo(path, "v")
+        assert extract_events(docs, keys, [], memo=memo) == extract_events(docs, keys, [])
+        memo.save()
+    monkeypatch.setattr(extract, "_LAST_READ", {})  # another process
+    memo = Memo(path, "v")
+    assert extract_events(docs, before, [], memo=memo) == extract_events(docs, before, [])
+    assert memo.computed == 0

@@ -20,11 +20,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 from functools import cached_property, lru_cache
+from itertools import accumulate
 from typing import TYPE_CHECKING, Any, NamedTuple
 from urllib.parse import urlsplit
 
@@ -738,7 +740,7 @@ def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]], da
     cands = sorted(cands, key=lambda c: c.ident)
     ctx = _Context(cands, linked, day_window, not_actors, outlets)
     edges: dict[tuple, float] = {}
-    for a, b in candidate_pairs(cands, linked, day_window):
+    for a, b in candidate_pairs(cands, linked, day_window, ctx):
         strength = pair_evidence(a, b, ctx)
         if strength > 0:
             edges[(a.ident, b.ident)] = edges[(b.ident, a.ident)] = strength
@@ -756,14 +758,18 @@ def cluster_candidates(cands: list[_Candidate], linked: set[tuple[str, str]], da
             cluster_of[ident] = keep
         members[keep].extend(members.pop(drop))
     by_ident = {c.ident: c for c in cands}
-    return [sorted((by_ident[i] for i in idents), key=lambda c: c.ident) for idents in members.values()]
+    return [sorted((by_ident[i] for i in idents), key=lambda c: c.ident) if len(idents) > 1 else [by_ident[idents[0]]]
+            for idents in members.values()]  # most are one candidate
 
 
-def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
-                    day_window: int) -> Iterable[tuple[_Candidate, _Candidate]]:
-    """The pairs :func:`pair_evidence` can find evidence for, each once: same type and either the
-    same day and known place, or articles linked as one story at most ``day_window`` days apart.
-    Scoring only these instead of every same-type pair within the window gives the same edges.
+def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]], day_window: int,
+                    ctx: _Context | None = None) -> Iterable[tuple[_Candidate, _Candidate]]:
+    """The pairs :func:`pair_evidence` can find evidence for, each once: same type, neither
+    generic, and either the same day and known place, or articles linked as one story at most
+    ``day_window`` days apart. Scoring only these instead of every same-type pair within the
+    window gives the same edges. With ``ctx``, the candidates of one type, day and place that
+    need a shared identifying actor (a broad place or a hotspot, statements: :func:`_place_evidence`)
+    are paired only when they share one: a few hundred pairs of ~60,000.
 
     >>> d = date(2023, 10, 29)
     >>> cs = [_Candidate(a, "Attack", d, False, p) for a, p in (("a", "geo:1"), ("b", "geo:1"), ("c", "geo:2"))]
@@ -774,10 +780,18 @@ def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
     by_spot: dict[tuple, list[int]] = defaultdict(list)
     by_article: dict[str, list[int]] = defaultdict(list)
     for i, c in enumerate(ordered):
+        if c.generic:
+            continue  # ties nothing
         if c.place is not None:
             by_spot[(c.event_type, c.day, c.place)].append(i)
         by_article[c.article].append(i)
-    pairs = {(i, j) for group in by_spot.values() for n, i in enumerate(group) for j in group[n + 1:]}
+    pairs: set[tuple[int, int]] = set()
+    for group in by_spot.values():
+        if ctx is not None and ctx.needs_actor(ordered[group[0]]):
+            group_pairs = _sharing_an_actor(group, ordered, ctx)
+        else:
+            group_pairs = ((i, j) for n, i in enumerate(group) for j in group[n + 1:])
+        pairs.update(group_pairs)
     for x, y in linked:
         if x < y:
             pairs.update((min(i, j), max(i, j)) for i in by_article.get(x, ()) for j in by_article.get(y, ())
@@ -786,6 +800,17 @@ def candidate_pairs(cands: Sequence[_Candidate], linked: set[tuple[str, str]],
     for i, j in sorted(pairs):
         if ordered[i].article != ordered[j].article:
             yield ordered[i], ordered[j]
+
+
+def _sharing_an_actor(group: Sequence[int], ordered: Sequence[_Candidate], ctx: _Context
+                      ) -> Iterable[tuple[int, int]]:
+    """The pairs ``(i, j)``, ``i < j``, of ``group`` (ascending indices into ``ordered``) whose
+    candidates share an actor that ties reports (:meth:`_Context.tying_actors`), each once."""
+    by_actor: dict[str, list[int]] = defaultdict(list)
+    for i in group:
+        for k in ctx.tying_actors(ordered[i]):
+            by_actor[k].append(i)
+    return {(i, j) for members in by_actor.values() for n, i in enumerate(members) for j in members[n + 1:]}
 
 
 def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
@@ -800,36 +825,82 @@ def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolu
     test keys for equality, read :func:`_key_facts` of them and sort places (:func:`_firsts`),
     so the memo is keyed by which mentions share a key and the facts of each key, and remembered
     candidates get today's keys (:func:`_from_row`): the candidates computing them again gives.
+    An article read as in the latest build of the process, with the same keys, gets the very
+    candidates it got then (:data:`_LAST_READ`; nothing changes a candidate once made).
     """
     if memo is None:
         return article_candidates(article, mentions, resolution, scanned)
-    # only the mentions of the sentences it reads count (a build may link others differently)
+    last = _LAST_READ.get(article.id)
+    read = _read(article, mentions, resolution, memo, scanned, last and last[0])
+    if last is not None and (last[0].digest, last[0].names) == (read.digest, read.names):
+        cands = last[1]
+        memo.get(read.digest, lambda: (read.names, [_row(c) for c in cands]))  # for the next process
+    else:
+        cands = _memo_candidates(article, read, resolution, memo)
+    _LAST_READ[article.id] = read, cands
+    return cands
+
+
+class _Read(NamedTuple):
+    """What an article's candidates are computed from, and its memo key (see :func:`_read`)."""
+
+    scan_key: str  # the digest of its text and language
+    scanned: list[ScannedSentence]  # :func:`scan_text`
+    spans: list[tuple[int, int]]  # :func:`_read_spans`
+    mentions: list[Mention]  # those in the spans
+    names: list[str]  # their entity keys, in order of first mention
+    record: tuple  # what the memo key digests besides the id, the text and the language
+    digest: str  # the memo key
+
+
+#: Article id -> what the latest build of this process read of it, and its candidates. A process
+#: that builds again (``kg watch``) reads the same ~3,000 articles every build: digesting their
+#: texts and mentions (18 MB) and making candidates of memo rows were half the events stage.
+#: One entry per article built (its mentions in sentences with triggers, its candidates).
+_LAST_READ: dict[str, tuple[_Read, list[_Candidate]]] = {}
+
+
+def _read(article: Article, mentions: Sequence[Mention], resolution: Resolution | None, memo: Memo,
+          given: list[ScannedSentence] | None, last: _Read | None) -> _Read:
+    """What :func:`article_candidates` reads of an article (its scan remembered in ``memo``, else
+    ``given``, else scanned) and its memo key; ``last``: what the latest build read of it."""
     text, lang = article.text, article.language or "en"
-    given = scanned
-    scanned = memo.get(record_digest("scan", text, lang), lambda: given if given is not None else scan_text(text, lang))
-    read = _read_spans(text, lang, scanned)
-    mentions = [m for m in mentions if any(start <= m.start and m.end <= end for start, end in read)]
+    scan_key = record_digest("scan", text, lang)
+    scanned = memo.get(scan_key, lambda: given if given is not None else scan_text(text, lang))
+    same_text = last is not None and last.scan_key == scan_key
+    spans = last.spans if same_text else _read_spans(text, lang, scanned)
+    # only the mentions of the sentences it reads count (a build may link others differently)
+    mentions = _inside(mentions, spans)
     keys = [_entity_key(resolution, article.id, m) for m in mentions]
     names = list(dict.fromkeys(k for k in keys if k))  # in order of first mention; "" or None: no entity
     slot = {k: i for i, k in enumerate(names)}
     # what it reads of the article: not the article itself, whose time zone a store reload changes
     # (Asia/Beirut when read, +02:00 when loaded: one memo miss per article the next build)
     day = _pub_day(article)
-    digest = record_digest("", article.id, text, lang, day and day.isoformat(), list(mentions),
-                           [slot.get(k) for k in keys], list(map(_key_facts, names)))
+    record = (day and day.isoformat(), mentions, [slot.get(k) for k in keys], list(map(_key_facts, names)))
+    if same_text and last.record == record:
+        digest = last.digest  # equal values (compared mostly by identity): no need to digest them
+    else:
+        digest = record_digest("", article.id, text, lang, *record)
+    return _Read(scan_key, scanned, spans, mentions, names, record, digest)
+
+
+def _memo_candidates(article: Article, read: _Read, resolution: Resolution | None, memo: Memo
+                     ) -> list[_Candidate]:
+    """The candidates ``memo`` holds under ``read.digest``, with today's keys, else computed."""
     fresh: list[_Candidate] = []
 
     def compute() -> tuple[list[str], list[tuple]]:
-        fresh.extend(article_candidates(article, mentions, resolution, scanned))
-        return names, [_row(c) for c in fresh]
+        fresh.extend(article_candidates(article, read.mentions, resolution, read.scanned))
+        return read.names, [_row(c) for c in fresh]
 
-    then, rows = memo.get(digest, compute)
+    then, rows = memo.get(read.digest, compute)
     if fresh:
         return fresh
-    new = dict(zip(then, names, strict=True))
+    new = dict(zip(then, read.names, strict=True))
     cands = [_from_row(row, new) for row in rows]
-    if then != names and _firsts(rows, lambda place: place) != _firsts(rows, lambda place: new.get(place, place)):
-        return article_candidates(article, mentions, resolution, scanned)
+    if then != read.names and _firsts(rows, lambda place: place) != _firsts(rows, lambda place: new.get(place, place)):
+        return article_candidates(article, read.mentions, resolution, read.scanned)
     return cands
 
 
@@ -837,6 +908,22 @@ def _read_spans(text: str, lang: str, scanned: list[ScannedSentence]) -> list[tu
     """The spans of ``text`` whose mentions :func:`article_candidates` reads: its scanned
     sentences, English ones widened as for roles (:func:`role_span`)."""
     return [role_span(text, start, end) if lang == "en" else (start, end) for start, end, _ in scanned]
+
+
+def _inside(mentions: Sequence[Mention], spans: Sequence[tuple[int, int]]) -> list[Mention]:
+    """The mentions that lie inside one of ``spans`` at least, in their order (some 140,000
+    mentions of a corpus, each tested by bisection, not against every span).
+
+    >>> ms = [Mention(s, e, "x", "PER") for s, e in ((0, 3), (4, 9), (12, 14), (20, 22))]
+    >>> [(m.start, m.end) for m in _inside(ms, [(10, 15), (2, 8), (0, 5)])]
+    [(0, 3), (12, 14)]
+    """
+    if not spans:
+        return []
+    spans = sorted(spans)
+    starts = [start for start, _ in spans]
+    reach = list(accumulate((end for _, end in spans), max))  # the furthest end of spans starting so far
+    return [m for m in mentions if (n := bisect_right(starts, m.start)) and reach[n - 1] >= m.end]
 
 
 @lru_cache(maxsize=65536)
@@ -908,6 +995,20 @@ class _Context:
         # a place where this kind of thing was reported by many articles that day is a hotspot
         # (many strikes on Khan Younis in one day): place and day alone do not make them one event
         self.reports: Counter = Counter((c.event_type, c.place, c.day) for c in cands if c.place)
+
+    def tying_actors(self, c: _Candidate) -> set[str]:
+        """The actors of ``c`` that can tie it to another report: identifying, not common."""
+        return {k for k in c.actors if k not in self.common_actors and _identifying(k)}
+
+    def broad_spot(self, c: _Candidate) -> bool:
+        """``c``'s place is broad, or a hotspot of its type that day (reported by many articles)."""
+        return c.place in self.broad or self.reports[(c.event_type, c.place, c.day)] > 2
+
+    def needs_actor(self, c: _Candidate) -> bool:
+        """Whether two reports of ``c``'s type, day and place, not linked as one story, need a
+        shared actor that ties them (:meth:`tying_actors`) for evidence (:func:`_place_evidence`):
+        at a broad place or a hotspot, and statements."""
+        return self.broad_spot(c) or c.event_type == "Statement"
 
     def same_outlet(self, a: _Candidate, b: _Candidate) -> bool:
         """Both articles come from one known outlet (edition or site)."""
@@ -1002,9 +1103,9 @@ def _place_evidence(a: _Candidate, b: _Candidate, ctx: _Context) -> tuple[float,
     """:func:`pair_evidence` of two same-day reports from one known place, without a story link,
     and their :func:`content_similarity` (0.0, not compared, when no content could make evidence:
     most pairs, at a broad place without a shared actor)."""
-    actors = {k for k in set(a.actors) & set(b.actors) if k not in ctx.common_actors and _identifying(k)}
-    broad = a.place in ctx.broad or ctx.reports[(a.event_type, a.place, a.day)] > 2
-    if not actors and (broad or a.event_type == "Statement"):
+    actors = ctx.tying_actors(a) & ctx.tying_actors(b)
+    broad = ctx.broad_spot(a)
+    if not actors and ctx.needs_actor(a):
         return 0.0, 0.0
     sim = content_similarity(a, b)
     shared = {k for k in actors if k not in NEWS_MEDIA or sim >= SAME_TEXT}
