@@ -342,3 +342,23 @@ def test_a_process_that_builds_again_gets_what_building_once_gives(fixtures, tmp
     memo = Memo(path, "v")
     assert extract_events(docs, before, [], memo=memo) == extract_events(docs, before, [])
     assert memo.computed == 0
+
+
+def test_events_of_the_latest_candidates_are_copies_with_todays_label():
+    # the next build of a process gets the same candidates again: their event is copied (a
+    # caller may change what it got) and labelled as the resolution labels its place today
+    from collections import Counter
+    from types import SimpleNamespace
+
+    from kg.events.extract import _Candidate, _event, _LastEvents
+
+    def labelled(label: str) -> SimpleNamespace:
+        return SimpleNamespace(entities={"geo:1": SimpleNamespace(pref_labels={"en": label})})
+
+    cands = [_Candidate("a", "Attack", date(2023, 10, 29), True, "geo:1", Counter({"kb:x": 1}))]
+    last = _LastEvents()
+    (first,) = last.events([cands], labelled("Jabalia"))
+    first.actors.append("kb:y")
+    (again,) = last.events([cands], labelled("Jabalia camp"))
+    assert again == _event(cands, labelled("Jabalia camp")) and "Jabalia camp" in again.label
+    assert again.actors == ["kb:x"] and again is not first
