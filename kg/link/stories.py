@@ -427,7 +427,7 @@ class _PairCosines:
     build, and an article's vectors do not change with its text unchanged: only pairs with a new
     article are computed again (the dot products and roundings were a fifth of the linking).
     Keyed by the vectors themselves (an embedder of tests gives others for the same texts), and
-    only the pairs of the latest call are kept: at most one corpus's pairs (~10 MB for 35,000).
+    only the pairs of the latest call are kept: at most one corpus's pairs (9 MB for 34,697).
     """
 
     def __init__(self) -> None:
