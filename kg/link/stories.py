@@ -413,10 +413,16 @@ def _pair_cosines(arts: Sequence[Article], pairs: Sequence[tuple[int, int]], cac
 
 
 def _vectors_digest(*vectors: np.ndarray | None) -> bytes:
-    """A digest of the vectors an article is compared by (``None``: no such vector)."""
+    """A digest of the vectors an article is compared by (``None``: no such vector), each with
+    its length (the bytes of one do not run on into the next).
+
+    >>> v = np.ones(2, dtype=np.float32)
+    >>> _vectors_digest(v, v, None) == _vectors_digest(v, v, None) != _vectors_digest(v, v, v)
+    True
+    """
     h = hashlib.sha1()
     for v in vectors:
-        h.update(b"-" if v is None else b"+" + v.tobytes())
+        h.update(b"-" if v is None else b"+%d:" % v.size + v.tobytes())
     return h.digest()
 
 
