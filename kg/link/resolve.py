@@ -190,6 +190,24 @@ class _NodeStats:
         self.articles: set[str] = set()
 
 
+#: An article's mentions that name a node, in text order: (starts, ends, nodes), one mention
+#: per span (the last of several on one span). Tuples of the mentions' own ints, not a
+#: (article, start, end) key per mention: kept for every article in a `kg watch` process.
+_Spans = tuple[tuple[int, ...], tuple[int, ...], tuple[Node, ...]]
+
+
+def _spans(nodes: Mapping[tuple[int, int], Node]) -> _Spans:
+    """:data:`_Spans` of (start, end) -> node, sorted."""
+    ordered = sorted(nodes.items())
+    return (tuple(s for (s, _e), _n in ordered), tuple(e for (_s, e), _n in ordered),
+            tuple(n for _span, n in ordered))
+
+
+def _span_nodes(spans: _Spans) -> dict[tuple[int, int], Node]:
+    starts, ends, nodes = spans
+    return dict(zip(zip(starts, ends, strict=True), nodes, strict=True))
+
+
 @dataclass(frozen=True)
 class _Gathered:
     """What one article's mentions add to the node statistics, remembered with the KB view
@@ -198,10 +216,11 @@ class _Gathered:
 
     language: str | None
     mentions: tuple[Mention, ...]  # what it was made from
-    spans: dict[tuple[str, int, int], Node]  # (article, start, end) -> node, in text order
+    spans: _Spans  # of the mentions that name a node
     nodes: frozenset[Node]
-    #: (node, mentions, ((surface, lang), n) ..., (KB id, n) ...), each in the order first seen
-    rows: tuple[tuple[Node, int, tuple[tuple[tuple[str, str], int], ...], tuple[tuple[str, int], ...]], ...]
+    #: ((node, (surface, lang), KB id), mentions) in the order first seen (the first tuple is
+    #: :meth:`_Resolver._mention_node`'s, shared by every mention so named)
+    rows: tuple[tuple[tuple[Node, tuple[str, str], str | None], int], ...]
 
 
 def _lang_of(article_lang: str | None, text: str) -> str:
@@ -261,8 +280,7 @@ class _Resolver:
         self.kb = kb
         self.translator = translator
         self.stats: dict[Node, _NodeStats] = defaultdict(_NodeStats)
-        # article id -> {(article id, start, end): node} of its mentions, in text order
-        self.article_spans: dict[str, dict[tuple[str, int, int], Node]] = {}
+        self.article_spans: dict[str, _Spans] = {}  # article id -> its mentions' nodes
         self.article_nodes: dict[str, frozenset[Node]] = {}  # of articles with a named mention
         self.tag_node: dict[str, list[Node]] = defaultdict(list)
         self.root_kb: dict[Node, str] = {}
@@ -312,20 +330,17 @@ class _Resolver:
         for article, mentions in docs:
             aid = article.id
             gathered = self._gathered(article, mentions)
-            for node, n, surfaces, kb_ids in gathered.rows:
+            for (node, written, kb_id), n in gathered.rows:
                 st = stats[node]
                 st.count += n
-                counts = st.surfaces
-                for written, k in surfaces:
-                    counts[written] = counts.get(written, 0) + k
-                for kb_id, k in kb_ids:
-                    st.kb[kb_id] = st.kb.get(kb_id, 0) + k
+                st.surfaces[written] = st.surfaces.get(written, 0) + n
+                if kb_id:
+                    st.kb[kb_id] = st.kb.get(kb_id, 0) + n
                 st.articles.add(aid)
-            if aid in article_spans:  # the same article id twice: one article, spans in order
-                spans = {**article_spans[aid], **gathered.spans}
-                article_spans[aid] = dict(sorted(spans.items()))
-                article_nodes[aid] = article_nodes.get(aid, frozenset()) | gathered.nodes
-            elif gathered.spans:
+            if aid in article_spans:  # the same article id twice: one article
+                article_spans[aid] = _spans({**_span_nodes(article_spans[aid]), **_span_nodes(gathered.spans)})
+                article_nodes[aid] = article_nodes[aid] | gathered.nodes
+            elif gathered.nodes:
                 article_spans[aid] = gathered.spans
                 article_nodes[aid] = gathered.nodes
 
@@ -336,43 +351,34 @@ class _Resolver:
         mentions = tuple(mentions)
         found = memo.get(article.id)
         if found is None or found.language != article.language or found.mentions != mentions:
-            found = memo[article.id] = self._new_gathered(article, mentions)
+            found = memo[article.id] = self._new_gathered(article.language, mentions)
         return found
 
-    def _new_gathered(self, article: Article, mentions: tuple[Mention, ...]) -> _Gathered:
-        aid, article_lang = article.id, article.language
-        spans: dict[tuple[str, int, int], Node] = {}
-        rows: dict[Node, tuple[list[int], dict[tuple[str, str], int], dict[str, int]]] = {}
+    def _new_gathered(self, article_lang: str | None, mentions: tuple[Mention, ...]) -> _Gathered:
+        spans: dict[tuple[int, int], Node] = {}
+        named: dict[tuple[Node, tuple[str, str], str | None], int] = {}
         for m in sorted(mentions, key=_MENTION_ORDER):
             found = self._mention_node(m, article_lang)
-            if found is None:
-                continue
-            node, lang, kb_id = found
-            n, surfaces, kb_ids = rows.setdefault(node, ([0], {}, {}))
-            n[0] += 1
-            written = (m.surface.strip(), lang)
-            surfaces[written] = surfaces.get(written, 0) + 1
-            if kb_id:
-                kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
-            spans[(aid, m.start, m.end)] = node
-        return _Gathered(article_lang, mentions, spans, frozenset(rows),
-                         tuple((node, n[0], tuple(surfaces.items()), tuple(kb_ids.items()))
-                               for node, (n, surfaces, kb_ids) in rows.items()))
+            if found is not None:
+                named[found] = named.get(found, 0) + 1
+                spans[(m.start, m.end)] = found[0]
+        return _Gathered(article_lang, mentions, _spans(spans), frozenset(node for node, _w, _k in named),
+                         tuple(named.items()))
 
     def _mention_memo(self) -> dict[tuple[str, str | None, str, str | None], Any]:
         return self.kb.derived.setdefault("mention-nodes", {})
 
-    def _mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, str, str | None] | None:
-        """(node, language, KB id) of a mention's name, or None when it names nothing. Kept in
-        the KB view's memory (its lookups decide it), which every pass of a build shares: a
-        corpus spells its 140k mentions 21k ways."""
+    def _mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, tuple[str, str], str | None] | None:
+        """(node, (spelling, language), KB id) of a mention's name, or None when it names
+        nothing. Kept in the KB view's memory (its lookups decide it), which every pass of a
+        build shares: a corpus spells its 140k mentions 21k ways."""
         memo = self._mention_memo()
         ident = (m.surface, m.entity, m.type, article_lang)
         if ident not in memo:
             memo[ident] = self._new_mention_node(m, article_lang)
         return memo[ident]
 
-    def _new_mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, str, str | None] | None:
+    def _new_mention_node(self, m: Mention, article_lang: str | None) -> tuple[Node, tuple[str, str], str | None] | None:
         if m.type not in TYPES or not m.surface.strip():
             return None
         lang = _lang_of(article_lang, m.surface)
@@ -382,7 +388,7 @@ class _Resolver:
         key = node_key(surface, lang, m.type, kb_id)
         if not key or len(bare(key)) < 2:
             return None
-        return (m.type, key), lang, kb_id
+        return (m.type, key), (m.surface.strip(), lang), kb_id
 
     def _surface_and_id(self, m: Mention, lang: str) -> tuple[str, str | None]:
         """The name a mention's key is made from, and its KB id; an Arabic proclitic the finder
@@ -403,8 +409,8 @@ class _Resolver:
         for article in articles:
             seen: set[Node] = set()
             for tag in sorted({t.strip() for t in article.tags if t and t.strip()}):
-                lang, kb_id, untyped = self._tag_reading(tag, article.language)
-                node = self._tag_node(tag, lang, kb_id, untyped)
+                lang, kb_id = self._tag_reading(tag, article.language)
+                node = self._tag_node(tag, lang, kb_id)
                 if node is None or node in seen:
                     continue
                 seen.add(node)
@@ -412,18 +418,17 @@ class _Resolver:
                 st.surfaces[(tag, lang)] = st.surfaces.get((tag, lang), 0) + 1
                 self.tag_node[article.id].append(node)
 
-    def _tag_reading(self, tag: str, article_lang: str | None) -> tuple[str, str | None, tuple[Node, ...]]:
-        """A tag's language, KB id, and node per type without an id; kept in the KB view's
-        memory (its lookup decides the id), as the same ~25k tags come in every pass."""
+    def _tag_reading(self, tag: str, article_lang: str | None) -> tuple[str, str | None]:
+        """A tag's language and KB id; kept in the KB view's memory (its lookup decides the
+        id), as the same tags come in every pass."""
         memo = self.kb.derived.setdefault("tag-readings", {})
         found = memo.get((tag, article_lang))
         if found is None:
             lang = _lang_of(article_lang, tag)
-            found = memo[(tag, article_lang)] = (lang, self.kb.lookup(tag, lang),
-                                                 tuple((t, node_key(tag, lang, t, None)) for t in TYPES))
+            found = memo[(tag, article_lang)] = (lang, self.kb.lookup(tag, lang))
         return found
 
-    def _tag_node(self, tag: str, lang: str, kb_id: str | None, untyped: tuple[Node, ...]) -> Node | None:
+    def _tag_node(self, tag: str, lang: str, kb_id: str | None) -> Node | None:
         if kb_id:
             etype = self.kb.info(kb_id).type
             if etype in TYPES:
@@ -431,8 +436,11 @@ class _Resolver:
                 kb_ids = self.stats[node].kb
                 kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
                 return node
-        candidates = [(self.stats[node].count, node) for node in untyped
-                      if node in self.stats and self.stats[node].count]
+        candidates = []
+        for etype in TYPES:
+            node = (etype, node_key(tag, lang, etype, None))
+            if node in self.stats and self.stats[node].count:
+                candidates.append((self.stats[node].count, node))
         return max(candidates)[1] if candidates else None
 
     # ---- 2. sets
@@ -577,9 +585,8 @@ class _Resolver:
         from rapidfuzz import fuzz
 
         # Latin spelling variants in one skeleton block ("zelenski" / "zelensky")
-        for (_etype, sk), nodes in sorted(by_skel.items()):
-            if len(nodes) < 2 or len(sk) < 4:
-                continue
+        blocks = [(key, nodes) for key, nodes in by_skel.items() if len(nodes) >= 2 and len(key[1]) >= 4]
+        for _key, nodes in sorted(blocks):
             nodes = sorted(nodes, key=lambda n: (-self.stats[n].count, n))
             head = nodes[0]
             for other in nodes[1:]:
@@ -773,12 +780,18 @@ class _Resolver:
         """A short name stands for a full name corpus-wide only if at least half of the articles
         that use it also name someone of the full name's set."""
         arts = self.stats[short].articles
-        if not arts:
-            return False
-        beside = sum(1 for aid in arts
-                     if any(self.uf.find(n) == full_root for n in self.article_nodes.get(aid, ())
-                            if n != short))
-        return beside * 2 >= len(arts)
+        needed, left = (len(arts) + 1) // 2, len(arts)  # beside * 2 >= len(arts)
+        if not arts or self.uf.find(full_root) != full_root:
+            return False  # (a set that has joined another since is beside nothing)
+        for aid in arts:  # until the answer is sure
+            if any(self.uf.find(n) == full_root for n in self.article_nodes.get(aid, ()) if n != short):
+                needed -= 1
+                if not needed:
+                    return True
+            left -= 1
+            if left < needed:
+                return False
+        return False
 
     # ---- 7. entities
     def build(self) -> Resolution:
@@ -825,11 +838,11 @@ class _Resolver:
         mentions: dict[tuple[str, int, int], str] = {}
         article_entities: dict[str, list[str]] = {}
         for aid in sorted(self.article_spans):
-            spans = self.article_spans[aid]  # in text order
+            starts, ends, nodes = self.article_spans[aid]
             over = overridden.get(aid)
-            keys = [over.get(node) or key_of[node] for node in spans.values()] if over \
-                else list(map(key_of.__getitem__, spans.values()))
-            mentions.update(zip(spans, keys, strict=True))
+            keys = [over.get(node) or key_of[node] for node in nodes] if over \
+                else list(map(key_of.__getitem__, nodes))
+            mentions.update(zip([(aid, s, e) for s, e in zip(starts, ends, strict=True)], keys, strict=True))
             article_entities[aid] = sorted(set(keys))
         return mentions, article_entities
 
@@ -849,7 +862,7 @@ class _Resolver:
         the KB entry by identity: the view keeps one per id), where most sets were the same."""
         ident = (etype, info.id if info else None, tuple(surfaces.items()))
         before, now = self._labels_memo
-        found = now.get(ident) or before.get(ident)
+        found = before.get(ident)
         if found is None or found.info is not info:
             found = _entity_labels(etype, info, surfaces)
         now[ident] = found
