@@ -144,3 +144,24 @@ def test_real_corpus_trump_variants(shared_data):
     res = resolve_entities([(art, [Mention(i, i + 12, "دونالد ترامب", "PER")]),
                             (en, [Mention(11, 33, "President Donald Trump", "PER")])], kb=False)
     assert len(res.entities) == 1
+
+
+def test_a_kept_kb_view_gives_what_a_new_one_gives(fixtures):
+    """What resolution keeps in a KB view for the next pass (a `kg watch` process keeps the
+    view between builds) changes nothing: not when an article's mentions or language change,
+    nor when an article goes."""
+    from dataclasses import replace
+
+    from kg.link.kbadapter import KBView
+
+    docs = load_docs(fixtures, "trump") + load_docs(fixtures, "jabalia") + load_docs(fixtures, "strike")
+    (first, mentions), rest = docs[0], docs[1:]
+    runs = [docs, [(first, mentions[:-1]), *rest[1:]], [(replace(first, language="es"), mentions), *rest],
+            docs[::-1]]
+    view = KBView(FakeKB())
+    for run in runs:
+        kept, fresh = resolve_entities(run, kb=view), resolve_entities(run, kb=KBView(FakeKB()))
+        assert (kept.mentions, kept.tags, kept.article_entities) == \
+               (fresh.mentions, fresh.tags, fresh.article_entities)
+        assert {k: vars(e) for k, e in kept.entities.items()} == {k: vars(e) for k, e in fresh.entities.items()}
+    assert view.derived["article-mentions"] and view.derived["entity-labels"]
