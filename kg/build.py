@@ -205,6 +205,8 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
                 writer.write(entity_graphs(linked.resolution, version), "entities")
             with _timed(report, "events"):
                 events = corpus_events(ordered, linked, store.path, version)
+            if not keep_warm:
+                _release_warm()  # lowers the peak: the events' quads are made and loaded next
             with _timed(report, "write"):
                 writer.write(event_graphs(events, version), "events")
                 save_documents(store_dir, docs)  # while the last graphs load
@@ -346,9 +348,16 @@ def _kept_kb_view() -> KBView:
 
 
 def _release_warm() -> None:
-    """Forget what earlier builds of this process kept (``keep_warm``)."""
+    """Forget what earlier builds of this process kept (``keep_warm``), and what the linking
+    and events stages keep of their latest run for the next (story cosines, each article's
+    event candidates, events: ~60 MB for the whole corpus)."""
+    from kg.events.extract import forget_latest_extraction
+    from kg.link.stories import forget_latest_linking
+
     _KEPT_DOCUMENTS.clear()
     _kept_kb_view.cache_clear()
+    forget_latest_linking()
+    forget_latest_extraction()
 
 
 def corpus_events(docs: list[Document], linked: LinkedCorpus, work_dir: Path | None,

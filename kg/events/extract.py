@@ -732,6 +732,13 @@ class _LastEvents:
 _LAST_EVENTS = _LastEvents()
 
 
+def forget_latest_extraction() -> None:
+    """Drop what this process keeps of its latest event extraction (:data:`_LAST_READ`,
+    :data:`_LAST_EVENTS`; for a process that does not build again: the memory goes)."""
+    _LAST_READ.clear()
+    _LAST_EVENTS._kept = {}
+
+
 def _copy(event: Event, label: str) -> Event:
     """A copy of ``event`` with ``label``, its lists its own."""
     return replace(event, label=label, actors=list(event.actors), articles=list(event.articles),

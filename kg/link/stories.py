@@ -458,6 +458,12 @@ class _PairCosines:
 _COSINES = _PairCosines()
 
 
+def forget_latest_linking() -> None:
+    """Drop what this process keeps of its latest story linking (for a process that does not
+    link again: the memory goes)."""
+    _COSINES._kept = {}
+
+
 def _window_pairs(articles: Iterable[Article], window_days: float
                   ) -> tuple[list[Article], np.ndarray, tuple[np.ndarray, np.ndarray]]:
     """The dated articles (by id), their days, and every pair of them (indices ``first[n] <
