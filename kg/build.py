@@ -66,6 +66,7 @@ LANGUAGES = ("ar", "en", "es", "other")
 ROMANISED_FILE = "romanised.json"
 EVENTS_MEMO_FILE = "event_candidates.pickle"
 PROJECTIONS_MEMO_FILE = "projections.pickle"
+DERIVED_FILE = "kb_derived.pickle"  # what resolution derived of KB lookups (kg.link.kbadapter)
 
 
 @functools.cache
@@ -76,9 +77,13 @@ def extractor_version(lang: str) -> str:
 
 def stages_version(translate: bool, offline: bool) -> str:
     """A hash of everything a build's output depends on besides the documents: the code and
-    data of every stage, and the options that change what linking may ask."""
+    data of every stage, the Wikidata index linking looks names up in (``kg kb import``), and
+    the options that change what linking may ask."""
+    from kg.kb.index import index_fingerprint
+
     extractors = "".join(extractor_version(lang) for lang in LANGUAGES)
-    return f"{extractors}:{_code_version(LINKING_INPUTS)}:{translate:d}{offline:d}"
+    return (f"{extractors}:{_code_version(LINKING_INPUTS)}:{index_fingerprint()}:"
+            f"{translate:d}{offline:d}")
 
 
 @functools.cache
@@ -285,16 +290,20 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
 
     Translations, Wikidata reconciliations and story embeddings are cached in ``work_dir`` (the
     store folder), so a rebuild gives the same graph offline; ``offline`` sends no request.
-    Romanisations of Arabic names, the searches for names across linked reports and each
-    article's event candidates are remembered there too (:mod:`kg.memo`: they only cost time,
+    Romanisations of Arabic names, each spelling's node as resolution reads it from the
+    knowledge base, the searches for names across linked reports and each article's event
+    candidates are remembered there too (:mod:`kg.memo`: they only cost time,
     the graph is the same). ``kb``: the knowledge-base view to link with (a process that
     builds again passes the same view, :func:`_kept_kb_view`), by default a new one.
     """
+    from kg.link.kbadapter import KBView, remembered_derivations
     from kg.link.lexicon import remembered_romanisations
 
     version = stages_version(translate, offline)
     projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version)
-    with remembered_romanisations(_in(work_dir, ROMANISED_FILE)):
+    kb = kb or KBView.default()  # one view for both passes: its lookups are asked once
+    with remembered_romanisations(_in(work_dir, ROMANISED_FILE)), \
+            remembered_derivations(kb, _in(work_dir, DERIVED_FILE), version):
         linked = _link_corpus(docs, work_dir, translate, offline, projections, kb)
     projections.save()
     return linked
@@ -305,8 +314,7 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, projections: Memo, kb: KBView | None) -> LinkedCorpus:
-    from kg.link.kbadapter import KBView
+                 offline: bool, projections: Memo, kb: KBView) -> LinkedCorpus:
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
@@ -317,7 +325,6 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     if translate and work_dir is not None:
         translator = TranslationCache(store_dir=work_dir, online=False if offline else None)
     reconciler = Reconciler(work_dir, offline=offline)
-    kb = kb or KBView.default()  # one view for both passes: its lookups are asked once
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
     resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)

@@ -361,3 +361,21 @@ def test_real_sample(tmp_path: Path) -> None:
         sitelinks = {json.loads(ln)["id"]: len(json.loads(ln)["sitelinks"]) for ln in fh}
     assert index.get("Q53713").sitelinks == sitelinks["Q53713"]
     assert os.path.getsize(tmp_path / "wikidata.sqlite") < 200_000
+
+
+def test_importing_an_index_changes_what_builds_depend_on(tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """Linking looks names up in the index, so a build after `kg kb import` links again (its
+    corpus key changes) and drops memories of lookups: the index is part of the stages version."""
+    from kg.build import stages_version
+
+    monkeypatch.setenv("MKG_KB_DIR", str(tmp_path))
+    without = stages_version(True, True)
+    import_dump(GZ, tmp_path)
+    imported = stages_version(True, True)
+    assert imported != without and stages_version(True, True) == imported
+    import_dump(BZ, tmp_path / "other")
+    monkeypatch.setenv("MKG_KB_DIR", str(tmp_path / "other"))
+    assert stages_version(True, True) not in (without, imported)
+    monkeypatch.setenv("MKG_KB_DIR", "off")
+    assert stages_version(True, True) == without

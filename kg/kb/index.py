@@ -67,6 +67,20 @@ def _qid_int(entity_id: str) -> int | None:
     return None
 
 
+def index_fingerprint(directory: str | Path | None = None) -> str:
+    """What tells one index apart from another for a build's version: the size and time of the
+    index file :meth:`WikidataIndex.open` would open (``"none"`` without one). A new
+    ``kg kb import`` changes it, so the next build links again (and drops memories of lookups).
+    """
+    d = Path(directory) if directory is not None else default_dir()
+    path = None if d is None else (d / INDEX_FILE if d.is_dir() or not d.suffix else d)
+    try:
+        st = path.stat() if path is not None else None
+    except OSError:
+        st = None
+    return f"{st.st_size}-{st.st_mtime_ns}" if st is not None else "none"
+
+
 class WikidataIndex:
     """Read-only lookups in ``<dir>/wikidata.sqlite``. Use :meth:`open`."""
 

@@ -18,10 +18,16 @@ type, when given, must match.
 from __future__ import annotations
 
 import logging
+import os
+import pickle
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from kg.collector import collector_paused
+from kg.kb.cache import load_pickle
 
 log = logging.getLogger(__name__)
 
@@ -300,3 +306,58 @@ def default_index() -> Any | None:
     except Exception as exc:  # noqa: BLE001 - linking must work without an index
         log.info("Wikidata index unavailable for linking: %s", exc)
         return None
+
+
+#: the tables of :attr:`KBView.derived` kept between processes in the store folder: each
+#: spelling's node and each tag's reading (KB lookups and name keys of ~21k spellings, ~1 s of
+#: a whole corpus's linking in a process that had not linked it before)
+KEPT_DERIVATIONS = ("mention-nodes", "tag-readings")
+
+
+@contextmanager
+def remembered_derivations(view: KBView, path: Path | None, version: str) -> Iterator[None]:
+    """Inside, ``view`` knows the derived tables (:data:`KEPT_DERIVATIONS`) an earlier build
+    saved at ``path`` with the same ``version`` (of the code and data they come from, the
+    knowledge base and the Wikidata index included); after, they are saved there if they grew.
+
+    >>> import tempfile
+    >>> file = Path(tempfile.mkdtemp()) / "derived.pickle"
+    >>> first = KBView(None)
+    >>> with remembered_derivations(first, file, "v1"):
+    ...     first.derived["mention-nodes"][("Gaza", None, "LOC", "en")] = "node"
+    >>> again, other = KBView(None), KBView(None)
+    >>> with remembered_derivations(again, file, "v1"), remembered_derivations(other, file, "v2"):
+    ...     again.derived["mention-nodes"], other.derived["mention-nodes"]
+    ({('Gaza', None, 'LOC', 'en'): 'node'}, {})
+    """
+    saved = _load_derivations(path, version) if path is not None else {}
+    for name in KEPT_DERIVATIONS:  # what the view knows already (a process that builds again) wins
+        view.derived[name] = {**saved.get(name, {}), **view.derived.get(name, {})}
+    known = {name: len(view.derived[name]) for name in KEPT_DERIVATIONS}
+    yield
+    if path is not None and any(len(view.derived.get(name, ())) != known[name]
+                                or len(saved.get(name, ())) != known[name] for name in KEPT_DERIVATIONS):
+        _save_derivations(path, version, {name: view.derived.get(name, {}) for name in KEPT_DERIVATIONS})
+
+
+def _load_derivations(path: Path, version: str) -> dict[str, dict]:
+    try:
+        with open(path, "rb") as fh:
+            saved_version, tables = load_pickle(fh)
+    except FileNotFoundError:
+        return {}
+    except Exception as exc:  # noqa: BLE001 - a memory that cannot be read is derived again
+        log.warning("ignoring %s (%s)", path, exc)
+        return {}
+    return tables if saved_version == version else {}
+
+
+def _save_derivations(path: Path, version: str, tables: dict[str, dict]) -> None:
+    """Written atomically; an unwritable folder only costs the next build its time."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with open(tmp, "wb") as fh:
+            pickle.dump((version, tables), fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+    except OSError as exc:
+        log.warning("cannot write %s: %s", path, exc)
