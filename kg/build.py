@@ -209,9 +209,9 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
                              "articles")
                 writer.write(entity_graphs(linked.resolution, version), "entities")
             with _timed(report, "events"):
-                events = corpus_events(ordered, linked, store.path, version)
+                events = corpus_events(ordered, linked, store.path, version, keep_latest=keep_warm)
             if not keep_warm:
-                _release_warm()  # lowers the peak: the events' quads are made and loaded next
+                _release_warm()  # the story cosines go too: the events' quads are made next
             with _timed(report, "write"):
                 writer.write(event_graphs(events, version), "events")
                 save_documents(store_dir, docs)  # while the last graphs load
@@ -368,15 +368,17 @@ def _release_warm() -> None:
 
 
 def corpus_events(docs: list[Document], linked: LinkedCorpus, work_dir: Path | None,
-                  version: str) -> list[Event]:
+                  version: str, keep_latest: bool = False) -> list[Event]:
     """The events of the corpus: each article's candidates (remembered in ``work_dir`` per
-    article, :mod:`kg.memo`), merged across reports and editions (:mod:`kg.events.extract`)."""
+    article, :mod:`kg.memo`), merged across reports and editions (:mod:`kg.events.extract`).
+    ``keep_latest``: kept in this process for its next build too (``keep_warm``)."""
     from kg.events.extract import extract_events
 
     pairs = [(d.article, linked.mentions[d.article.id]) for d in docs]
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
     candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), version)
-    events = extract_events(pairs, linked.resolution, linked.links, memo=candidates, scans=scans)
+    events = extract_events(pairs, linked.resolution, linked.links, memo=candidates, scans=scans,
+                            keep_latest=keep_latest)
     candidates.save()
     return events
 

@@ -362,3 +362,18 @@ def test_events_of_the_latest_candidates_are_copies_with_todays_label():
     (again,) = last.events([cands], labelled("Jabalia camp"))
     assert again == _event(cands, labelled("Jabalia camp")) and "Jabalia camp" in again.label
     assert again.actors == ["kb:x"] and again is not first
+
+
+def test_an_extraction_that_is_not_kept_keeps_nothing(fixtures, tmp_path, monkeypatch):
+    # a plain kg build extracts once: nothing of it is kept for a next build (less memory at the
+    # build's peak), and its events are those of an extraction that keeps what it read
+    from kg.events import extract
+    from kg.memo import Memo
+
+    monkeypatch.setattr(extract, "_LAST_READ", {})
+    monkeypatch.setattr(extract, "_LAST_EVENTS", extract._LastEvents())
+    docs, before, _ = _renamed(fixtures)
+    once = extract_events(docs, before, [], memo=Memo(tmp_path / "c.pickle", "v"), keep_latest=False)
+    assert extract._LAST_READ == {} and extract._LAST_EVENTS._kept == {}
+    kept = extract_events(docs, before, [], memo=Memo(tmp_path / "c.pickle", "v"))
+    assert once == kept and len(extract._LAST_READ) == len(docs) and extract._LAST_EVENTS._kept

@@ -683,15 +683,20 @@ def _linked(story_links: Sequence[StoryLink] | None) -> set[tuple[str, str]]:
 def extract_events(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
                    story_links: Sequence[StoryLink] | None = None, *, day_window: int = 1,
                    memo: Memo | None = None,
-                   scans: Mapping[str, list[ScannedSentence]] | None = None) -> list[Event]:
+                   scans: Mapping[str, list[ScannedSentence]] | None = None,
+                   keep_latest: bool = True) -> list[Event]:
     """All events reported in ``docs``, each merged across the articles that report it.
 
     The result is sorted by key and does not depend on the order of ``docs``. ``memo`` (a
     :class:`kg.memo.Memo`) remembers each article's candidates between builds; ``scans`` holds
-    :func:`scan_text` of articles by id where it was computed already.
+    :func:`scan_text` of articles by id where it was computed already. ``keep_latest``: what
+    this extraction reads and makes is kept for the next one of the process (:data:`_LAST_READ`,
+    :class:`_LastEvents`); a process that extracts once passes False (~50 MB less at its peak).
     """
-    clusters = event_clusters(docs, resolution, story_links, day_window=day_window, memo=memo, scans=scans)
-    events = _LAST_EVENTS.events(clusters, resolution)
+    clusters = event_clusters(docs, resolution, story_links, day_window=day_window, memo=memo,
+                              scans=scans, keep_latest=keep_latest)
+    events = _LAST_EVENTS.events(clusters, resolution) if keep_latest else \
+        [_event(members, resolution) for members in clusters]
     events.sort(key=lambda e: e.key)
     return events
 
@@ -748,7 +753,8 @@ def _copy(event: Event, label: str) -> Event:
 def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution: Resolution | None,
                    story_links: Sequence[StoryLink] | None = None, *,
                    day_window: int = 1, memo: Memo | None = None,
-                   scans: Mapping[str, list[ScannedSentence]] | None = None) -> list[list[_Candidate]]:
+                   scans: Mapping[str, list[ScannedSentence]] | None = None,
+                   keep_latest: bool = True) -> list[list[_Candidate]]:
     """The candidates of each event (sorted), before they become :class:`Event` records.
 
     Pairs of candidates from two articles get a strength (:func:`pair_evidence`); clusters grow
@@ -759,7 +765,7 @@ def event_clusters(docs: Sequence[tuple[Article, Sequence[Mention]]], resolution
     cands: list[_Candidate] = []
     for article, mentions in docs:
         scanned = scans.get(article.id) if scans else None
-        cands.extend(_remembered_candidates(article, mentions, resolution, memo, scanned))
+        cands.extend(_remembered_candidates(article, mentions, resolution, memo, scanned, keep_latest))
     outlets = {article.id: outlet(article) for article, _ in docs}
     return cluster_candidates(cands, _linked(story_links), day_window, named_events(resolution), outlets)
 
@@ -863,8 +869,8 @@ def _sharing_an_actor(group: Sequence[int], ordered: Sequence[_Candidate], ctx: 
 
 
 def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolution: Resolution | None,
-                           memo: Memo | None, scanned: list[ScannedSentence] | None = None
-                           ) -> list[_Candidate]:
+                           memo: Memo | None, scanned: list[ScannedSentence] | None = None,
+                           keep_latest: bool = True) -> list[_Candidate]:
     """:func:`article_candidates`, from ``memo`` when the article's id, text, language and day,
     its mentions in the sentences with triggers (:func:`_read_spans`, from the remembered
     :func:`scan_text`) and what the candidates read of their entities are what they were (the
@@ -875,18 +881,20 @@ def _remembered_candidates(article: Article, mentions: Sequence[Mention], resolu
     so the memo is keyed by which mentions share a key and the facts of each key, and remembered
     candidates get today's keys (:func:`_from_row`): the candidates computing them again gives.
     An article read as in the latest build of the process, with the same keys, gets the very
-    candidates it got then (:data:`_LAST_READ`; nothing changes a candidate once made).
+    candidates it got then (:data:`_LAST_READ`, read and written only with ``keep_latest``;
+    nothing changes a candidate once made).
     """
     if memo is None:
         return article_candidates(article, mentions, resolution, scanned)
-    last = _LAST_READ.get(article.id)
+    last = _LAST_READ.get(article.id) if keep_latest else None
     scanned, read = _read(article, mentions, resolution, memo, scanned, last and last[0])
     if last is not None and (last[0].digest, last[0].names) == (read.digest, read.names):
         cands = last[1]
         memo.get(read.digest, lambda: (read.names, [_row(c) for c in cands]))  # for the next process
     else:
         cands = _memo_candidates(article, read, scanned, resolution, memo)
-    _LAST_READ[article.id] = read, cands
+    if keep_latest:
+        _LAST_READ[article.id] = read, cands
     return cands
 
 
