@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import pickle
 import random
 import shutil
 from pathlib import Path
@@ -112,6 +113,9 @@ def test_adding_articles_rewrites_only_the_graphs_they_touch(tmp_path):
     assert added.new == 8 and added.graphs > 300
     assert 8 < added.graphs_written < added.graphs / 3
     assert added.triples == len(_ntriples(tmp_path / "s"))  # counted from what was rewritten
+    with open(tmp_path / "s" / "kb_derived.pickle", "rb") as fh:  # for the next process
+        _version, derived = pickle.load(fh)
+    assert all(derived[name] for name in ("mention-nodes", "tag-readings"))
 
 
 def test_a_rebuild_with_nothing_new_does_no_corpus_wide_work(tmp_path):

@@ -72,13 +72,21 @@ def index_fingerprint(directory: str | Path | None = None) -> str:
     index file :meth:`WikidataIndex.open` would open (``"none"`` without one). A new
     ``kg kb import`` changes it, so the next build links again (and drops memories of lookups).
     """
-    d = Path(directory) if directory is not None else default_dir()
-    path = None if d is None else (d / INDEX_FILE if d.is_dir() or not d.suffix else d)
+    path = _index_path(directory)
     try:
         st = path.stat() if path is not None else None
     except OSError:
         st = None
     return f"{st.st_size}-{st.st_mtime_ns}" if st is not None else "none"
+
+
+def _index_path(directory: str | Path | None) -> Path | None:
+    """The index file of ``directory`` (a folder, or the file itself; default
+    :func:`kg.kb.wikidata.default_dir`), None when the index is turned off."""
+    d = Path(directory) if directory is not None else default_dir()
+    if d is None:
+        return None
+    return d / INDEX_FILE if d.is_dir() or not d.suffix else d
 
 
 class WikidataIndex:
@@ -94,11 +102,8 @@ class WikidataIndex:
     def open(cls, directory: str | Path | None = None) -> WikidataIndex | None:
         """The index in ``directory`` (default :func:`kg.kb.wikidata.default_dir`), or ``None``
         when there is none, it is turned off (``MKG_KB_DIR=off``) or it is unreadable."""
-        d = Path(directory) if directory is not None else default_dir()
-        if d is None:
-            return None
-        path = d / INDEX_FILE if d.is_dir() or not d.suffix else d
-        if not path.is_file():
+        path = _index_path(directory)
+        if path is None or not path.is_file():
             return None
         try:
             con = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,

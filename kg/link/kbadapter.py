@@ -333,10 +333,10 @@ def remembered_derivations(view: KBView, path: Path | None, version: str) -> Ite
     saved = _load_derivations(path, version) if path is not None else {}
     for name in KEPT_DERIVATIONS:  # what the view knows already (a process that builds again) wins
         view.derived[name] = {**saved.get(name, {}), **view.derived.get(name, {})}
-    known = {name: len(view.derived[name]) for name in KEPT_DERIVATIONS}
     yield
-    if path is not None and any(len(view.derived.get(name, ())) != known[name]
-                                or len(saved.get(name, ())) != known[name] for name in KEPT_DERIVATIONS):
+    # the tables only grow from what was saved: another size is something new
+    if path is not None and any(len(view.derived.get(name, ())) != len(saved.get(name, ()))
+                                for name in KEPT_DERIVATIONS):
         _save_derivations(path, version, {name: view.derived.get(name, {}) for name in KEPT_DERIVATIONS})
 
 
