@@ -165,3 +165,18 @@ def test_a_kept_kb_view_gives_what_a_new_one_gives(fixtures):
                (fresh.mentions, fresh.tags, fresh.article_entities)
         assert {k: vars(e) for k, e in kept.entities.items()} == {k: vars(e) for k, e in fresh.entities.items()}
     assert view.derived["article-mentions"] and view.derived["entity-labels"]
+
+
+def test_romaniser_on_one_thread_gives_the_packages_romanisations():
+    """The build's one-thread romaniser (kg.link.lexicon) reads names as the package's default
+    two-thread one does: only the speed differs."""
+    import arabic_name_romanizer as anr
+
+    from kg.link.lexicon import _romaniser
+    from kg.text.keys import fold_latin
+
+    names = ["بايدن", "احمد شواهنه", "نتنياهو", "اسماعيل هنية", "الونسو", "غالانت"]
+    ours = [[fold_latin(c.text) for c in _romaniser().transliterate(n, top_k=3)] for n in names]
+    theirs = [[fold_latin(c.text) for c in anr.transliterate(n, top_k=3)] for n in names]
+    assert ours == theirs
+    assert sum(len(r) for r in ours) > len(names)  # several readings, not one passed through
