@@ -1,8 +1,8 @@
 """``kg build``: read inputs, find and link entities, and write the graph into the store.
 
 The stages run in the order the data flows (see the package docstring): read, extract, embed
-(the texts story linking compares, in parallel like extraction), link (:func:`link_corpus`:
-resolution, story links, projection), write the article and entity graphs, events
+(the texts story linking compares, in parallel like extraction, while linking resolves
+entities), link (:func:`link_corpus`: resolution, story links, projection), write the article and entity graphs, events
 (:func:`corpus_events`) while those graphs load in the background, and write the event graphs
 (:class:`kg.rdf.writer.RecordWriter`, which only writes quads). Resolution, story links and
 events are computed over the whole corpus in the store, so building the same inputs in any
@@ -24,7 +24,7 @@ import os
 import re
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import closing, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -193,17 +193,19 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
     else:
-        with _timed(report, "embed"):
-            _embed_stories(docs, store_dir, jobs, progress, scheduler)
+        with _timed(report, "embed"):  # (started: it runs while entities are resolved)
+            embedding = _StoryEmbedding(docs, store_dir, jobs, progress, scheduler)
         # linking, events and writing make millions of objects without cycles: the collector
         # would only walk them (2.6 of 18 s of adding 50 articles to a whole corpus)
-        with _frozen(), collector_paused():
+        with closing(embedding), _frozen(), collector_paused():
             ordered = [docs[k] for k in sorted(docs)]
             articles = [d.article for d in ordered]
             writer = RecordWriter(store, version, progress)
             with _timed(report, "link"):
                 linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
-                                     kb=_kept_kb_view() if keep_warm else None)
+                                     kb=_kept_kb_view() if keep_warm else None,
+                                     embedded=_moved_timing(report, "link", "embed",
+                                                            embedding.finish))
             with _timed(report, "write"):  # the store loads them while events are made
                 writer.write(article_graphs(articles, linked.mentions, linked.resolution, version),
                              "articles")
@@ -283,7 +285,8 @@ class LinkedCorpus:
 
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
-                offline: bool = False, kb: KBView | None = None) -> LinkedCorpus:
+                offline: bool = False, kb: KBView | None = None,
+                embedded: Callable[[], None] | None = None) -> LinkedCorpus:
     """The corpus-level linking stages, in order: resolve entities, link stories, project names
     across linked reports and resolve again with the links as evidence (events follow:
     :func:`corpus_events`).
@@ -295,6 +298,8 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     candidates are remembered there too (:mod:`kg.memo`: they only cost time,
     the graph is the same). ``kb``: the knowledge-base view to link with (a process that
     builds again passes the same view, :func:`_kept_kb_view`), by default a new one.
+    ``embedded``: called before story linking reads the story embeddings from ``work_dir``
+    (a build's embedding stage finishes there: its workers embed while entities resolve).
     """
     from kg.link.kbadapter import KBView, remembered_derivations
     from kg.link.lexicon import remembered_romanisations
@@ -304,7 +309,7 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     kb = kb or KBView.default()  # one view for both passes: its lookups are asked once
     with remembered_romanisations(_in(work_dir, ROMANISED_FILE)), \
             remembered_derivations(kb, _in(work_dir, DERIVED_FILE), version):
-        linked = _link_corpus(docs, work_dir, translate, offline, projections, kb)
+        linked = _link_corpus(docs, work_dir, translate, offline, projections, kb, embedded)
     projections.save()
     return linked
 
@@ -314,7 +319,8 @@ def _in(work_dir: Path | None, name: str) -> Path | None:
 
 
 def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
-                 offline: bool, projections: Memo, kb: KBView) -> LinkedCorpus:
+                 offline: bool, projections: Memo, kb: KBView,
+                 embedded: Callable[[], None] | None) -> LinkedCorpus:
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
     from kg.link.resolve import resolve_entities
@@ -328,6 +334,8 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
     resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
+    if embedded is not None:
+        embedded()
     links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
                          translator=translator)
     if links:
@@ -391,6 +399,19 @@ def _timed(report: BuildReport, stage: str) -> Iterator[None]:
         yield
     finally:
         report.timings[stage] = report.timings.get(stage, 0.0) + time.perf_counter() - start
+
+
+def _moved_timing(report: BuildReport, within: str, stage: str,
+                  func: Callable[[], None]) -> Callable[[], None]:
+    """``func``, timed as ``stage`` when called during the stage ``within`` (whose time then
+    leaves it out)."""
+    def timed() -> None:
+        start = time.perf_counter()
+        func()
+        seconds = time.perf_counter() - start
+        report.timings[stage] = report.timings.get(stage, 0.0) + seconds
+        report.timings[within] = report.timings.get(within, 0.0) - seconds
+    return timed
 
 
 def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[Rejection]) -> Path:
@@ -527,28 +548,41 @@ def _frozen() -> Iterator[None]:
 EMBED_BATCH = 32
 
 
-def _embed_stories(docs: dict[str, Document], work_dir: Path, jobs: int, progress: bool,
-                   scheduler: str | None) -> None:
-    """Embed the texts story linking compares (:func:`kg.link.stories.texts_to_embed`) that no
-    earlier build embedded, where extraction runs (``jobs`` processes or the cluster), into the
-    store's embedding cache: linking then finds them all there. One encoder is single-threaded,
-    and embedding was the largest part of linking a whole corpus."""
-    from kg.executors import map_ordered
-    from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
+class _StoryEmbedding:
+    """The embedding stage: embed the texts story linking compares
+    (:func:`kg.link.stories.texts_to_embed`) that no earlier build embedded, into the store's
+    embedding cache, where extraction runs (``jobs`` processes or the cluster): linking then
+    finds them all there. One encoder is single-threaded, and embedding was the largest part
+    of linking a whole corpus.
 
-    cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
-    todo = cache.missing(texts_to_embed(d.article for d in docs.values()))
-    batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
-    shared = forks(len(batches), jobs, scheduler)
-    if shared:
-        embed_batch(batches[0][:1])  # the encoder is loaded before the workers fork: they share it
-    with _frozen() if shared else nullcontext():
-        results = map_ordered(embed_batch, batches, scheduler=scheduler, jobs=jobs,
-                              progress=progress, desc="embedding", unit=" batch")
-        with closing(results):
-            for batch, vectors in zip(batches, results, strict=True):
-                cache.add(batch, vectors)
-    cache.save()
+    Started when made: with ``jobs`` > 1 the workers embed while this process resolves
+    entities, which needs no embedding (whole corpus: embedding 10 s, resolution 3-4 s of it
+    beside it); :meth:`finish` waits for them, before story linking."""
+
+    def __init__(self, docs: dict[str, Document], work_dir: Path, jobs: int, progress: bool,
+                 scheduler: str | None) -> None:
+        from kg.executors import start_map
+        from kg.link.stories import EMBEDDINGS_FILE, EmbeddingCache, embed_batch, texts_to_embed
+
+        self.cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
+        todo = self.cache.missing(texts_to_embed(d.article for d in docs.values()))
+        self.batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
+        if forks(len(self.batches), jobs, scheduler):
+            embed_batch(self.batches[0][:1])  # the encoder is loaded before the workers fork
+        with _frozen():  # (what they share)
+            self.results = start_map(embed_batch, self.batches, scheduler=scheduler, jobs=jobs,
+                                     progress=progress, desc="embedding", unit=" batch")
+
+    def finish(self) -> None:
+        """Wait for the embeddings and keep them in the store's cache."""
+        with closing(self.results):
+            for batch, vectors in zip(self.batches, self.results, strict=True):
+                self.cache.add(batch, vectors)
+        self.cache.save()
+
+    def close(self) -> None:
+        """End the workers (waiting for the work they were given), finished or not."""
+        self.results.close()
 
 
 def _find(item: tuple[str, str]) -> tuple[str, list[Mention], list[ScannedSentence]]:

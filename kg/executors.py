@@ -93,11 +93,8 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], scheduler: str | Non
     """``func(item)`` for each of ``items``, in input order, run where ``scheduler`` says
     (``None``: here, in ``jobs`` forked processes when there is enough work)."""
     executor = executor_for(scheduler)
-    with tqdm(total=len(items), desc=desc, unit=unit, disable=not progress) as bar, \
-            closing(executor(func, items, scheduler, jobs)) as results:
-        for result in results:
-            bar.update()
-            yield result
+    yield from _with_progress(executor(func, items, scheduler, jobs), len(items), desc, unit,
+                              progress)
 
 
 def forks(n_items: int, jobs: int, scheduler: str | None = None) -> bool:
@@ -117,12 +114,67 @@ def _local(func: Callable[[T], R], items: Sequence[T], scheduler: str | None,
     if not forks(len(items), jobs):
         yield from map(func, items)
         return
-    pool = mp.get_context("fork").Pool(jobs, maxtasksperchild=WORKER_TASKS)
-    try:
-        yield from pool.imap(func, items, chunksize=8)
-    finally:
-        pool.close()
-        pool.join()
+    with closing(_PoolResults(func, items, jobs)) as results:
+        yield from results
+
+
+class _PoolResults:
+    """``func`` over ``items`` in a pool of ``processes`` forked processes, started when made
+    (the tasks are queued at once); iterated, the results in input order, counted on ``bar``.
+    :meth:`close` (also at the end) waits for the queued work and ends the pool."""
+
+    def __init__(self, func: Callable[[T], R], items: Sequence[T], processes: int,
+                 bar: tqdm | None = None) -> None:
+        self._pool = mp.get_context("fork").Pool(processes, maxtasksperchild=WORKER_TASKS)
+        self._results = self._pool.imap(func, items, chunksize=8)
+        self._bar = bar
+
+    def __iter__(self) -> Iterator[R]:
+        return self
+
+    def __next__(self) -> R:
+        try:
+            result = next(self._results)
+        except StopIteration:
+            self.close()
+            raise
+        if self._bar is not None:
+            self._bar.update()
+        return result
+
+    def close(self) -> None:
+        self._pool.close()
+        self._pool.join()
+        if self._bar is not None:
+            self._bar.close()
+
+
+def start_map(func: Callable[[T], R], items: Sequence[T], scheduler: str | None = None,
+              jobs: int = 1, progress: bool = False, desc: str = "working",
+              unit: str = " item") -> Iterator[R]:
+    """:func:`map_ordered`, with the work started now: with ``jobs`` > 1 it runs in forked
+    processes (one when there are fewer than :data:`POOL_MIN_ITEMS` items) beside whatever the
+    caller does next, and iterating yields the results in input order (close the iterator to
+    end the pool early). With one job, or on a cluster, the work runs as it is iterated.
+
+    >>> results = start_map(len, ["a", "bb", "ccc"], jobs=2)
+    >>> with closing(results):
+    ...     list(results)
+    [1, 2, 3]
+    """
+    if scheduler or jobs < 2 or not items:
+        return map_ordered(func, items, scheduler, jobs, progress, desc, unit)
+    bar = tqdm(total=len(items), desc=desc, unit=unit, disable=not progress)
+    return _PoolResults(func, items, jobs if forks(len(items), jobs) else 1, bar)
+
+
+def _with_progress(results: Iterator[R], total: int, desc: str, unit: str,
+                   progress: bool) -> Iterator[R]:
+    with tqdm(total=total, desc=desc, unit=unit, disable=not progress) as bar, \
+            closing(results):
+        for result in results:
+            bar.update()
+            yield result
 
 
 @register_executor("tcp", "tls", "ws", "wss")

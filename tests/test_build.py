@@ -220,3 +220,30 @@ def test_event_scans_from_extraction_give_the_same_events():
     assert sum(len(scan) for scan in scans.values()) > 50
     assert extract_events(pairs, resolution, scans=scans) == extract_events(pairs, resolution)
 
+
+
+def _text_and_pid(path: str) -> tuple[int, int, str]:
+    """(process id, size, first line) of a file: a unit of work for the test below."""
+    text = Path(path).read_text(encoding="utf-8")
+    Path(path + ".seen").touch()  # the work ran, whether or not its result was asked for
+    return os.getpid(), len(text), text.splitlines()[0]
+
+
+def test_started_work_runs_in_other_processes_before_its_results_are_asked_for(tmp_path):
+    """kg.executors.start_map (the embedding stage, which runs while entities are resolved)
+    starts now, in forked processes even for a few items, and gives the results in order."""
+    import time
+    from contextlib import closing
+
+    from kg.executors import start_map
+
+    files = sorted(str(shutil.copy(p, tmp_path)) for p in EXAMPLES.glob("*.*"))[:6]
+    results = start_map(_text_and_pid, files, jobs=2)
+    with closing(results):
+        deadline = time.monotonic() + 60
+        while not all(Path(f + ".seen").exists() for f in files) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert all(Path(f + ".seen").exists() for f in files)  # before any result was taken
+        got = list(results)
+    assert [(size, line) for _, size, line in got] == [_text_and_pid(f)[1:] for f in files]
+    assert os.getpid() not in {pid for pid, _, _ in got}
