@@ -62,7 +62,8 @@ class GraphStore:
                  create: bool = True, staged: bool = False) -> None:
         self.path = Path(path) if path is not None else None
         self._digests: dict[str, str] | None = None
-        self._written = 0  # quads written since the last compaction
+        self._written = 0  # quads bulk-loaded since the last compaction
+        self._only_loaded = False  # the generation holds only bulk loads (see flush)
         self._pending: list[str] = []  # N-Quads lines of replaced graphs not yet bulk-loaded
         self._pending_graphs: set[str] = set()
         self._loading: _BulkLoad | None = None  # the bulk load running in the background
@@ -179,6 +180,7 @@ class GraphStore:
         if self._staged is None:
             raise ValueError("start_empty() is for staged writers only")
         self._finish_load()
+        self._only_loaded = True
         self._pending, self._pending_graphs = [], set()
         self._ox = ox.Store()  # closes the staged generation's RocksDB
         shutil.rmtree(self.quad_dir)
@@ -310,6 +312,7 @@ class GraphStore:
 
     def _uncount(self, graph: str, g: NamedNode) -> None:
         """Before ``graph`` is emptied: its quads leave the count of the generation as opened."""
+        self._only_loaded = False  # a removal leaves deletions for a compaction to clear
         if self._counted is not None and graph not in self._touched:
             self._counted -= _quads_in(self._ox, [g])
 
@@ -320,6 +323,7 @@ class GraphStore:
 
     def update(self, sparql_update: str) -> None:
         self._counted = None  # an update may change any graph
+        self._only_loaded = False
         self._store.update(SPARQL_PREFIXES + sparql_update)
 
     def flush(self) -> None:
@@ -327,7 +331,10 @@ class GraphStore:
         made current by :meth:`commit`)."""
         if self.path is not None:
             self._store.flush()
-            if self._written > OPTIMIZE_AFTER:  # compaction costs seconds: only after big writes
+            # compaction costs seconds: only after big writes, and not of a generation made by
+            # bulk loads alone, whose sorted files it hardly improves (whole corpus: 63 files,
+            # 483 MB -> 38 files, 479 MB, queries within 6 %, for 1.5-2.2 s of the build)
+            if self._written > OPTIMIZE_AFTER and not self._only_loaded:
                 self._store.optimize()
                 self._written = 0
             if self._digests is not None:
