@@ -50,6 +50,7 @@ if TYPE_CHECKING:
     from kg.link.resolve import Resolution
     from kg.link.stories import StoryLink
     from kg.nlp.mention import Mention
+    from kg.sources import Input
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         docs = _KEPT_DOCUMENTS.take(store_dir) or load_documents(store_dir)
         if not docs:  # the documents are gone: the state describes nothing that is here
             last = BuildState()
-        incoming = _read_changed(inputs, as_of, last, report, progress)
+        incoming = _read_changed(inputs, as_of, last, report, progress, jobs)
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
@@ -247,12 +248,10 @@ def _counts(report: BuildReport) -> dict[str, int]:
 
 
 def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
-                  report: BuildReport, progress: bool) -> list[Article]:
+                  report: BuildReport, progress: bool, jobs: int = 1) -> list[Article]:
     """The articles of the inputs that are new or changed since the last build (``last``
     remembers what it read, and learns what this one reads). The articles of unchanged files
     are among the store's documents already; their rejections are reported again."""
-    from kg.sources import read_inputs
-
     skipped: list[str] = []
 
     def unchanged(path: str) -> bool:
@@ -261,7 +260,7 @@ def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
             return True
         return False
 
-    articles = _read(read_inputs(inputs, as_of=as_of, skip=unchanged), report, progress)
+    articles = _read(_read_inputs(inputs, as_of, unchanged, jobs), report, progress)
     by_file: dict[str, list[str]] = {}
     for article in articles:
         by_file.setdefault(article.source_file, []).append(article.id)
@@ -427,6 +426,41 @@ def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[R
             fh.write(f"{r.source_file}\t\tskipped: {r.reason}\n")
     tmp.replace(path)
     return path
+
+
+def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[[str], bool],
+                 jobs: int) -> Iterator[Article | Rejection]:
+    """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), the files and
+    URLs read in ``jobs`` forked processes when there are several. Meanwhile this process loads
+    the models extraction will need, as their languages come in (before extraction's workers
+    fork, to share them): reading and loading each took 3 s of a whole-corpus build, one after
+    the other on one core."""
+    from kg.executors import start_map
+    from kg.nlp.pipeline import load_finders
+    from kg.sources import expand_inputs
+
+    expanded = [item for item in expand_inputs(inputs)
+                if isinstance(item, Rejection) or item.is_url or not unchanged(item.location)]
+    files = [item for item in expanded if not isinstance(item, Rejection)]
+    forked = jobs > 1 and len(files) > 1
+    results = start_map(functools.partial(_read_input, as_of=as_of), files,
+                        jobs=jobs if forked else 1)
+    with closing(results):
+        for item in expanded:
+            if isinstance(item, Rejection):
+                yield item
+                continue
+            read = next(results)
+            if forked:
+                load_finders({a.language for a in read if isinstance(a, Article) and a.language})
+            yield from read
+
+
+def _read_input(item: Input, as_of: datetime | None) -> list[Article | Rejection]:
+    """One unit of reading work: the articles and rejections of one file or URL."""
+    from kg.sources import read_input
+
+    return list(read_input(item, as_of))
 
 
 def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: bool) -> list[Article]:

@@ -40,6 +40,22 @@ def test_any_input_order_gives_the_same_graph(tmp_path):
     assert a == b
 
 
+def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, monkeypatch):
+    """With --jobs 2 the files are read, the articles extracted and the stories embedded in
+    forked processes (the pools start for a few items here), and the models load meanwhile:
+    the same graph, and the same rejections, as one process."""
+    import kg.executors
+
+    monkeypatch.setattr(kg.executors, "POOL_MIN_ITEMS", 2)
+    files = sorted(str(p) for p in EXAMPLES.iterdir())
+    build(files, tmp_path / "one", progress=False, offline=True)
+    report = build(files, tmp_path / "two", progress=False, offline=True, jobs=2)
+    assert report.articles > 20
+    assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "two")
+    assert ((tmp_path / "one" / "rejects.tsv").read_text(encoding="utf-8")
+            == (tmp_path / "two" / "rejects.tsv").read_text(encoding="utf-8"))
+
+
 def test_two_builds_equal_one(tmp_path):
     files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
     build(files, tmp_path / "one", progress=False)

@@ -38,8 +38,8 @@ from kg.sources.web import is_url, read_url
 
 __all__ = [
     "Deduplicator", "Skipped", "Source", "choose", "count_inputs", "deduplicate", "detect_language",
-    "ensure_language", "expand_inputs", "normalise_url", "read_inputs", "register_reader",
-    "registered_readers",
+    "ensure_language", "expand_inputs", "normalise_url", "read_input", "read_inputs",
+    "register_reader", "registered_readers",
 ]
 
 log = logging.getLogger(__name__)
@@ -145,13 +145,17 @@ def read_inputs(inputs: Iterable[str] | str, as_of: datetime | None = None,
     for item in expand_inputs(inputs):
         if isinstance(item, Rejection):
             yield item
-        elif skip is not None and not item.is_url and skip(item.location):
-            continue
-        elif item.is_url:
-            yield from _guarded(item.location, read_url(item.location))
-        else:
-            source = Source(name=item.location, path=Path(item.location), as_of=as_of)
-            yield from _guarded(item.location, _read_file(source, item.explicit))
+        elif skip is None or item.is_url or not skip(item.location):
+            yield from read_input(item, as_of)
+
+
+def read_input(item: Input, as_of: datetime | None = None) -> Iterator[Article | Rejection]:
+    """Every Article and Rejection of one input of :func:`expand_inputs` (a file or a URL);
+    never raises."""
+    if item.is_url:
+        return _guarded(item.location, read_url(item.location))
+    source = Source(name=item.location, path=Path(item.location), as_of=as_of)
+    return _guarded(item.location, _read_file(source, item.explicit))
 
 
 def _read_file(source: Source, explicit: bool) -> Iterator[Article | Rejection]:
