@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from kg.article import Article, Rejection
+from kg.article import Rejection
 from kg.buildstate import BuildState, corpus_key
 from kg.collector import collector_paused
 from kg.docstore import Document, KeptDocuments, load_documents, save_documents
@@ -248,10 +248,11 @@ def _counts(report: BuildReport) -> dict[str, int]:
 
 
 def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
-                  report: BuildReport, progress: bool, jobs: int = 1) -> list[Article]:
-    """The articles of the inputs that are new or changed since the last build (``last``
-    remembers what it read, and learns what this one reads). The articles of unchanged files
-    are among the store's documents already; their rejections are reported again."""
+                  report: BuildReport, progress: bool, jobs: int = 1) -> list[Document]:
+    """The articles of the inputs that are new or changed since the last build, as documents
+    (``last`` remembers what it read, and learns what this one reads). The articles of
+    unchanged files are among the store's documents already; their rejections are reported
+    again."""
     skipped: list[str] = []
 
     def unchanged(path: str) -> bool:
@@ -260,10 +261,10 @@ def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
             return True
         return False
 
-    articles = _read(_read_inputs(inputs, as_of, unchanged, jobs), report, progress)
+    read = _read(_read_inputs(inputs, as_of, unchanged, jobs), report, progress)
     by_file: dict[str, list[str]] = {}
-    for article in articles:
-        by_file.setdefault(article.source_file, []).append(article.id)
+    for doc in read:
+        by_file.setdefault(doc.article.source_file, []).append(doc.article.id)
     rejected: dict[str, list[Rejection]] = {}
     for rejection in report.rejections:
         rejected.setdefault(rejection.source_file, []).append(rejection)
@@ -271,7 +272,7 @@ def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
         last.record(path, as_of, by_file.get(path, []), rejected.get(path, []))
     for path in skipped:
         report.rejections.extend(last.rejections(path))
-    return articles
+    return read
 
 
 @dataclass
@@ -429,12 +430,12 @@ def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[R
 
 
 def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[[str], bool],
-                 jobs: int) -> Iterator[Article | Rejection]:
-    """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), the files and
-    URLs read in ``jobs`` forked processes when there are several. Meanwhile this process loads
-    the models extraction will need, as their languages come in (before extraction's workers
-    fork, to share them): reading and loading each took 3 s of a whole-corpus build, one after
-    the other on one core."""
+                 jobs: int) -> Iterator[Document | Rejection]:
+    """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), each article as
+    a document (:func:`_read_input`), the files and URLs read in ``jobs`` forked processes when
+    there are several. Meanwhile this process loads the models extraction will need, as their
+    languages come in (before extraction's workers fork, to share them): reading and loading
+    each took 3 s of a whole-corpus build, one after the other on one core."""
     from kg.executors import start_map
     from kg.nlp.pipeline import load_finders
     from kg.sources import expand_inputs
@@ -452,19 +453,33 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                 continue
             read = next(results)
             if forked:
-                load_finders({a.language for a in read if isinstance(a, Article) and a.language})
+                load_finders({d.article.language for d in read
+                              if isinstance(d, Document) and d.article.language})
             yield from read
 
 
-def _read_input(item: Input, as_of: datetime | None) -> list[Article | Rejection]:
-    """One unit of reading work: the articles and rejections of one file or URL."""
+def _read_input(item: Input, as_of: datetime | None) -> list[Document | Rejection]:
+    """One unit of reading work: the articles of one file or URL, each as a document with its
+    language, duplicate keys and content digest (where the reading runs: they were 1.9 s of a
+    whole-corpus build in this process), and its rejections."""
+    from kg.language import ensure_language
     from kg.sources import read_input
 
-    return list(read_input(item, as_of))
+    out: list[Document | Rejection] = []
+    for found in read_input(item, as_of):
+        if isinstance(found, Rejection):
+            out.append(found)
+            continue
+        doc = Document(ensure_language(found))
+        doc.duplicate_keys()
+        doc.content_digest()
+        out.append(doc)
+    return out
 
 
-def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: bool) -> list[Article]:
-    articles = []
+def _read(items: Iterable[Document | Rejection], report: BuildReport,
+          progress: bool) -> list[Document]:
+    read = []
     from kg.sources import Skipped
 
     for item in tqdm(items, desc="reading", unit=" record", disable=not progress):
@@ -473,33 +488,34 @@ def _read(items: Iterable[Article | Rejection], report: BuildReport, progress: b
         elif isinstance(item, Rejection):
             report.rejections.append(item)
         else:
-            articles.append(item)
-    report.read = len(articles)
-    return articles
+            read.append(item)
+    report.read = len(read)
+    return read
 
 
-def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: BuildReport) -> None:
+def _merge_incoming(docs: dict[str, Document], incoming: list[Document],
+                    report: BuildReport) -> None:
     """Add new articles to ``docs``; duplicates (same id, URL, post id or text) become one article.
 
     The stored articles of a local file read again are replaced by what it holds now (an edited
     headline wins, a record taken out goes), as a build from scratch would have it. A feed or
     page URL only adds: a feed shows its latest items, not all it ever had.
     """
-    from kg.language import ensure_language
     from kg.sources.dedupe import Deduplicator
     from kg.sources.web import is_url
 
-    reread = {os.path.abspath(a.source_file) for a in incoming
-              if a.source_file and not is_url(a.source_file)}
+    reread = {os.path.abspath(d.article.source_file) for d in incoming
+              if d.article.source_file and not is_url(d.article.source_file)}
     dedupe = Deduplicator()
     for doc in docs.values():
         if os.path.abspath(doc.article.source_file or "") not in reread:
             dedupe.add(doc.article, doc.duplicate_keys())  # kept in the store: not recomputed
-    for article in incoming:
-        ensure_language(article)
-        dedupe.add(article)
+    read = {}
+    for doc in incoming:
+        dedupe.add(doc.article, doc.duplicate_keys())
+        read[id(doc.article)] = doc
     kept = {a.id: a for a in dedupe.articles()}
-    report.duplicates = len(incoming) - len({a.id for a in incoming} & set(kept))
+    report.duplicates = len(incoming) - len({d.article.id for d in incoming} & set(kept))
     for key in list(docs):
         if key not in kept:
             del docs[key]
@@ -508,7 +524,7 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Article], report: 
         if old is not None and old.article == article:  # same text, same every other field
             report.unchanged += 1
             continue
-        docs[key] = Document(article, keys=dedupe.keys_of(article))
+        docs[key] = read[id(article)]
         if old is None:
             report.new += 1
         else:
