@@ -24,6 +24,8 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import repeat
+from operator import attrgetter, itemgetter
 
 import pycrfsuite
 
@@ -31,16 +33,15 @@ from kg.nlp.statistical import arnorm
 from kg.nlp.statistical.features import (
     ArabicFeatures,
     FeatureExtractor,
+    _collapse_runs,
     _orth,
     shape,
-    short_shape,
 )
 
 TOKEN_CACHE = 8_000
 """Distinct tokens whose features are kept, per model (some 4 MB; each extraction worker holds
 one per language): on the whole real corpus the 8,000 most recent cover 86 % (ar, es) to 92 %
 (en) of the tokens, 20,000 would cover 92-97 % for 2.5 times the memory."""
-_NEAR = (-2, -1, 1, 2)
 _NO_PAIR: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 PAIR_PREFIXES = {"words": ("-1w|w=", "w|+1w="), "shapes": ("-1ss|ss=", "ss|+1ss="),
                  "clusters": ("-1c|c=", "")}
@@ -70,7 +71,9 @@ def model_attributes(tagger: pycrfsuite.Tagger) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class TokenParts:
-    """What one token contributes to the features of a sentence, known features only."""
+    """What one token contributes to the features of a sentence, known features only. The
+    neighbour features are fields of their own (not a tuple of tuples): a sentence's features are
+    then gathered by ``attrgetter`` maps in C, and a cached token holds four tuples fewer."""
 
     low: str
     """The token's lower-cased (Arabic: normalised) form, for the word-pair features."""
@@ -78,18 +81,33 @@ class TokenParts:
     """Its short shape, for the shape-pair features."""
     own: tuple[str, ...]
     """Its own generic features (word, shape, affixes, length, orthography)."""
-    near: tuple[tuple[str, ...], ...]
-    """What it gives the token at distance -2, -1, +1, +2 from it (as that token's neighbour)."""
+    as_m2: tuple[str, ...]
+    """What it gives the token two after it (as that token's -2 neighbour)."""
+    as_m1: tuple[str, ...]
+    """What it gives the next token (as its -1 neighbour)."""
+    as_p1: tuple[str, ...]
+    """What it gives the token before it (as its +1 neighbour)."""
+    as_p2: tuple[str, ...]
+    """What it gives the token two before it (as its +2 neighbour)."""
     arabic: tuple[str, ...]
     """Its clitic readings and script flags (Arabic models)."""
-    stem_near: tuple[tuple[str, ...], tuple[str, ...]]
-    """Its stem as the -1 and as the +1 neighbour (Arabic models)."""
+    stem_m1: tuple[str, ...]
+    """Its stem as the -1 neighbour (Arabic models)."""
+    stem_p1: tuple[str, ...]
+    """Its stem as the +1 neighbour (Arabic models)."""
     cluster: tuple[str, ...]
     """Its own word-cluster features (coarse, fine)."""
-    cluster_near: tuple[tuple[str, ...], tuple[str, ...]]
-    """Its coarse cluster as the -1 and as the +1 neighbour."""
+    cluster_m1: tuple[str, ...]
+    """Its coarse cluster as the -1 neighbour."""
+    cluster_p1: tuple[str, ...]
+    """Its coarse cluster as the +1 neighbour."""
     coarse: str | None
     """Its coarse cluster, for the cluster-pair feature."""
+
+
+_FIELDS = {name: attrgetter(name) for name in TokenParts.__slots__}
+_FIRST, _SECOND = itemgetter(1), itemgetter(0)  # of a pair-table entry: (second's, first's)
+_NOTHING = repeat(())  # a column of no features (a model without Arabic, clusters, gazetteer)
 
 
 class KnownFeatures:
@@ -116,6 +134,8 @@ class KnownFeatures:
         self._pairs = {kind: pair_table(known, *prefixes)
                        for kind, prefixes in PAIR_PREFIXES.items()}
         self.parts: Callable[[str], TokenParts] = lru_cache(maxsize=cache_size)(self._parts)
+        # a token's gazetteer features, as its own and as its neighbours' (few distinct lists)
+        self._gazetteer_known = lru_cache(maxsize=1024)(self._gazetteer_parts)
 
     @staticmethod
     def supports(extractor: FeatureExtractor) -> bool:
@@ -130,31 +150,31 @@ class KnownFeatures:
     def _parts(self, w: str) -> TokenParts:
         low = (arnorm.normalize(w) or w) if self._arabic else w.lower()
         low = w if low == w else low  # the cache holds w already: no second copy
-        sshape = sys.intern(short_shape(w))  # a few hundred shapes, shared by all tokens
+        full_shape = shape(w)
+        sshape = sys.intern(_collapse_runs(full_shape))  # a few hundred, shared by all tokens
         orth = _orth(w)
-        own = ["b", f"w={low}", f"sh={shape(w)[:12]}", f"ss={sshape}",
+        own = ["b", f"w={low}", f"sh={full_shape[:12]}", f"ss={sshape}",
                f"p2={low[:2]}", f"p3={low[:3]}", f"p4={low[:4]}",
                f"s1={low[-1:]}", f"s2={low[-2:]}", f"s3={low[-3:]}", f"s4={low[-4:]}",
                f"len={min(len(w), 10)}", *orth]
         if w != low and not w[:1].isupper():
             own.append("mixed")
-        near = []
-        for d in _NEAR:
-            feats = [f"{d}w={low}", f"{d}ss={sshape}"]
-            if d in (-1, 1):
-                feats.extend(f"{d}{o}" for o in orth)
-                feats.append(f"{d}s3={low[-3:]}")
-            near.append(self._keep(feats))
+        keep = self._keep
+        s3 = low[-3:]
         arabic, stem = self._arabic_parts(w, low) if self._arabic else ((), low)
         cl = self._clusters.get(low)
         return TokenParts(
-            low=low, shape=sshape, own=self._keep(own), near=tuple(near),
-            arabic=self._keep(arabic),
-            stem_near=(self._keep([f"-1st={stem}"]), self._keep([f"1st={stem}"])) if self._arabic
-            else ((), ()),
-            cluster=self._keep([f"0c={cl[0]}", f"cf={cl[1]}"]) if cl else (),
-            cluster_near=(self._keep([f"-1c={cl[0]}"]), self._keep([f"1c={cl[0]}"])) if cl
-            else ((), ()),
+            low=low, shape=sshape, own=keep(own),
+            as_m2=keep([f"-2w={low}", f"-2ss={sshape}"]),
+            as_m1=keep([f"-1w={low}", f"-1ss={sshape}", *[f"-1{o}" for o in orth], f"-1s3={s3}"]),
+            as_p1=keep([f"1w={low}", f"1ss={sshape}", *[f"1{o}" for o in orth], f"1s3={s3}"]),
+            as_p2=keep([f"2w={low}", f"2ss={sshape}"]),
+            arabic=keep(arabic),
+            stem_m1=keep([f"-1st={stem}"]) if self._arabic else (),
+            stem_p1=keep([f"1st={stem}"]) if self._arabic else (),
+            cluster=keep([f"0c={cl[0]}", f"cf={cl[1]}"]) if cl else (),
+            cluster_m1=keep([f"-1c={cl[0]}"]) if cl else (),
+            cluster_p1=keep([f"1c={cl[0]}"]) if cl else (),
             coarse=cl[0] if cl else None)
 
     @staticmethod
@@ -173,71 +193,76 @@ class KnownFeatures:
         return feats, cands[1][1] if len(cands) > 1 else norm
 
     def __call__(self, tokens: list[str]) -> list[list[str]]:
-        parts = [self.parts(t) for t in tokens]
-        feats = self._generic(parts)
-        if self._arabic:
-            self._add_arabic(feats, parts)
-        self._add_gazetteer(feats, tokens, parts)
-        if self._clusters:
-            self._add_clusters(feats, parts)
-        return feats
-
-    def _adjacent(self, kind: str, keys: list) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
-        """Per token boundary (one more than there are tokens: none before the first and after
-        the last), the known pair features of the two tokens around it."""
-        table = self._pairs[kind]
-        return [_NO_PAIR, *(table.get(ab, _NO_PAIR) for ab in zip(keys, keys[1:], strict=False)),
-                _NO_PAIR]
-
-    def _generic(self, parts: list[TokenParts]) -> list[list[str]]:
+        """The known features of a sentence: every token's in one comprehension over columns
+        (zipped ``map``s run in C), in the extractor's order: generic, Arabic, gazetteer,
+        clusters."""
+        parts = list(map(self.parts, tokens))
         pp = [_EDGE, _EDGE, *parts, _EDGE, _EDGE]  # parts[i + d] is pp[i + 2 + d]
-        words = self._adjacent("words", [p.low for p in parts])
-        shapes = self._adjacent("shapes", [p.shape for p in parts])
-        out = [[*p.own, *pp[i].near[0], *pp[i + 1].near[1], *pp[i + 3].near[2],
-                *pp[i + 4].near[3], *words[i][0], *shapes[i][0], *words[i + 1][1],
-                *shapes[i + 1][1]]
-               for i, p in enumerate(parts)]
-        # the sentence's ends are flagged right after the token's own features
+        field = _FIELDS
+        words = self._adjacent("words", list(map(field["low"], parts)))
+        shapes = self._adjacent("shapes", list(map(field["shape"], parts)))
+        generic = (map(field["own"], parts), map(field["as_m2"], pp), map(field["as_m1"], pp[1:]),
+                   map(field["as_p1"], pp[3:]), map(field["as_p2"], pp[4:]),
+                   map(_SECOND, words), map(_SECOND, shapes), map(_FIRST, words[1:]),
+                   map(_FIRST, shapes[1:]))
+        arabic = ((map(field["arabic"], parts), map(field["stem_m1"], pp[1:]),
+                   map(field["stem_p1"], pp[3:])) if self._arabic else (_NOTHING,) * 3)
+        gazetteer = self._gazetteer_columns(tokens, parts)
+        if self._clusters:
+            pairs = self._adjacent("clusters", list(map(field["coarse"], parts)))
+            clusters = (map(field["cluster_m1"], pp[1:]), map(field["cluster"], parts),
+                        map(_SECOND, pairs), map(field["cluster_p1"], pp[3:]))
+        else:
+            clusters = (_NOTHING,) * 4
+        out = [[*own, *m2, *m1, *p1, *p2, *w0, *s0, *w1, *s1, *ar, *st0, *st1, *g, *gm1, *gp1,
+                *c0, *c, *cc, *c1]
+               for own, m2, m1, p1, p2, w0, s0, w1, s1, ar, st0, st1, g, gm1, gp1, c0, c, cc, c1
+               in zip(*generic, *arabic, *gazetteer, *clusters, strict=False)]  # as long as parts
+        self._mark_ends(out, parts)
+        return out
+
+    def _mark_ends(self, out: list[list[str]], parts: list[TokenParts]) -> None:
+        """The sentence's ends are flagged right after the token's own features."""
         first, last = len(parts[0].own), len(parts[-1].own)
         if "BOS" in self.known:
             out[0].insert(first, "BOS")
             last += len(parts) == 1
         if "EOS" in self.known:
             out[-1].insert(last, "EOS")
-        return out
 
-    @staticmethod
-    def _add_arabic(feats: list[list[str]], parts: list[TokenParts]) -> None:
-        pp = [_EDGE, *parts, _EDGE]  # parts[i + d] is pp[i + 1 + d]
-        for i, f in enumerate(feats):
-            f.extend(parts[i].arabic)
-            f.extend(pp[i].stem_near[0])
-            f.extend(pp[i + 2].stem_near[1])
+    def _adjacent(self, kind: str, keys: list) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        """Per token boundary (one more than there are tokens: none before the first and after
+        the last), the known pair features of the two tokens around it."""
+        table = self._pairs[kind]
+        return [_NO_PAIR, *map(table.get, zip(keys, keys[1:], strict=False), repeat(_NO_PAIR)), _NO_PAIR]
 
-    def _add_gazetteer(self, feats: list[list[str]], tokens: list[str],
-                       parts: list[TokenParts]) -> None:
-        gaz = self.extractor.gazetteer
-        if gaz is None:
-            return
+    def _gazetteer_parts(self, feats: tuple[str, ...]) -> tuple[tuple[str, ...], ...]:
+        """The known ones of a token's gazetteer features: its own, as the next token's -1
+        neighbour and as the previous token's +1 neighbour."""
         known = self.known
-        g = gaz.tag(tokens, [p.low for p in parts])  # what the extractor looks names up by
-        g.append([])  # g[i + 1] of the last token: no neighbour, no features
-        for i, f in enumerate(feats):
-            if g[i]:
-                f.extend(x for x in g[i] if x in known)
-            if i > 0 and g[i - 1]:
-                f.extend(y for x in g[i - 1] if (y := "-1" + x) in known)
-            if g[i + 1]:
-                f.extend(y for x in g[i + 1] if (y := "+1" + x) in known)
+        return (tuple(x for x in feats if x in known),
+                tuple(y for x in feats if (y := "-1" + x) in known),
+                tuple(y for x in feats if (y := "+1" + x) in known))
 
-    def _add_clusters(self, feats: list[list[str]], parts: list[TokenParts]) -> None:
-        pp = [_EDGE, *parts, _EDGE]  # parts[i + d] is pp[i + 1 + d]
-        pairs = self._adjacent("clusters", [p.coarse for p in parts])
-        for i, f in enumerate(feats):
-            f.extend(pp[i].cluster_near[0])
-            f.extend(parts[i].cluster)
-            f.extend(pairs[i][0])
-            f.extend(pp[i + 2].cluster_near[1])
+    def _gazetteer_columns(self, tokens: list[str], parts: list[TokenParts],
+                           ) -> tuple[list[tuple[str, ...]] | repeat, ...]:
+        """Per token, its known gazetteer features, those of the token before it (as -1) and
+        those of the token after it (as +1); most tokens match no phrase."""
+        gaz = self.extractor.gazetteer
+        matches = gaz.matches(tokens, list(map(_FIELDS["low"], parts))) if gaz else None
+        if not matches:
+            return (_NOTHING,) * 3
+        n = len(tokens)
+        own: list[tuple[str, ...]] = [()] * n
+        before: list[tuple[str, ...]] = [()] * n
+        after: list[tuple[str, ...]] = [()] * n
+        for i, feats in matches.items():
+            own[i], as_before, as_after = self._gazetteer_known(tuple(feats))
+            if i + 1 < n:
+                before[i + 1] = as_before
+            if i > 0:
+                after[i - 1] = as_after
+        return own, before, after
 
 
 def pair_table(known: frozenset[str], second: str, first: str,
@@ -263,6 +288,6 @@ def pair_table(known: frozenset[str], second: str, first: str,
     return {ab: (pair[0], pair[1]) for ab, pair in table.items()}
 
 
-_EDGE = TokenParts(low="", shape="", own=(), near=((), (), (), ()), arabic=(), stem_near=((), ()),
-                   cluster=(), cluster_near=((), ()), coarse=None)
+_EDGE = TokenParts(low="", shape="", own=(), as_m2=(), as_m1=(), as_p1=(), as_p2=(), arabic=(),
+                   stem_m1=(), stem_p1=(), cluster=(), cluster_m1=(), cluster_p1=(), coarse=None)
 """Stands for the missing neighbours beyond a sentence's ends: it contributes nothing."""
