@@ -14,9 +14,12 @@ cover inflections ("strike", "strikes", "struck" is listed apart).
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from kg.text.arabic import _DROP as ARABIC_DROPPED
+from kg.text.arabic import _FOLD as ARABIC_FOLDS
 from kg.text.arabic import normalize_with_offsets
 from kg.text.keys import normalize_arabic
 
@@ -299,9 +302,21 @@ TOLL: dict[str, str] = {
 _FOLD_ES = str.maketrans("áéíóúüÁÉÍÓÚÜ", "aeiouuAEIOUU")
 
 
-def _fold(text: str, lang: str) -> tuple[str, list[int] | None]:
-    """The matching form of a sentence and (Arabic) the index map back to the sentence."""
+#: :func:`kg.text.arabic.normalize_with_offsets` in C for a sentence with nothing to drop (half
+#: of the Arabic ones): its letters folded one for one, so every offset maps to itself.
+_AR_DROPPED = re.compile("[" + "".join(sorted(ARABIC_DROPPED)) + "]")
+_AR_FOLD = str.maketrans(ARABIC_FOLDS)
+
+
+def _fold(text: str, lang: str) -> tuple[str, Sequence[int] | None]:
+    """The matching form of a sentence and (Arabic) the index map back to the sentence.
+
+    >>> _fold("غزّة", "ar"), _fold("غزة", "ar")
+    (('غزه', [0, 1, 3, 4]), ('غزه', range(0, 4)))
+    """
     if lang == "ar":
+        if _AR_DROPPED.search(text) is None:
+            return text.translate(_AR_FOLD), range(len(text) + 1)
         norm, index = normalize_with_offsets(text)
         return norm, index
     if lang == "es":
@@ -329,6 +344,29 @@ def _compile(body: str, lang: str) -> re.Pattern[str]:
 def _patterns(lang: str) -> list[tuple[str, re.Pattern[str]]]:
     return [(name, _compile(_alternation(etype.triggers.get(lang, ()), lang), lang))
             for name, etype in EVENT_TYPES.items() if etype.triggers.get(lang)]
+
+
+#: Languages whose sentences are first searched for any trigger at all (:func:`_any_trigger`).
+#: Measured on the scans of 500 articles each: ar 1.53 -> 1.33, es 1.37 -> 1.27 ms per article;
+#: en 2.60 -> 2.66 (its patterns ignore case: the one search costs 60 % of the nine, and 28 % of
+#: its sentences still need the nine), so English goes without.
+PREFILTERED = frozenset({"ar", "es"})
+
+
+@lru_cache(maxsize=8)
+def _any_trigger(lang: str) -> re.Pattern[str] | None:
+    """Every type's triggers in one pattern: it matches wherever some type's pattern does, so a
+    sentence it does not match has no trigger, settled by one search instead of one per type
+    (63 % of the Arabic sentences, 80 % of the Spanish)."""
+    bodies = [_alternation(etype.triggers[lang], lang) for etype in EVENT_TYPES.values()
+              if etype.triggers.get(lang)]
+    return _compile("|".join(f"(?:{body})" for body in bodies), lang) if bodies else None
+
+
+def _no_trigger(text: str, lang: str) -> bool:
+    """Whether no type's trigger occurs in ``text`` (matching form), by one search."""
+    some = _any_trigger(lang)
+    return some is None or some.search(text) is None
 
 
 @lru_cache(maxsize=32)
@@ -450,6 +488,8 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     """
     lang = lang if lang in ("en", "ar", "es") else "en"
     text, index = _fold(sentence, lang)
+    if lang in PREFILTERED and _no_trigger(text, lang):
+        return []
     blocked: list[tuple[int, int]] | None = None  # computed on the sentence's first match only
     hits = []
     for name, rx in _patterns(lang):
