@@ -18,11 +18,14 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import compress
+from operator import itemgetter
 from pathlib import Path
 
 from kg.kb import KBEntity, KnowledgeBase
 from kg.nlp.mention import Mention
-from kg.text.arabic import is_arabic, normalize_token, strip_clitics, token_spans, tokenize
+from kg.text import arabic as _arabic
+from kg.text.arabic import is_arabic, normalize_token, strip_clitics, tokenize
 
 # Between the words of one name: spaces, hyphens, apostrophes, an abbreviation dot, and the scare
 # quotes Al Mayadeen puts inside names ("الجيش" الإسرائيلي, جيش "الاحتلال").
@@ -108,8 +111,12 @@ def _build_index(kb: KnowledgeBase) -> _Index:
 
 
 _KBS: dict[int, KnowledgeBase] = {}
-READINGS_CACHE = 10_000
-"""Distinct Arabic tokens whose first-token readings a matcher keeps (some 2 MB at most)."""
+_WORD_TOKEN = _arabic._TOKEN  # the tokens of token_spans: their spans and texts from one scan
+_SPAN, _GROUP = re.Match.span, re.Match.group
+_LONGEST = itemgetter(0)  # of KBMatcher._token_starts
+STARTS_CACHE = 10_000
+"""Distinct tokens whose name starts (:meth:`KBMatcher._token_starts`) a matcher keeps (some
+1.5 MB at most: most tokens start no name, and share the one empty tuple)."""
 
 
 def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
@@ -154,34 +161,34 @@ class KBMatcher:
         # the first two tokens of every longer name, as hashes (some 2 MB, not the strings)
         self._two_tokens = frozenset(hash(tuple(key.split(" ")[:2]))
                                      for key in self._ix.entries if " " in key)
-        # an Arabic token's readings cost a clitic analysis and depend on nothing else: words
-        # repeat, so they are kept (bounded)
-        self._arabic_readings = lru_cache(maxsize=READINGS_CACHE)(self._readings)
+        # the names a token may start depend on the token alone (an Arabic one's readings cost
+        # a clitic analysis) and words repeat: kept (bounded), and looked up by a map in C
+        self._starts = lru_cache(maxsize=STARTS_CACHE)(self._token_starts)
 
     def __call__(self, text: str) -> list[Mention]:
         ix = self._ix
-        spans = token_spans(text)
-        toks = [text[s:e] for s, e in spans]
-        norm = [normalize_token(t) for t in toks]
+        found = list(_WORD_TOKEN.finditer(text))  # kg.text.arabic.token_spans, and the tokens
+        spans = list(map(_SPAN, found))
+        toks = list(map(_GROUP, found))
+        norm = list(map(normalize_token, toks))
         n = len(spans)
+        starts_at = list(map(self._starts, toks))
         raw: list[tuple[int, int, int, str, list]] = []  # (tok_i, tok_j, start, key, cands)
-        i = 0
-        while i < n:
-            best = None  # (ntoks, -prefix, start, key, cands)
-            starts = [(prefix, key0, limit) for prefix, key0 in self._variants(toks[i])
-                      if (limit := ix.max_len.get(key0))]
-            if not starts:
-                i += 1
+        free = 0  # the first token no earlier match covers
+        for i in compress(range(n), map(_LONGEST, starts_at)):  # tokens a name may start with
+            if i < free:
                 continue
-            most = min(max(s[2] for s in starts), n - i)
+            longest, starts = starts_at[i]
+            best = None  # (ntoks, -prefix, start, key, cands)
+            most = min(longest, n - i)
             if most > 1 and not any(self._continues(s[1], norm[i + 1]) for s in starts):
                 most = 1  # no name goes on with the next token (the usual case)
             # a name runs over tokens i .. j - 1 only when no gap between them breaks it
-            reach = _joined_reach(text, spans, i, most)
+            reach = _joined_reach(text, spans, i, most) if most > 1 else i + 1
             for prefix, key0, limit in starts:
                 for length in range(min(limit, reach - i), 0, -1):
                     j = i + length
-                    key = " ".join([key0, *norm[i + 1:j]])
+                    key = " ".join([key0, *norm[i + 1:j]]) if length > 1 else key0
                     cands = ix.entries.get(key)
                     if not cands:
                         continue
@@ -193,24 +200,26 @@ class KBMatcher:
                         best = (length, -prefix, spans[i][0] + prefix, key, cands)
                     break
             if best is None:
-                i += 1
                 continue
             length, _, start, key, cands = best
             ents = self.kb.entities
             raw.append((i, i + length, start, key, [ents[c[0]] for c in cands]))
-            i += length
+            free = i + length
         return self._resolve(text, spans, toks, norm, raw)
+
+    def _token_starts(self, token: str) -> tuple[int, tuple[tuple[int, str, int], ...]]:
+        """The longest name (in tokens) ``token`` may start, 0 if none, and (prefix length, key of
+        the first token, longest name) of every reading of it (:meth:`_readings`) that some name
+        begins with; most tokens have none."""
+        max_len = self._ix.max_len
+        starts = tuple((prefix, key0, limit) for prefix, key0 in self._readings(token)
+                       if (limit := max_len.get(key0)))
+        return max((s[2] for s in starts), default=0), starts
 
     def _continues(self, first: str, second: str) -> bool:
         """Whether some name's key may begin with the keys ``first`` and ``second`` (false
         positives only cost the look-ups they would have spared)."""
         return hash((first, second)) in self._two_tokens or " " in first or " " in second
-
-    def _variants(self, token: str) -> tuple[tuple[int, str], ...]:
-        """:meth:`_readings` of ``token``."""
-        if not is_arabic(token):
-            return ((0, normalize_token(token)),)
-        return self._arabic_readings(token)
 
     def _readings(self, token: str) -> tuple[tuple[int, str], ...]:
         """(prefix length, key of the first token) readings of one text token.
