@@ -186,7 +186,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         docs = _KEPT_DOCUMENTS.take(store_dir) or load_documents(store_dir)
         if not docs:  # the documents are gone: the state describes nothing that is here
             last = BuildState()
-        incoming = _read_changed(inputs, as_of, last, report, progress, jobs)
+        incoming = _read_changed(inputs, as_of, last, report, progress, jobs, docs)
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
@@ -249,11 +249,12 @@ def _counts(report: BuildReport) -> dict[str, int]:
 
 
 def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
-                  report: BuildReport, progress: bool, jobs: int = 1) -> list[Document]:
+                  report: BuildReport, progress: bool, jobs: int = 1,
+                  stored: dict[str, Document] | None = None) -> list[Document]:
     """The articles of the inputs that are new or changed since the last build, as documents
-    (``last`` remembers what it read, and learns what this one reads). The articles of
-    unchanged files are among the store's documents already; their rejections are reported
-    again."""
+    (``last`` remembers what it read, and learns what this one reads; ``stored``: the store's
+    documents). The articles of unchanged files are among the store's documents already; their
+    rejections are reported again."""
     skipped: list[str] = []
 
     def unchanged(path: str) -> bool:
@@ -262,7 +263,7 @@ def _read_changed(inputs: list[str], as_of: datetime | None, last: BuildState,
             return True
         return False
 
-    read = _read(_read_inputs(inputs, as_of, unchanged, jobs), report, progress)
+    read = _read(_read_inputs(inputs, as_of, unchanged, jobs, stored or {}), report, progress)
     by_file: dict[str, list[str]] = {}
     for doc in read:
         by_file.setdefault(doc.article.source_file, []).append(doc.article.id)
@@ -431,12 +432,13 @@ def _write_rejects(store_dir: Path, rejections: list[Rejection], skipped: list[R
 
 
 def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[[str], bool],
-                 jobs: int) -> Iterator[Document | Rejection]:
+                 jobs: int, stored: dict[str, Document]) -> Iterator[Document | Rejection]:
     """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), each article as
     a document (:func:`_read_input`), the files and URLs read in ``jobs`` forked processes when
-    there are several. Meanwhile this process loads the models extraction will need, as their
-    languages come in (before extraction's workers fork, to share them): reading and loading
-    each took 3 s of a whole-corpus build, one after the other on one core."""
+    there are several. Meanwhile this process loads the models extraction will need, as the
+    languages of articles that are new to the ``stored`` documents (no duplicate key in common)
+    come in, before extraction's workers fork, to share them: reading and loading each took
+    3 s of a whole-corpus build, one after the other on one core."""
     from kg.executors import start_map
     from kg.nlp.pipeline import load_finders
     from kg.sources import expand_inputs
@@ -445,6 +447,7 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                 if isinstance(item, Rejection) or item.is_url or not unchanged(item.location)]
     files = [item for item in expanded if not isinstance(item, Rejection)]
     forked = jobs > 1 and len(files) > 1
+    known = {key for doc in stored.values() for key in doc.duplicate_keys()} if forked else set()
     results = start_map(functools.partial(_read_input, as_of=as_of), files,
                         jobs=jobs if forked else 1)
     with closing(results):
@@ -454,8 +457,8 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                 continue
             read = next(results)
             if forked:
-                load_finders({d.article.language for d in read
-                              if isinstance(d, Document) and d.article.language})
+                load_finders({d.article.language for d in read if isinstance(d, Document)
+                              and d.article.language and known.isdisjoint(d.duplicate_keys())})
             yield from read
 
 
