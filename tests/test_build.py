@@ -56,6 +56,22 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, mo
             == (tmp_path / "two" / "rejects.tsv").read_text(encoding="utf-8"))
 
 
+def test_reading_again_what_the_store_holds_loads_no_model(tmp_path, monkeypatch):
+    """With --jobs 2 the models load while the files are read, but only for articles new to the
+    store: files read again unchanged (touched) load none, and build nothing new."""
+    import kg.nlp.pipeline
+
+    files = sorted(str(shutil.copy(p, tmp_path)) for p in EXAMPLES.glob("*.json*"))
+    build(files, tmp_path / "s", progress=False, offline=True, jobs=2)
+    loaded: list[set[str]] = []
+    monkeypatch.setattr(kg.nlp.pipeline, "load_finders", lambda langs: loaded.append(set(langs)))
+    for path in files:
+        os.utime(path)
+    report = build(files, tmp_path / "s", progress=False, offline=True, jobs=2)
+    assert report.read > 20 and report.new == report.updated == 0
+    assert loaded and not set().union(*loaded)  # asked about each file, for no language
+
+
 def test_two_builds_equal_one(tmp_path):
     files = sorted(str(p) for p in EXAMPLES.iterdir() if p.name != "README.md")
     build(files, tmp_path / "one", progress=False)
