@@ -115,8 +115,8 @@ _WORD_TOKEN = _arabic._TOKEN  # the tokens of token_spans: their spans and texts
 _SPAN, _GROUP = re.Match.span, re.Match.group
 _LONGEST = itemgetter(0)  # of KBMatcher._token_starts
 STARTS_CACHE = 10_000
-"""Distinct tokens whose name starts (:meth:`KBMatcher._token_starts`) a matcher keeps (some
-1.5 MB at most: most tokens start no name, and share the one empty tuple)."""
+"""Distinct tokens whose name starts (:meth:`KBMatcher._token_starts`) a matcher keeps: 0.34
+(en) to 0.50 kB (ar) each with the token's string (measured), some 3.4-5 MB per matcher."""
 
 
 def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
