@@ -21,7 +21,8 @@ At each size the script times three commands, each in a fresh process:
 
 Peak memory is the peak of the summed proportional set size (PSS) of the build process and its
 worker processes, sampled every 0.2 s from /proc: forked workers share the parent's pages, so
-summing their RSS would count the models several times.
+summing their RSS would count the models several times; and the peak resident set size of the
+build process itself (its ``VmHWM``, pages it shares with its workers included).
 """
 
 from __future__ import annotations
@@ -105,18 +106,31 @@ def tree_pss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int, str]:
-    """Wall seconds, peak summed PSS and the last line of stdout of ``cmd``."""
+def peak_rss(pid: int) -> int:
+    """The peak resident set size (bytes) of ``pid`` so far (its ``VmHWM``), 0 if it is gone."""
+    try:
+        for line in (Path("/proc") / str(pid) / "status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def timed(cmd: list[str]) -> tuple[float, tuple[int, int], str]:
+    """Wall seconds, (peak summed PSS of the process tree, peak RSS of the process) and the
+    first line of stdout of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    peak = 0
+    pss = rss = 0
     while proc.poll() is None:
-        peak = max(peak, tree_pss(proc.pid))
+        pss = max(pss, tree_pss(proc.pid))
+        rss = max(rss, peak_rss(proc.pid))
         time.sleep(0.2)
     out, err = proc.communicate()
     if proc.returncode:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
-    return time.perf_counter() - start, peak, out.strip().splitlines()[0]
+    return time.perf_counter() - start, (pss, rss), out.strip().splitlines()[0]
 
 
 #: a process that builds as ``kg watch`` does: a round that loads the models (the examples,
@@ -136,7 +150,7 @@ print(report.summary().splitlines()[0])
 
 
 def watch_round(store: Path, jobs: int, new_files: list[Path],
-                inputs: list[str]) -> tuple[float, int, str]:
+                inputs: list[str]) -> tuple[float, tuple[int, int], str]:
     """Seconds of the timed round, peak PSS and report line of :data:`WATCH_ROUND`, run on a
     copy of ``store``."""
     copy = store.with_name(store.name + "-watch")
@@ -163,8 +177,9 @@ def main() -> None:
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
           f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
     print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}\n")
-    print("| corpus | read | step | seconds | articles/s | peak PSS MB | % of cold | stages |")
-    print("|---|---|---|---|---|---|---|---|")
+    print("| corpus | read | step | seconds | articles/s (kept) | peak PSS MB (tree) | "
+          "peak RSS MB (process) | % of cold | stages |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for fraction in args.fractions:
         files = [str(f) for i in range(SLICES * fraction // 100) for f in slices[i]]
         store = args.work / f"store-{fraction}"
@@ -179,10 +194,13 @@ def main() -> None:
                 seconds, peak, line = timed([*kg, *inputs])
             cold = cold or seconds
             count = int(line.split()[1]) if line.startswith("read ") else 0
-            rate = f"{count / seconds:.0f}" if step == "cold" else ""
+            kept = int(line.split("(", 1)[1].split()[0]) if step == "cold" else 0  # "(N new"
+            rate = f"{count / seconds:.0f} ({kept / seconds:.0f})" if step == "cold" else ""
             stages = line[line.rfind("/s; ") + 4:-1] if "/s; " in line else ""
-            print(f"| {fraction} % | {count} | {step} | {seconds:.1f} | {rate} | {peak / 2**20:.0f} | "
-                  f"{100 * seconds / cold:.0f} | {stages} |", flush=True)
+            pss, rss = peak
+            print(f"| {fraction} % | {count} | {step} | {seconds:.1f} | {rate} | "
+                  f"{pss / 2**20:.0f} | {rss / 2**20:.0f} | {100 * seconds / cold:.0f} | "
+                  f"{stages} |", flush=True)
 
 
 if __name__ == "__main__":
