@@ -23,7 +23,8 @@ from kg.nlp.statistical import arnorm
 _ar_normalize: Callable[[str], str] = arnorm.normalize
 
 FIRSTS_CACHE = 10_000
-"""Distinct Arabic tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`)."""
+"""Distinct tokens whose gazetteer readings are kept (see :meth:`Gazetteer.tag`): every Arabic
+token, and the English or Spanish ones some phrase begins with (some 2,000 in 500 articles)."""
 _DIGITS = re.compile(r"\d")
 _UPPER = re.compile(r"[^\W\d_]")
 
@@ -95,9 +96,9 @@ class Gazetteer:
         for k in entries:
             if len(k) > 1:
                 self.longest_multi[k[0]] = max(self.longest_multi.get(k[0], 0), len(k))
-        # Arabic readings cost a clitic analysis: kept; one lower-cased reading is cheap to redo
-        self._firsts = (lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings) if arabic
-                        else self._first_readings)
+        # Arabic readings cost a clitic analysis, and a word's phrase types a look-up per type:
+        # kept (for a phrase start of the es model, 500 articles: 0.64 -> 0.45 ms an article)
+        self._firsts = lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings)
 
     @classmethod
     def load(cls, path: Path, arabic: bool = False) -> Gazetteer:
