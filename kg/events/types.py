@@ -412,8 +412,9 @@ def _case_groups(body: str) -> list[str]:
     return out
 
 
-def _no_trigger(text: str, lang: str) -> bool:
-    """Whether no type's trigger occurs in ``text`` (matching form), by one search.
+def _no_trigger(text: str, cased: str, lang: str) -> bool:
+    """Whether no type's trigger occurs in ``text`` (matching form; ``cased``: it folded by
+    :data:`_CASE_FOLD`), by one search.
 
     The letters that a lower-case ASCII letter matches with case ignored are exactly the ones
     :data:`_CASE_FOLD` folds to it:
@@ -421,14 +422,31 @@ def _no_trigger(text: str, lang: str) -> bool:
     >>> rx = re.compile("[a-z]", re.IGNORECASE)
     >>> "".join(filter(rx.match, map(chr, range(0x80, 0x110000)))).translate(_CASE_FOLD)
     'iisk'
-    >>> _no_trigger("Police ARRESTED three men", "en"), _no_trigger("Rain fell", "en")
-    (False, True)
+    >>> s = "Police ARRESTED three men"; _no_trigger(s, s.translate(_CASE_FOLD), "en")
+    False
     """
     found = _any_trigger(lang)
     if found is None:
         return True
     rx, folded = found
-    return rx.search(text.translate(_CASE_FOLD) if folded else text) is None
+    return rx.search(cased if folded else text) is None
+
+
+@lru_cache(maxsize=8)
+def _type_patterns(lang: str) -> list[tuple[str, re.Pattern[str], bool]]:
+    """:func:`_patterns` for :func:`find_triggers`: a type's pattern written in lower case with no
+    part where case counts (:func:`_lower_case_only`) is compiled with case counting, to be
+    matched on the sentence folded by :data:`_CASE_FOLD` (True): the same matches at the same
+    offsets, found faster (the folding maps one letter to one letter, and a letter to exactly the
+    ones it matched ignoring case)."""
+    out = []
+    for name, rx in _patterns(lang):
+        body = _alternation(EVENT_TYPES[name].triggers[lang], lang)
+        if lang != "ar" and _lower_case_only(body) and not _case_groups(body):
+            out.append((name, re.compile(rf"\b({body})\b"), True))
+        else:
+            out.append((name, rx, False))
+    return out
 
 
 @lru_cache(maxsize=32)
@@ -550,14 +568,15 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     """
     lang = lang if lang in ("en", "ar", "es") else "en"
     text, index = _fold(sentence, lang)
-    if lang in PREFILTERED and _no_trigger(text, lang):
+    cased = text.translate(_CASE_FOLD) if lang != "ar" else text
+    if lang in PREFILTERED and _no_trigger(text, cased, lang):
         return []
     blocked: list[tuple[int, int]] | None = None  # computed on the sentence's first match only
     hits = []
-    for name, rx in _patterns(lang):
+    for name, rx, folded in _type_patterns(lang):
         typed: list[tuple[int, int]] | None = None  # computed on the type's first match only
         skipped_end = -1  # end of the type's last match skipped as unreported
-        for m in rx.finditer(text):
+        for m in rx.finditer(cased if folded else text):
             s, e = m.span(1)
             if typed is None:
                 typed = _blocked(text, lang, name) if name in NOT_TYPE else []
