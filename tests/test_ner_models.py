@@ -193,3 +193,20 @@ def test_shipped_spanish_figure_reproduces(shared_data: Path) -> None:
                          finder=load_finder(model))
     assert (rep.micro.tp, rep.micro.fp + rep.micro.tp) == (recorded["tp"], recorded["predicted"])
     assert rep.micro.f1 > 0.80
+
+
+def test_released_models_are_freed_without_a_collection():
+    """release_finders (after extraction) leaves nothing for the cyclic collector: the finders,
+    their models and caches go as soon as they are forgotten, even with the collector off."""
+    import weakref
+
+    from kg.collector import collector_paused
+
+    pipeline.release_finders()
+    pipeline.load_finders(["en", "ar"])
+    assert pipeline.find_mentions("Israeli strikes hit Gaza, said Benjamin Netanyahu.", "en")
+    made = [weakref.ref(finder) for finder in pipeline._LOADED]
+    assert len(made) >= 2
+    with collector_paused():
+        pipeline.release_finders()
+        assert [ref() for ref in made] == [None] * len(made)

@@ -25,7 +25,6 @@ indices into the original text. Empty text and unknown languages give ``[]``.
 
 from __future__ import annotations
 
-import gc
 import logging
 import re
 from bisect import bisect_left, bisect_right
@@ -35,7 +34,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from kg.collector import collector_paused
+from kg.collector import collector_paused, drop_method_caches
 from kg.nlp.mention import Mention, MentionFinder
 
 if TYPE_CHECKING:
@@ -79,7 +78,7 @@ def model_finder(lang: str) -> MentionFinder | None:
     if factory is None:
         return None
     with collector_paused():  # a model's tables are many small objects: 5.4 -> 4.0 s for three
-        return factory()
+        return _loaded(factory())
 
 
 @cache
@@ -91,7 +90,7 @@ def kb_finder(lang: str) -> MentionFinder | None:
         return None
     try:
         with collector_paused():
-            return KBMatcher(lang)
+            return _loaded(KBMatcher(lang))
     except Exception as exc:  # noqa: BLE001 - a broken KB must not stop NER
         log.warning("KB matcher for %s unavailable: %s", lang, exc)
         return None
@@ -105,12 +104,25 @@ def load_finders(langs: Iterable[str]) -> None:
         find_mentions("Gaza", lang)  # any text: the first call loads everything the language needs
 
 
+#: the finders :func:`model_finder` and :func:`kb_finder` made (for :func:`release_finders`)
+_LOADED: list[MentionFinder] = []
+
+
+def _loaded(finder: MentionFinder) -> MentionFinder:
+    _LOADED.append(finder)
+    return finder
+
+
 def release_finders() -> None:
     """Forget the loaded finders (after extraction: linking does not need the models, and the
-    memory they free, some 200 MB for the three languages, lowers the build's peak)."""
+    memory they free, some 200 MB for the three languages, lowers the build's peak). Their
+    caches of their own methods are dropped first, so that they are freed at once: a full
+    collection, which the cycles needed, walked every document too (0.6-0.8 s a build)."""
+    for finder in _LOADED:
+        drop_method_caches(finder)
+    _LOADED.clear()
     model_finder.cache_clear()
     kb_finder.cache_clear()
-    gc.collect()
 
 
 def _overlaps(a: Mention, b: Mention) -> bool:
