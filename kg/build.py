@@ -435,7 +435,7 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                  jobs: int, stored: dict[str, Document]) -> Iterator[Document | Rejection]:
     """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), each article as
     a document (:func:`_read_input`), the files and URLs read in ``jobs`` forked processes when
-    there are several. Meanwhile this process loads the models extraction will need, as the
+    there are several holding :data:`READ_IN_WORKERS_BYTES` or more. Meanwhile this process loads the models extraction will need, as the
     languages of articles that are new to the ``stored`` documents (no duplicate key in common)
     come in, before extraction's workers fork, to share them: reading and loading each took
     3 s of a whole-corpus build, one after the other on one core."""
@@ -446,10 +446,12 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
     expanded = [item for item in expand_inputs(inputs)
                 if isinstance(item, Rejection) or item.is_url or not unchanged(item.location)]
     files = [item for item in expanded if not isinstance(item, Rejection)]
-    forked = jobs > 1 and len(files) > 1
+    forked = jobs > 1 and len(files) > 1 and sum(
+        os.path.getsize(f.location) for f in files if not f.is_url and os.path.isfile(f.location)
+    ) >= READ_IN_WORKERS_BYTES
     known = {key for doc in stored.values() for key in doc.duplicate_keys()} if forked else set()
     results = start_map(functools.partial(_read_input, as_of=as_of), files,
-                        jobs=jobs if forked else 1)
+                        jobs=jobs if forked else 1, min_items=2)
     with closing(results):
         for item in expanded:
             if isinstance(item, Rejection):
@@ -598,6 +600,11 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
+#: input files to read of at least this many bytes in all are read in worker processes (with
+#: --jobs > 1): forking a process that holds a store's documents costs more than reading a few
+#: files saves
+READ_IN_WORKERS_BYTES = 2_000_000
+
 #: texts per embedding task
 EMBED_BATCH = 32
 
@@ -609,9 +616,10 @@ class _StoryEmbedding:
     finds them all there. One encoder is single-threaded, and embedding was the largest part
     of linking a whole corpus.
 
-    Started when made: with ``jobs`` > 1 the workers embed while this process resolves
-    entities, which needs no embedding (whole corpus: embedding 10 s, resolution 3-4 s of it
-    beside it); :meth:`finish` waits for them, before story linking."""
+    Started when made, when there is enough to embed for worker processes
+    (:func:`kg.executors.start_map`): they embed while this process resolves entities, which
+    needs no embedding (whole corpus: embedding 10 s, resolution 3-4 s of it beside it);
+    :meth:`finish` waits for them, before story linking."""
 
     def __init__(self, docs: dict[str, Document], work_dir: Path, jobs: int, progress: bool,
                  scheduler: str | None) -> None:

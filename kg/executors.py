@@ -161,21 +161,23 @@ class _PoolResults:
 
 def start_map(func: Callable[[T], R], items: Sequence[T], scheduler: str | None = None,
               jobs: int = 1, progress: bool = False, desc: str = "working",
-              unit: str = " item") -> Iterator[R]:
-    """:func:`map_ordered`, with the work started now: with ``jobs`` > 1 it runs in forked
-    processes (one when there are fewer than :data:`POOL_MIN_ITEMS` items) beside whatever the
-    caller does next, and iterating yields the results in input order (close the iterator to
-    end the pool early). With one job, or on a cluster, the work runs as it is iterated.
+              unit: str = " item", min_items: int | None = None) -> Iterator[R]:
+    """:func:`map_ordered`, with the work started now when it runs in forked processes (with
+    ``jobs`` > 1, for ``min_items`` items or more, by default :data:`POOL_MIN_ITEMS`): beside
+    whatever the caller does next; iterating yields the results in input order (close the
+    iterator to end the pool early). Less work, or work on a cluster, runs as it is iterated:
+    forking a big process costs more than a little work saves (its pages are copied as it goes
+    on writing them while the child lives).
 
-    >>> results = start_map(len, ["a", "bb", "ccc"], jobs=2)
+    >>> results = start_map(len, ["a", "bb", "ccc"] * 20, jobs=2)
     >>> with closing(results):
-    ...     list(results)
+    ...     list(results)[:3]
     [1, 2, 3]
     """
-    if scheduler or jobs < 2 or not items:
+    if scheduler or jobs < 2 or len(items) < (POOL_MIN_ITEMS if min_items is None else min_items):
         return map_ordered(func, items, scheduler, jobs, progress, desc, unit)
     bar = tqdm(total=len(items), desc=desc, unit=unit, disable=not progress)
-    return _PoolResults(func, items, jobs if forks(len(items), jobs) else 1, bar)
+    return _PoolResults(func, items, jobs, bar)
 
 
 def _with_progress(results: Iterator[R], total: int, desc: str, unit: str,

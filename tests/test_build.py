@@ -44,9 +44,11 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, mo
     """With --jobs 2 the files are read, the articles extracted and the stories embedded in
     forked processes (the pools start for a few items here), and the models load meanwhile:
     the same graph, and the same rejections, as one process."""
+    import kg.build
     import kg.executors
 
     monkeypatch.setattr(kg.executors, "POOL_MIN_ITEMS", 2)
+    monkeypatch.setattr(kg.build, "READ_IN_WORKERS_BYTES", 0)
     files = sorted(str(p) for p in EXAMPLES.iterdir())
     build(files, tmp_path / "one", progress=False, offline=True)
     report = build(files, tmp_path / "two", progress=False, offline=True, jobs=2)
@@ -59,8 +61,10 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, mo
 def test_reading_again_what_the_store_holds_loads_no_model(tmp_path, monkeypatch):
     """With --jobs 2 the models load while the files are read, but only for articles new to the
     store: files read again unchanged (touched) load none, and build nothing new."""
+    import kg.build
     import kg.nlp.pipeline
 
+    monkeypatch.setattr(kg.build, "READ_IN_WORKERS_BYTES", 0)
     files = sorted(str(shutil.copy(p, tmp_path)) for p in EXAMPLES.glob("*.json*"))
     build(files, tmp_path / "s", progress=False, offline=True, jobs=2)
     loaded: list[set[str]] = []
@@ -262,15 +266,15 @@ def _text_and_pid(path: str) -> tuple[int, int, str]:
 
 
 def test_started_work_runs_in_other_processes_before_its_results_are_asked_for(tmp_path):
-    """kg.executors.start_map (the embedding stage, which runs while entities are resolved)
-    starts now, in forked processes even for a few items, and gives the results in order."""
+    """kg.executors.start_map (reading, and the embedding stage, which runs while entities
+    are resolved) starts now, in forked processes, and gives the results in order."""
     import time
     from contextlib import closing
 
     from kg.executors import start_map
 
     files = sorted(str(shutil.copy(p, tmp_path)) for p in EXAMPLES.glob("*.*"))[:6]
-    results = start_map(_text_and_pid, files, jobs=2)
+    results = start_map(_text_and_pid, files, jobs=2, min_items=2)
     with closing(results):
         deadline = time.monotonic() + 60
         while not all(Path(f + ".seen").exists() for f in files) and time.monotonic() < deadline:
