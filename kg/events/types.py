@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from kg.text.arabic import _DROP as ARABIC_DROPPED
-from kg.text.arabic import _FOLD as ARABIC_FOLDS
+from kg.text.arabic import DROPPED_MARKS as ARABIC_DROPPED
+from kg.text.arabic import LETTER_FOLDS as ARABIC_FOLDS
 from kg.text.keys import normalize_arabic
 
 MKG = "https://w3id.org/mkg/ontology#"

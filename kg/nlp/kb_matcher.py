@@ -111,7 +111,7 @@ def _build_index(kb: KnowledgeBase) -> _Index:
 
 
 _KBS: dict[int, KnowledgeBase] = {}
-_WORD_TOKEN = _arabic._TOKEN  # the tokens of token_spans: their spans and texts from one scan
+_WORD_TOKEN = _arabic.WORD_TOKEN  # the tokens of token_spans: their spans and texts from one scan
 _SPAN, _GROUP = re.Match.span, re.Match.group
 _LONGEST = itemgetter(0)  # of KBMatcher._token_starts
 STARTS_CACHE = 10_000

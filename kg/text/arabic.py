@@ -39,7 +39,7 @@ __all__ = [
 ]
 
 #: Harakat, Quranic marks, superscript alef and tatweel: dropped by normalisation.
-_DROP = frozenset(
+DROPPED_MARKS = frozenset(
     [chr(c) for c in range(0x0610, 0x061B)]
     + [chr(c) for c in range(0x064B, 0x0660)]
     + ["\u0670", "\u0640"]
@@ -48,7 +48,7 @@ _DROP = frozenset(
 )
 #: One-to-one letter foldings (alef forms, hamza seats, alef maqsura, taa marbuta, Persian
 #: look-alikes): one character in, one out, so offsets survive (:func:`normalize_with_offsets`).
-_FOLD = {
+LETTER_FOLDS = {
     "\u0623": "\u0627",  # أ
     "\u0625": "\u0627",  # إ
     "\u0622": "\u0627",  # آ
@@ -64,7 +64,7 @@ ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _ARABIC_ANY = re.compile("[\u0600-\u06ff\u0750-\u077f]")
 
 # A word token: letters/digits plus Arabic marks (so a diacritised word stays one token).
-_TOKEN = re.compile(r"[^\W_]+(?:[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+[^\W_]*)*")
+WORD_TOKEN = re.compile(r"[^\W_]+(?:[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]+[^\W_]*)*")
 
 
 def is_arabic(text: str) -> bool:
@@ -93,9 +93,9 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     out: list[str] = []
     index: list[int] = []
     for i, ch in enumerate(text):
-        if ch in _DROP:
+        if ch in DROPPED_MARKS:
             continue
-        out.append(_FOLD.get(ch, ch))
+        out.append(LETTER_FOLDS.get(ch, ch))
         index.append(i)
     index.append(len(text))
     return "".join(out), index
@@ -116,7 +116,7 @@ def normalize_arabic(text: str) -> str:
     >>> normalize_arabic("فلسطيـــن")
     'فلسطين'
     """
-    return "".join(_FOLD.get(ch, ch) for ch in text if ch not in _DROP)
+    return "".join(LETTER_FOLDS.get(ch, ch) for ch in text if ch not in DROPPED_MARKS)
 
 
 #: Alias kept for modules that look up ``kg.nlp.arabic.normalize``.
@@ -146,7 +146,7 @@ def tokenize(text: str) -> Iterator[tuple[int, int]]:
     >>> [t[s:e] for s, e in tokenize(t)]
     ['قال', 'بايدن', 'Biden', 's', 'al', 'Aqsa']
     """
-    for m in _TOKEN.finditer(text):
+    for m in WORD_TOKEN.finditer(text):
         yield m.start(), m.end()
 
 
@@ -156,7 +156,7 @@ def token_spans(text: str) -> list[tuple[int, int]]:
     >>> token_spans("Al-Aqsa 2023") == list(tokenize("Al-Aqsa 2023"))
     True
     """
-    return [m.span() for m in _TOKEN.finditer(text)]
+    return [m.span() for m in WORD_TOKEN.finditer(text)]
 
 
 @lru_cache(maxsize=262144)
