@@ -446,9 +446,7 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
     expanded = [item for item in expand_inputs(inputs)
                 if isinstance(item, Rejection) or item.is_url or not unchanged(item.location)]
     files = [item for item in expanded if not isinstance(item, Rejection)]
-    forked = jobs > 1 and len(files) > 1 and sum(
-        os.path.getsize(f.location) for f in files if not f.is_url and os.path.isfile(f.location)
-    ) >= READ_IN_WORKERS_BYTES
+    forked = jobs > 1 and len(files) > 1 and _bytes_to_read(files) >= READ_IN_WORKERS_BYTES
     known = {key for doc in stored.values() for key in doc.duplicate_keys()} if forked else set()
     results = start_map(functools.partial(_read_input, as_of=as_of), files,
                         jobs=jobs if forked else 1, min_items=2)
@@ -462,6 +460,18 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                 load_finders({d.article.language for d in read if isinstance(d, Document)
                               and d.article.language and known.isdisjoint(d.duplicate_keys())})
             yield from read
+
+
+def _bytes_to_read(files: list[Input]) -> int:
+    """The size of the local files among ``files`` (one that cannot be read counts 0: its
+    reader reports why)."""
+    total = 0
+    for item in files:
+        try:
+            total += 0 if item.is_url else os.path.getsize(item.location)
+        except OSError:
+            pass
+    return total
 
 
 def _read_input(item: Input, as_of: datetime | None) -> list[Document | Rejection]:
