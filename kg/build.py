@@ -435,10 +435,11 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
                  jobs: int, stored: dict[str, Document]) -> Iterator[Document | Rejection]:
     """What :func:`kg.sources.read_inputs` gives (``unchanged`` files left out), each article as
     a document (:func:`_read_input`), the files and URLs read in ``jobs`` forked processes when
-    there are several holding :data:`READ_IN_WORKERS_BYTES` or more. Meanwhile this process loads the models extraction will need, as the
-    languages of articles that are new to the ``stored`` documents (no duplicate key in common)
-    come in, before extraction's workers fork, to share them: reading and loading each took
-    3 s of a whole-corpus build, one after the other on one core."""
+    there are several holding :data:`READ_IN_WORKERS_BYTES` or more. Meanwhile this process
+    loads the models extraction will need, as the languages of articles new to the ``stored``
+    documents (no duplicate key in common) come in, before extraction's workers fork, to share
+    them: reading and loading each took 3 s of a whole-corpus build, one after the other on one
+    core."""
     from kg.executors import start_map
     from kg.nlp.pipeline import load_finders
     from kg.sources import expand_inputs
@@ -639,9 +640,10 @@ class _StoryEmbedding:
         self.cache = EmbeddingCache(work_dir / EMBEDDINGS_FILE)
         todo = self.cache.missing(texts_to_embed(d.article for d in docs.values()))
         self.batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
-        if forks(len(self.batches), jobs, scheduler):
+        shared = forks(len(self.batches), jobs, scheduler)
+        if shared:
             embed_batch(self.batches[0][:1])  # the encoder is loaded before the workers fork
-        with _frozen():  # (what they share)
+        with _frozen() if shared else nullcontext():  # (what they share)
             self.results = start_map(embed_batch, self.batches, scheduler=scheduler, jobs=jobs,
                                      progress=progress, desc="embedding", unit=" batch")
 

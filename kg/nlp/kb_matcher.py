@@ -184,7 +184,9 @@ class KBMatcher:
             most = min(longest, n - i)
             if most > 1:
                 nxt = norm[i + 1]
-                for s in starts:  # :meth:`_continues`, inline: nine in ten start tokens get here
+                # whether some name's key may begin with these two keys (a false positive only
+                # costs the look-ups it would have spared); inline: nine in ten start tokens get here
+                for s in starts:
                     if hash((s[1], nxt)) in two_tokens or " " in s[1] or " " in nxt:
                         break
                 else:
@@ -221,11 +223,6 @@ class KBMatcher:
         starts = tuple((prefix, key0, limit) for prefix, key0 in self._readings(token)
                        if (limit := max_len.get(key0)))
         return max((s[2] for s in starts), default=0), starts
-
-    def _continues(self, first: str, second: str) -> bool:
-        """Whether some name's key may begin with the keys ``first`` and ``second`` (false
-        positives only cost the look-ups they would have spared)."""
-        return hash((first, second)) in self._two_tokens or " " in first or " " in second
 
     def _readings(self, token: str) -> tuple[tuple[int, str], ...]:
         """(prefix length, key of the first token) readings of one text token.
