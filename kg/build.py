@@ -18,7 +18,6 @@ between builds, and the writer rewrites only the graphs whose records changed.
 from __future__ import annotations
 
 import functools
-import gc
 import hashlib
 import logging
 import os
@@ -36,7 +35,7 @@ from tqdm import tqdm
 
 from kg.article import Rejection
 from kg.buildstate import BuildState, corpus_key
-from kg.collector import collector_paused
+from kg.collector import collector_paused, objects_frozen
 from kg.docstore import Document, KeptDocuments, load_documents, save_documents
 from kg.executors import forks
 from kg.memo import Memo
@@ -151,6 +150,7 @@ class BuildReport:
         return Counter(r.reason.split(" (")[0].split(",")[0].split(";")[0] for r in self.skipped)
 
 
+@objects_frozen()  # the collector walks none of the corpus's objects (see kg.collector)
 def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime | None = None,
           jobs: int = 1, progress: bool = True, translate: bool = True,
           offline: bool = False, scheduler: str | None = None,
@@ -199,7 +199,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             embedding = _StoryEmbedding(docs, store_dir, jobs, progress, scheduler)
         # linking, events and writing make millions of objects without cycles: the collector
         # would only walk them (2.6 of 18 s of adding 50 articles to a whole corpus)
-        with closing(embedding), _frozen(), collector_paused():
+        with closing(embedding), collector_paused():
             ordered = [docs[k] for k in sorted(docs)]
             articles = [d.article for d in ordered]
             writer = RecordWriter(store, version, progress)
@@ -583,32 +583,18 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
 @contextmanager
 def _models_for_extraction(langs: list[str], shared: bool, keep: bool = False) -> Iterator[None]:
     """When extraction forks workers (``shared``), load the models here first, so that they
-    share them (:func:`_frozen`). Linking does not need the models: they are released
-    afterwards, unless ``keep``."""
+    share them (:func:`~kg.collector.objects_frozen`). Linking does not need the models: they
+    are released afterwards, unless ``keep``."""
     from kg.nlp.pipeline import load_finders, release_finders
 
     if shared:
         load_finders(langs)
     try:
-        with _frozen() if shared else nullcontext():
+        with objects_frozen() if shared else nullcontext():
             yield
     finally:
         if not keep:
             release_finders()
-
-
-@contextmanager
-def _frozen() -> Iterator[None]:
-    """Freeze this process's objects: the garbage collector no longer walks them. A worker
-    forked meanwhile then does not copy every object it inherited (peak of a whole-corpus build
-    1,162 -> 896 MB), and linking does not walk the corpus's documents at every collection
-    (resolution of the corpus: 4.9 -> 3.9 s CPU). No collection first: at these points it found
-    0-153 unreachable objects and cost 0.4-0.7 s each (a whole collection of all that is alive)."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 #: input files to read of at least this many bytes in all are read in worker processes (with
@@ -643,7 +629,7 @@ class _StoryEmbedding:
         shared = forks(len(self.batches), jobs, scheduler)
         if shared:
             embed_batch(self.batches[0][:1])  # the encoder is loaded before the workers fork
-        with _frozen() if shared else nullcontext():  # (what they share)
+        with objects_frozen() if shared else nullcontext():  # (what they share)
             self.results = start_map(embed_batch, self.batches, scheduler=scheduler, jobs=jobs,
                                      progress=progress, desc="embedding", unit=" batch")
 

@@ -12,6 +12,12 @@ that is alive: on a whole-corpus build that cost seconds per stage. Inside
 False
 >>> gc.isenabled()
 True
+
+A build also freezes (:func:`objects_frozen`) what is alive at its start and what each paused
+stage leaves: later collections do not walk those objects at all (each of them walked the
+millions a stage left: 1.9 of 12 s of adding 50 articles to a whole corpus), and worker
+processes forked meanwhile do not copy them by touching their headers. At the end of the scope
+they are handed back to the collector, which then frees whatever cycles among them died.
 """
 
 from __future__ import annotations
@@ -20,17 +26,48 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+#: how many :func:`objects_frozen` scopes are open
+_frozen_scopes = 0
+
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """No cyclic garbage collection inside (nested uses are fine)."""
+    """No cyclic garbage collection inside (nested uses are fine); inside
+    :func:`objects_frozen`, what is alive at the end is frozen too."""
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if _frozen_scopes:
+            gc.freeze()
         if enabled:
             gc.enable()
+
+
+@contextmanager
+def objects_frozen() -> Iterator[None]:
+    """Freeze the objects alive now, and those alive when a :func:`collector_paused` inside
+    ends: no collection walks them until the outermost scope ends, when they all go back to
+    the collector (nested uses are fine).
+
+    >>> with objects_frozen():
+    ...     with collector_paused():
+    ...         table = [[word] for word in ("gaza", "beirut")]
+    ...     gc.get_freeze_count() > 0
+    True
+    >>> gc.get_freeze_count()
+    0
+    """
+    global _frozen_scopes
+    gc.freeze()
+    _frozen_scopes += 1
+    try:
+        yield
+    finally:
+        _frozen_scopes -= 1
+        if not _frozen_scopes:
+            gc.unfreeze()
 
 
 def drop_method_caches(root: object, depth: int = 3) -> None:
