@@ -180,6 +180,19 @@ def start_map(func: Callable[[T], R], items: Sequence[T], scheduler: str | None 
     return _PoolResults(func, items, jobs, bar)
 
 
+def start_beside(func: Callable[[T], R], items: Sequence[T]) -> Iterator[R]:
+    """``func`` over ``items`` in one forked process, started now; iterating yields the
+    results in input order. For a little work that would first load a model here while this
+    process has other work to do: the other process loads it meanwhile.
+
+    >>> results = start_beside(len, ["a", "bb"])
+    >>> with closing(results):
+    ...     list(results)
+    [1, 2]
+    """
+    return _PoolResults(func, items, 1)
+
+
 def _with_progress(results: Iterator[R], total: int, desc: str, unit: str,
                    progress: bool) -> Iterator[R]:
     with tqdm(total=total, desc=desc, unit=unit, disable=not progress) as bar, \

@@ -58,6 +58,36 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, mo
             == (tmp_path / "two" / "rejects.tsv").read_text(encoding="utf-8"))
 
 
+def _embed_recording_pid(texts: list[str]):
+    """kg.link.stories.embed_batch, noting the process that ran it (forked processes run it
+    by name, so it is module-level)."""
+    from kg.link.stories import _encoder
+
+    Path(os.environ["KG_TEST_PIDS"], str(os.getpid())).touch()
+    return _encoder()(texts)
+
+
+def test_a_few_new_articles_are_embedded_beside_extraction(tmp_path, monkeypatch):
+    """Adding a few articles with --jobs 2 in a process that has not loaded the encoder: their
+    stories are embedded in another process, started while this one extracts; the graph is
+    the one of one process."""
+    import kg.link.stories
+
+    files = sorted(str(p) for p in EXAMPLES.glob("*.json*"))
+    for store in ("one", "two"):
+        build(files[1:], tmp_path / store, progress=False, offline=True)
+    build(files, tmp_path / "one", progress=False, offline=True)
+    (tmp_path / "pids").mkdir()
+    monkeypatch.setenv("KG_TEST_PIDS", str(tmp_path / "pids"))
+    monkeypatch.setattr(kg.link.stories, "encoder_loaded", lambda: False)
+    monkeypatch.setattr(kg.link.stories, "embed_batch", _embed_recording_pid)
+    report = build(files, tmp_path / "two", progress=False, offline=True, jobs=2)
+    assert report.new > 0
+    pids = {int(p.name) for p in (tmp_path / "pids").iterdir()}
+    assert pids and os.getpid() not in pids
+    assert _ntriples(tmp_path / "one") == _ntriples(tmp_path / "two")
+
+
 def test_reading_again_what_the_store_holds_loads_no_model(tmp_path, monkeypatch):
     """With --jobs 2 the models load while the files are read, but only for articles new to the
     store: files read again unchanged (touched) load none, and build nothing new."""

