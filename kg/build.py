@@ -192,11 +192,12 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         _merge_incoming(docs, incoming, report)
         crash_point("read")
     with _timed(report, "extract"):
+        todo = _stale(docs)
         embedding = _StoryEmbedding(docs, store_dir) if report.new or report.updated else None
         with _closed_on_error(embedding):
-            if embedding is not None and embedding.better_beside_extraction(jobs, scheduler):
+            if embedding is not None and embedding.better_beside(len(todo), jobs, scheduler):
                 embedding.start_beside()
-            _extract(docs, jobs, progress, scheduler, keep_warm)
+            _extract(todo, jobs, progress, scheduler, keep_warm)
     key = corpus_key(((k, d.content_digest(), d.extractor) for k, d in docs.items()), version)
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
@@ -555,9 +556,17 @@ def _merge_incoming(docs: dict[str, Document], incoming: list[Document],
             report.updated += 1
 
 
-def _extract(docs: dict[str, Document], jobs: int, progress: bool,
+def _stale(docs: dict[str, Document]) -> list[Document]:
+    """The documents whose cached mentions are missing or stale, by article id."""
+    todo = [d for d in docs.values()
+            if d.extractor != extractor_version(d.article.language or "other")]
+    todo.sort(key=lambda d: d.article.id)
+    return todo
+
+
+def _extract(todo: list[Document], jobs: int, progress: bool,
              scheduler: str | None = None, keep_models: bool = False) -> None:
-    """Find mentions in every document whose cached mentions are missing or stale.
+    """Find mentions in the documents ``todo`` (:func:`_stale`).
 
     The work runs where :func:`kg.executors.map_ordered` says (this process, ``jobs`` forked
     processes, or the Dask cluster at ``scheduler``); workers get ``(text, language)`` only,
@@ -566,9 +575,6 @@ def _extract(docs: dict[str, Document], jobs: int, progress: bool,
     """
     from kg.executors import SchedulerError, map_ordered
 
-    todo = [d for d in docs.values()
-            if d.extractor != extractor_version(d.article.language or "other")]
-    todo.sort(key=lambda d: d.article.id)
     work = [(d.article.text, d.article.language or "") for d in todo]
     with _models_for_extraction([lang for _, lang in work], forks(len(work), jobs, scheduler),
                                 keep_models):
@@ -623,9 +629,10 @@ class _StoryEmbedding:
     Started (:meth:`start`) after extraction when there is enough to embed for worker
     processes (:func:`kg.executors.start_map`): they embed while this process resolves
     entities, which needs no embedding (whole corpus: embedding 10 s, resolution 3-4 s of it
-    beside it). A little embedding that would load the encoder here starts before extraction
-    instead (:meth:`start_beside`), in one process of its own that loads it while this one
-    loads the NER models and extracts (adding 50 articles in a new process: 2.4 s less).
+    beside it). A little embedding that would load the encoder here, when this process
+    extracts a few articles itself, starts before extraction instead (:meth:`start_beside`), in
+    one process of its own that loads it while this one loads the NER models and extracts
+    (adding 50 articles in a new process: 2.4 s less).
     :meth:`finish` waits for the embeddings, before story linking."""
 
     def __init__(self, docs: dict[str, Document], work_dir: Path) -> None:
@@ -636,12 +643,13 @@ class _StoryEmbedding:
         self.batches = [todo[i:i + EMBED_BATCH] for i in range(0, len(todo), EMBED_BATCH)]
         self.results: Iterator[np.ndarray] | None = None
 
-    def better_beside_extraction(self, jobs: int, scheduler: str | None) -> bool:
-        """Whether to embed beside extraction (:meth:`start_beside`): there is a core to spare,
-        a little to embed, and the encoder is not loaded here."""
+    def better_beside(self, extracting: int, jobs: int, scheduler: str | None) -> bool:
+        """Whether to embed beside the extraction of ``extracting`` articles
+        (:meth:`start_beside`): it runs in this process, so a core is spare, and there is a
+        little to embed with an encoder that is not loaded here."""
         from kg.link.stories import encoder_loaded
 
-        return (jobs > 1 and not scheduler and bool(self.batches)
+        return (jobs > 1 and not scheduler and not forks(extracting, jobs) and bool(self.batches)
                 and not forks(len(self.batches), jobs) and not encoder_loaded())
 
     def start_beside(self) -> None:
