@@ -23,6 +23,9 @@ Peak memory is the peak of the summed proportional set size (PSS) of the build p
 worker processes, sampled every 0.2 s from /proc: forked workers share the parent's pages, so
 summing their RSS would count the models several times; and the peak resident set size of the
 build process itself (its ``VmHWM``, pages it shares with its workers included).
+
+The CPU seconds of a fixed Python loop are printed at the start and at the end: the speed of a
+virtual machine drifts, and runs are compared by it.
 """
 
 from __future__ import annotations
@@ -162,6 +165,15 @@ def watch_round(store: Path, jobs: int, new_files: list[Path],
     return float(line.split(" in ", 1)[1].split("s ", 1)[0]), peak, line
 
 
+def loop_seconds(steps: int = 20_000_000) -> float:
+    """CPU seconds of a fixed Python loop: the machine's speed at the moment (a virtual machine's
+    drifts by 10-20 % within minutes; runs are comparable by it)."""
+    start, x = time.process_time(), 0
+    for i in range(steps):
+        x += i & 7
+    return time.process_time() - start
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -176,7 +188,8 @@ def main() -> None:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
           f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
-    print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}\n")
+    print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}")
+    print(f"speed: a 20 M-step Python loop took {loop_seconds():.2f} s of CPU at the start\n")
     print("| corpus | read | step | seconds | articles/s (kept) | peak PSS MB (tree) | "
           "peak RSS MB (process) | % of cold | stages |")
     print("|---|---|---|---|---|---|---|---|---|")
@@ -201,6 +214,7 @@ def main() -> None:
             print(f"| {fraction} % | {count} | {step} | {seconds:.1f} | {rate} | "
                   f"{pss / 2**20:.0f} | {rss / 2**20:.0f} | {100 * seconds / cold:.0f} | "
                   f"{stages} |", flush=True)
+    print(f"\nspeed: the loop took {loop_seconds():.2f} s of CPU at the end")
 
 
 if __name__ == "__main__":
