@@ -58,6 +58,36 @@ def test_a_build_in_worker_processes_gives_the_graph_of_one_process(tmp_path, mo
             == (tmp_path / "two" / "rejects.tsv").read_text(encoding="utf-8"))
 
 
+def test_a_build_hands_what_it_froze_back_to_the_collector(tmp_path, monkeypatch):
+    """A build keeps what it holds out of the collector's sight while it runs
+    (kg.collector.objects_frozen) and hands it all back when it ends, also when it fails."""
+    import gc
+
+    import kg.build
+
+    files = [str(EXAMPLES / "en_bbc_2023-10-30.jsonl")]
+    frozen_inside: list[int] = []
+    extract = kg.build._extract
+
+    def extract_and_count(*args, **kwargs):
+        frozen_inside.append(gc.get_freeze_count())
+        return extract(*args, **kwargs)
+
+    monkeypatch.setattr(kg.build, "_extract", extract_and_count)
+    assert build(files, tmp_path / "s", progress=False, offline=True).articles > 0
+    assert frozen_inside[0] > 10_000  # the interpreter's and the documents' objects at least
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("extraction failed")
+
+    monkeypatch.setattr(kg.build, "_extract", fail)
+    with pytest.raises(RuntimeError, match="extraction failed"):
+        build([*files, str(EXAMPLES / "es_prensa_chile.jsonl")], tmp_path / "s", progress=False,
+              offline=True)
+    assert gc.get_freeze_count() == 0 and gc.isenabled()
+
+
 def _embed_recording_pid(texts: list[str]):
     """kg.link.stories.embed_batch, noting the process that ran it (forked processes run it
     by name, so it is module-level)."""
