@@ -166,8 +166,8 @@ def watch_round(store: Path, jobs: int, new_files: list[Path],
 
 
 def loop_seconds(steps: int = 20_000_000) -> float:
-    """CPU seconds of a fixed Python loop: the machine's speed at the moment (a virtual machine's
-    drifts by 10-20 % within minutes; runs are comparable by it)."""
+    """CPU seconds of a fixed Python loop: the machine's speed at the moment (that of a virtual
+    machine drifts by 10-30 % within minutes; runs are compared by it)."""
     start, x = time.process_time(), 0
     for i in range(steps):
         x += i & 7
