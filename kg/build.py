@@ -2,7 +2,8 @@
 
 The stages run in the order the data flows (see the package docstring): read (files in
 parallel, while the NER models load), extract, embed (the texts story linking compares, in
-parallel like extraction, while linking resolves entities), link (:func:`link_corpus`:
+parallel like extraction, while linking resolves entities; a few new articles' texts beside
+their extraction), link (:func:`link_corpus`:
 resolution, story links, projection), write the article and entity graphs, events
 (:func:`corpus_events`) while those graphs load in the background, and write the event graphs
 (:class:`kg.rdf.writer.RecordWriter`, which only writes quads). Resolution, story links and
