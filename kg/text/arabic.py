@@ -76,6 +76,12 @@ def is_arabic(text: str) -> bool:
     return bool(_ARABIC_ANY.search(text))
 
 
+#: the foldings and the dropped marks as one ``str.translate`` table, and the marks as a pattern
+#: (in C: the event scan's 23,910 Arabic sentences 0.44 -> 0.27-0.39 s CPU, the same forms)
+_NORMALIZE = str.maketrans({**LETTER_FOLDS, **dict.fromkeys(DROPPED_MARKS)})
+_DROPPED = re.compile("[" + "".join(sorted(DROPPED_MARKS)) + "]")
+
+
 def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     """Normalise Arabic ``text`` and keep where each output character came from.
 
@@ -90,15 +96,10 @@ def normalize_with_offsets(text: str) -> tuple[str, list[int]]:
     >>> "وَلُبْنَانُ"[idx[s]:idx[e]]
     'لُبْنَانُ'
     """
-    out: list[str] = []
-    index: list[int] = []
-    for i, ch in enumerate(text):
-        if ch in DROPPED_MARKS:
-            continue
-        out.append(LETTER_FOLDS.get(ch, ch))
-        index.append(i)
-    index.append(len(text))
-    return "".join(out), index
+    index = list(range(len(text) + 1))
+    for at in reversed([m.start() for m in _DROPPED.finditer(text)]):
+        del index[at]
+    return text.translate(_NORMALIZE), index
 
 
 def normalize_arabic(text: str) -> str:
@@ -116,7 +117,7 @@ def normalize_arabic(text: str) -> str:
     >>> normalize_arabic("فلسطيـــن")
     'فلسطين'
     """
-    return "".join(LETTER_FOLDS.get(ch, ch) for ch in text if ch not in DROPPED_MARKS)
+    return text.translate(_NORMALIZE)
 
 
 #: Alias kept for modules that look up ``kg.nlp.arabic.normalize``.
