@@ -451,10 +451,9 @@ def _read_inputs(inputs: list[str], as_of: datetime | None, unchanged: Callable[
     core."""
     from kg.executors import start_map
     from kg.nlp.pipeline import load_finders
-    from kg.sources import expand_inputs
+    from kg.sources import inputs_to_read
 
-    expanded = [item for item in expand_inputs(inputs)
-                if isinstance(item, Rejection) or item.is_url or not unchanged(item.location)]
+    expanded = list(inputs_to_read(inputs, unchanged))
     files = [item for item in expanded if not isinstance(item, Rejection)]
     forked = jobs > 1 and len(files) > 1 and _bytes_to_read(files) >= READ_IN_WORKERS_BYTES
     known = {key for doc in stored.values() for key in doc.duplicate_keys()} if forked else set()

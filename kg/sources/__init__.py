@@ -38,8 +38,8 @@ from kg.sources.web import is_url, read_url
 
 __all__ = [
     "Deduplicator", "Skipped", "Source", "choose", "count_inputs", "deduplicate", "detect_language",
-    "ensure_language", "expand_inputs", "normalise_url", "read_input", "read_inputs",
-    "register_reader", "registered_readers",
+    "ensure_language", "expand_inputs", "inputs_to_read", "normalise_url", "read_input",
+    "read_inputs", "register_reader", "registered_readers",
 ]
 
 log = logging.getLogger(__name__)
@@ -142,11 +142,20 @@ def read_inputs(inputs: Iterable[str] | str, as_of: datetime | None = None,
     """
     if isinstance(inputs, str):
         inputs = [inputs]
-    for item in expand_inputs(inputs):
+    for item in inputs_to_read(inputs, skip):
         if isinstance(item, Rejection):
             yield item
-        elif skip is None or item.is_url or not skip(item.location):
+        else:
             yield from read_input(item, as_of)
+
+
+def inputs_to_read(inputs: Iterable[str], skip: Callable[[str], bool] | None = None
+                   ) -> Iterator[Input | Rejection]:
+    """What :func:`expand_inputs` gives, but the local files for which ``skip(path)`` is true
+    (URLs are always read)."""
+    for item in expand_inputs(inputs):
+        if isinstance(item, Rejection) or skip is None or item.is_url or not skip(item.location):
+            yield item
 
 
 def read_input(item: Input, as_of: datetime | None = None) -> Iterator[Article | Rejection]:
