@@ -14,10 +14,12 @@ At each size the script times three commands, each in a fresh process:
 - ``cold``: ``kg build SLICES --store S`` into an empty store;
 - ``no-op``: the same command again;
 - ``add 50``: ``kg build NEW --store S`` (the 50 held-back articles);
-- ``add 50, watching``: the same addition (into a copy of the store before it) as a later round
-  of ``kg watch`` makes it, in a process that has built before (:data:`WATCH_ROUND`: the NER
-  models and the knowledge-base view are loaded, the store's documents kept from a round with
-  nothing new); its seconds are that build's own, its peak the whole process's.
+- ``add 50, watching``: the same addition as a later round of ``kg watch`` makes it, in a
+  process that has built the store itself (:data:`WATCH_ROUND`: a cold build of the same inputs
+  into an empty store, keeping what the next round reuses, as every round of ``kg watch`` does:
+  the NER models, the knowledge-base view with what linking derived from it, the documents);
+  its seconds are the timed round's own, its peak the whole process's. The process's cold build
+  is a second sample of the cold build, printed as ``cold, watching``.
 
 Peak memory is the peak of the summed proportional set size (PSS) of the build process and its
 worker processes, sampled every 0.2 s from /proc: forked workers share the parent's pages, so
@@ -120,9 +122,9 @@ def peak_rss(pid: int) -> int:
     return 0
 
 
-def timed(cmd: list[str]) -> tuple[float, tuple[int, int], str]:
+def timed(cmd: list[str]) -> tuple[float, tuple[int, int], list[str]]:
     """Wall seconds, (peak summed PSS of the process tree, peak RSS of the process) and the
-    first line of stdout of ``cmd``."""
+    lines of stdout of ``cmd``."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     pss = rss = 0
@@ -133,36 +135,40 @@ def timed(cmd: list[str]) -> tuple[float, tuple[int, int], str]:
     out, err = proc.communicate()
     if proc.returncode:
         sys.exit(f"failed: {' '.join(cmd)}\n{err[-2000:]}")
-    return time.perf_counter() - start, (pss, rss), out.strip().splitlines()[0]
+    return time.perf_counter() - start, (pss, rss), out.strip().splitlines()
 
 
-#: a process that builds as ``kg watch`` does: a round that loads the models (the examples,
-#: into a store of their own), a round with nothing new on the store (its documents are then
-#: kept), then the timed round; argv: store, jobs, the new files, "--", the store's inputs
+#: a process that builds as ``kg watch`` does, every round keeping what the next reuses: a cold
+#: build of the inputs into an empty store, then the timed round; argv: store, jobs, the new
+#: files, "--", the store's inputs
 WATCH_ROUND = """
-import sys, tempfile
+import sys
 from kg.build import build
 store, jobs, args = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 new, inputs = args[:args.index("--")], args[args.index("--") + 1:]
 options = dict(progress=False, offline=True, jobs=jobs, keep_warm=True)
-build(["examples"], tempfile.mkdtemp(), **options)
-build(inputs, store, **options)
-report = build(new, store, **options)
-print(report.summary().splitlines()[0])
+print(build(inputs, store, **options).summary().splitlines()[0])
+print(build(new, store, **options).summary().splitlines()[0])
 """
 
 
 def watch_round(store: Path, jobs: int, new_files: list[Path],
-                inputs: list[str]) -> tuple[float, tuple[int, int], str]:
-    """Seconds of the timed round, peak PSS and report line of :data:`WATCH_ROUND`, run on a
-    copy of ``store``."""
-    copy = store.with_name(store.name + "-watch")
-    shutil.rmtree(copy, ignore_errors=True)
-    shutil.copytree(store, copy)
-    _, peak, line = timed([sys.executable, "-c", WATCH_ROUND, str(copy), str(jobs),
-                           *map(str, new_files), "--", *inputs])
-    shutil.rmtree(copy, ignore_errors=True)
-    return float(line.split(" in ", 1)[1].split("s ", 1)[0]), peak, line
+                inputs: list[str]) -> tuple[float, float, tuple[int, int], str]:
+    """Seconds of the cold build and of the timed round of :data:`WATCH_ROUND`, the process's
+    peak PSS and RSS, and the timed round's report line, run into an empty store beside
+    ``store``."""
+    empty = store.with_name(store.name + "-watch")
+    shutil.rmtree(empty, ignore_errors=True)
+    _, peak, lines = timed([sys.executable, "-c", WATCH_ROUND, str(empty), str(jobs),
+                            *map(str, new_files), "--", *inputs])
+    shutil.rmtree(empty, ignore_errors=True)
+    cold, added = (_report_seconds(line) for line in lines[:2])
+    return cold, added, peak, lines[1]
+
+
+def _report_seconds(line: str) -> float:
+    """The seconds of a build's report line ("read N articles (...) in 12.3s (...")."""
+    return float(line.split(" in ", 1)[1].split("s ", 1)[0])
 
 
 def loop_seconds(steps: int = 20_000_000) -> float:
@@ -202,9 +208,12 @@ def main() -> None:
         for step, inputs in (("cold", files), ("no-op", files), ("add 50, watching", None),
                              ("add 50", [str(f) for f in new_files])):
             if inputs is None:
-                seconds, peak, line = watch_round(store, args.jobs, new_files, files)
+                cold_again, seconds, peak, line = watch_round(store, args.jobs, new_files, files)
+                print(f"| {fraction} % | | cold, watching | {cold_again:.1f} | | | | "
+                      f"{100 * cold_again / cold:.0f} | |")
             else:
-                seconds, peak, line = timed([*kg, *inputs])
+                seconds, peak, lines = timed([*kg, *inputs])
+                line = lines[0]
             cold = cold or seconds
             count = int(line.split()[1]) if line.startswith("read ") else 0
             kept = int(line.split("(", 1)[1].split()[0]) if step == "cold" else 0  # "(N new"
