@@ -4,7 +4,7 @@ at 25/50/100 % of the real corpus, with wall time and peak memory of each.
 Usage::
 
     python bench/build_growth.py [--data ../shared/data] [--jobs 2] [--fractions 25 50 100]
-                                 [--work /tmp/kg-growth]
+                                 [--work /tmp/kg-growth] [--rest 20]
 
 Every record of the corpus's article files (``ar/``, ``en/``, ``es/``) is dealt, in a seeded
 shuffle, into 20 slices per file (so each file keeps its layout); 50 records (a third from each
@@ -27,7 +27,8 @@ summing their RSS would count the models several times; and the peak resident se
 build process itself (its ``VmHWM``, pages it shares with its workers included).
 
 The CPU seconds of a fixed Python loop are printed at the start and at the end: the speed of a
-virtual machine drifts, and runs are compared by it.
+virtual machine drifts, and runs are compared by it. It also slows down under sustained load, so
+each timed step follows ``--rest`` seconds of idling.
 """
 
 from __future__ import annotations
@@ -186,6 +187,9 @@ def main() -> None:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--fractions", type=int, nargs="+", default=[25, 50, 100])
     ap.add_argument("--work", type=Path, default=Path("/tmp/kg-growth"))
+    ap.add_argument("--rest", type=float, default=20, metavar="SECONDS",
+                    help="idle before each timed step: the machine slows down under sustained "
+                         "load (default 20)")
     args = ap.parse_args()
     shutil.rmtree(args.work, ignore_errors=True)
     (args.work / "slices").mkdir(parents=True)
@@ -194,7 +198,8 @@ def main() -> None:
     mem = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
     print(f"machine: {platform.platform()}, {os.cpu_count()} cores, {mem:.0f} GiB, "
           f"python {platform.python_version()}, load average {os.getloadavg()[0]:.1f}")
-    print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs}")
+    print(f"command: python bench/build_growth.py --data {args.data} --jobs {args.jobs} "
+          f"--rest {args.rest:g}")
     print(f"speed: a 20 M-step Python loop took {loop_seconds():.2f} s of CPU at the start\n")
     print("| corpus | read | step | seconds | articles/s (kept) | peak PSS MB (tree) | "
           "peak RSS MB (process) | % of cold | stages |")
@@ -207,6 +212,7 @@ def main() -> None:
         cold = None
         for step, inputs in (("cold", files), ("no-op", files), ("add 50, watching", None),
                              ("add 50", [str(f) for f in new_files])):
+            time.sleep(args.rest)
             if inputs is None:
                 cold_again, seconds, peak, line = watch_round(store, args.jobs, new_files, files)
                 print(f"| {fraction} % | | cold, watching | {cold_again:.1f} | | | | "
