@@ -9,7 +9,7 @@ Usage::
 Every record of the corpus's article files (``ar/``, ``en/``, ``es/``) is dealt, in a seeded
 shuffle, into 20 slices per file (so each file keeps its layout); 50 records (a third from each
 language) are held back as the "new" articles. A store at 25 % is built from slices 0-4, and so on.
-At each size the script times three commands, each in a fresh process:
+At each size the script times four steps, each in a fresh process:
 
 - ``cold``: ``kg build SLICES --store S`` into an empty store;
 - ``no-op``: the same command again;
