@@ -8,7 +8,10 @@ index with all pairs, the caches with fresh computation.
 
 from __future__ import annotations
 
+import json
 import random
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -18,7 +21,7 @@ from kg.nlp import pipeline
 from kg.nlp.conll import read_conll
 from kg.nlp.mention import Mention
 from kg.nlp.statistical.features import Gazetteer
-from kg.nlp.statistical.known_features import KnownFeatures
+from kg.nlp.statistical.known_features import KnownFeatures, model_attributes
 from kg.nlp.statistical.tokenize import Token, _split_chunk, sentences, tokenize
 
 NER = Path(__file__).resolve().parent / "fixtures" / "ner"
@@ -57,6 +60,35 @@ def test_known_features_are_the_extractors_known_ones(lang: str) -> None:
         marginals = [model.tagger.marginal(t, i) for i, t in enumerate(tags)]
         assert model.tag(words) == tags
         assert [model.tagger.marginal(t, i) for i, t in enumerate(tags)] == marginals
+
+
+#: the ATTRIBUTES table of a model as CRFsuite dumps it (run in a process of its own: the dump
+#: closes its file's descriptor twice, which could close a file of another thread here)
+DUMP_ATTRIBUTES = """
+import itertools, json, os, sys, tempfile, pycrfsuite
+tagger = pycrfsuite.Tagger()
+tagger.open(sys.argv[1])
+fd, path = tempfile.mkstemp()
+os.close(fd)
+tagger.dump(path)
+lines = iter(open(path, encoding="utf-8", newline="\\n"))
+for line in lines:
+    if line.startswith("ATTRIBUTES = {"):
+        break
+table = itertools.takewhile(lambda line: not line.startswith("}"), lines)
+print(json.dumps([line.rstrip("\\n").split(": ", 1)[1] for line in table]))
+os.unlink(path)
+"""
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "ar"])
+def test_model_attributes_are_the_table_crfsuite_dumps(lang: str) -> None:
+    """The attributes read from the model file are those of CRFsuite's own dump of it."""
+    model = pipeline.MODELS / lang / "model.crfsuite"
+    dumped = subprocess.run([sys.executable, "-c", DUMP_ATTRIBUTES, str(model)], check=True,
+                            capture_output=True, text=True).stdout
+    assert model_attributes(model) == frozenset(json.loads(dumped))
+    assert len(model_attributes(model)) > 10_000
 
 
 def test_known_features_pairs_with_bars() -> None:

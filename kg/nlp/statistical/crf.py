@@ -41,7 +41,7 @@ class CRFFinder(TaggerFinder):
         self.tagger.open(str(self.model_dir / "model.crfsuite"))
         # the same tags from fewer features: only those the model has weights for (see there)
         self.features: Callable[[list[str]], list[list[str]]] = (
-            KnownFeatures(self.extract, model_attributes(self.tagger))
+            KnownFeatures(self.extract, model_attributes(self.model_dir / "model.crfsuite"))
             if KnownFeatures.supports(self.extract) else self.extract)
 
     def tag(self, tokens: list[str]) -> list[str]:

@@ -18,16 +18,14 @@ Training keeps using the extractors themselves (every feature, known or not yet)
 
 from __future__ import annotations
 
-import os
+import struct
 import sys
-import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import repeat
 from operator import attrgetter, itemgetter
-
-import pycrfsuite
+from pathlib import Path
 
 from kg.nlp.statistical import arnorm
 from kg.nlp.statistical.features import (
@@ -51,25 +49,44 @@ PAIR_PREFIXES = {"words": ("-1w|w=", "w|+1w="), "shapes": ("-1ss|ss=", "ss|+1ss=
 """The features of two adjacent tokens: (the second token's, the first token's) prefixes."""
 
 
-def model_attributes(tagger: pycrfsuite.Tagger) -> frozenset[str]:
-    """Every attribute the open model ``tagger`` has a weight for (its ``ATTRIBUTES`` table)."""
-    fd, path = tempfile.mkstemp(suffix=".txt")
-    os.close(fd)
-    try:
-        tagger.dump(path)
-        out: list[str] = []
-        with open(path, encoding="utf-8", newline="\n") as fh:
-            lines = iter(fh)
-            for line in lines:
-                if line.startswith("ATTRIBUTES = {"):
-                    break
-            for line in lines:
-                if line.startswith("}"):
-                    break
-                out.append(line.rstrip("\n").split(": ", 1)[1])  # "  12: w=gaza"
-        return frozenset(out)
-    finally:
-        os.unlink(path)
+def model_attributes(model_file: str | Path) -> frozenset[str]:
+    """Every attribute a CRFsuite model file has a weight for (its ``ATTRIBUTES`` table), read
+    from the file: the table is a CQDB chunk whose backward array gives each attribute's record
+    (id, size, the string and a NUL), all numbers 32-bit little-endian.
+
+    ``Tagger.dump`` gave the same table as text, but python-crfsuite closes the file's
+    descriptor twice (CRFsuite closes it, then the wrapper): in a process with other threads
+    (a Dask worker) the second close could hit a file another thread had just opened under
+    that number.
+
+    >>> from kg.nlp.pipeline import MODELS
+    >>> attributes = model_attributes(MODELS / "en" / "model.crfsuite")
+    >>> len(attributes) > 10_000, "w=gaza" in attributes
+    (True, True)
+    """
+    data = Path(model_file).read_bytes()
+    if data[:4] != b"lCRF":
+        raise ValueError(f"{model_file}: not a CRFsuite model")
+    table = struct.unpack_from("<I", data, _ATTRIBUTES_OFFSET_AT)[0]
+    magic, _size, _flag, byte_order, count, backward = struct.unpack_from("<4sIIIII", data, table)
+    if magic != b"CQDB" or byte_order != _CQDB_BYTE_ORDER:
+        raise ValueError(f"{model_file}: no attribute table where CRFsuite puts it")
+    out: list[str] = []
+    for index, record in enumerate(struct.unpack_from(f"<{count}I", data, table + backward)):
+        start = table + record
+        ident, size = struct.unpack_from("<II", data, start)
+        if ident != index:
+            raise ValueError(f"{model_file}: attribute {index} is stored as {ident}")
+        out.append(data[start + 8:start + 7 + size].decode("utf-8"))  # size counts the NUL
+    return frozenset(out)
+
+
+#: where a CRFsuite model's header holds the offset of its attribute table (after the magic,
+#: size, type, version, and the numbers of features, labels and attributes, and the offsets
+#: of the features and labels: 4 bytes each)
+_ATTRIBUTES_OFFSET_AT = 36
+#: what a CQDB chunk written on a little-endian machine holds as its byte-order check
+_CQDB_BYTE_ORDER = 0x62445371
 
 
 @dataclass(frozen=True, slots=True)
