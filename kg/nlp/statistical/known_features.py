@@ -59,8 +59,8 @@ def model_attributes(model_file: str | Path) -> frozenset[str]:
     (a Dask worker) the second close could hit a file another thread had just opened under
     that number.
 
-    >>> from kg.nlp.pipeline import MODELS
-    >>> attributes = model_attributes(MODELS / "en" / "model.crfsuite")
+    >>> models = Path(__file__).resolve().parents[1] / "models"  # kg/nlp/models
+    >>> attributes = model_attributes(models / "en" / "model.crfsuite")
     >>> len(attributes) > 10_000, "w=gaza" in attributes
     (True, True)
     """
