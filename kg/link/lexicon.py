@@ -149,6 +149,11 @@ def _romaniser():
     return Transliterator(model=OnnxModel(default_resources_dir(), intra_op_threads=1))
 
 
+def release_romaniser() -> None:
+    """Forget the loaded neural romaniser (some 65 MB; the next romanisation loads it again)."""
+    _romaniser.cache_clear()
+
+
 def _romanise(key: str) -> tuple[str, ...]:
     out: list[str] = []
     try:

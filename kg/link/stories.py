@@ -168,6 +168,12 @@ def embed_batch(texts: list[str]) -> np.ndarray:
     return np.asarray(_encoder()(texts), dtype=np.float32)
 
 
+def release_encoder() -> None:
+    """Forget the loaded encoder (some 100 MB; :func:`embed_batch` loads it again)."""
+    _encoder.cache_clear()
+    _pieces.cache_clear()
+
+
 def encoder_loaded() -> bool:
     """Whether this process has loaded the encoder (:func:`embed_batch` loads it once)."""
     return _encoder.cache_info().currsize > 0

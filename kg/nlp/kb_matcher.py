@@ -85,6 +85,12 @@ def _index(kb_id: int) -> _Index:
     return cached("kb-match", files, lambda: _build_index(kb))
 
 
+def forget_indexes() -> None:
+    """Drop the name indexes matchers were made on (a matcher made later builds its own)."""
+    _index.cache_clear()
+    _KBS.clear()
+
+
 def _build_index(kb: KnowledgeBase) -> _Index:
     entries: dict[str, dict[str, tuple[KBEntity, set]]] = {}
     for e in kb:

@@ -113,16 +113,22 @@ def _loaded(finder: MentionFinder) -> MentionFinder:
     return finder
 
 
-def release_finders() -> None:
+def release_finders(indexes: bool = False) -> None:
     """Forget the loaded finders (after extraction: linking does not need the models, and the
     memory they free, some 200 MB for the three languages, lowers the build's peak). Their
     caches of their own methods are dropped first, so that they are freed at once: a full
-    collection, which the cycles needed, walked every document too (0.6-0.8 s a build)."""
+    collection, which the cycles needed, walked every document too (0.6-0.8 s a build).
+    ``indexes``: the KB matcher's name index goes too (kept by default: linking looks for KB
+    names again in linked reports, with matchers made anew on it)."""
     for finder in _LOADED:
         drop_method_caches(finder)
     _LOADED.clear()
     model_finder.cache_clear()
     kb_finder.cache_clear()
+    if indexes:
+        from kg.nlp.kb_matcher import forget_indexes
+
+        forget_indexes()
 
 
 def _overlaps(a: Mention, b: Mention) -> bool:
