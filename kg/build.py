@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING
 
 from tqdm import tqdm
 
-from kg.article import Rejection
+from kg.article import Article, Rejection
 from kg.buildstate import BuildState, corpus_key
 from kg.collector import collector_paused, objects_frozen
 from kg.docstore import Document, KeptDocuments, load_documents, save_documents
@@ -192,13 +192,16 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
         incoming = _read_changed(inputs, as_of, last, report, progress, jobs, docs)
         _merge_incoming(docs, incoming, report)
         crash_point("read")
+    writer = RecordWriter(store, version, progress)
     with _timed(report, "extract"):
         todo = _stale(docs)
         embedding = _StoryEmbedding(docs, store_dir) if report.new or report.updated else None
         with _closed_on_error(embedding):
             if embedding is not None and embedding.better_beside(len(todo), jobs, scheduler):
                 embedding.start_beside()
-            _extract(todo, jobs, progress, scheduler, keep_warm)
+            # into an empty store, what extraction decides of each article's graph is written
+            # as it comes (this process only waits for the workers meanwhile)
+            _extract(todo, jobs, progress, scheduler, keep_warm, writer.stage_article_text)
     key = corpus_key(((k, d.content_digest(), d.extractor) for k, d in docs.items()), version)
     if key == last.corpus_key and last.counts:
         _report_counts(report, docs, last.counts)  # nothing new: no corpus-wide work at all
@@ -208,20 +211,27 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             embedding.start(jobs, progress, scheduler)
         # linking, events and writing make millions of objects without cycles: the collector
         # would only walk them (2.6 of 18 s of adding 50 articles to a whole corpus)
+        from kg.link.stories import release_encoder
+
         with closing(embedding), collector_paused():
             ordered = [docs[k] for k in sorted(docs)]
             articles = [d.article for d in ordered]
-            writer = RecordWriter(store, version, progress)
+
+            def embedded() -> None:  # before story linking, which compares the embeddings
+                embedding.finish()
+                if not keep_warm:
+                    release_encoder()  # (~100 MB) before the staged graphs load
+                writer.load_staged()  # loads while linking goes on, on one core
+
             with _timed(report, "link"):
                 linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
                                      kb=_kept_kb_view() if keep_warm else None,
-                                     embedded=_moved_timing(report, "link", "embed",
-                                                            embedding.finish))
+                                     embedded=_moved_timing(report, "link", "embed", embedded))
             if not keep_warm:
                 _release_linking_models()  # before the build's peak, while graphs are written
             with _timed(report, "write"):  # the store loads them while events are made
-                writer.write(article_graphs(articles, linked.mentions, linked.resolution, version),
-                             "articles")
+                writer.write(article_graphs(articles, linked.mentions, linked.resolution, version,
+                                            writer.staged), "articles")
                 writer.write(entity_graphs(linked.resolution, version), "entities")
             with _timed(report, "events"):
                 events = corpus_events(ordered, linked, store.path, version, keep_latest=keep_warm)
@@ -389,14 +399,13 @@ def _release_warm() -> None:
 
 
 def _release_linking_models() -> None:
-    """Forget the models linking used and the later stages do not: the sentence encoder, the
-    romaniser and the KB matcher's name index (whole corpus: the build's peak, reached while
-    the article graphs load: 967-971 -> 877-883 MB in alternated runs)."""
+    """Forget the models linking used and the later stages do not: the romaniser and the KB
+    matcher's name index (the sentence encoder goes once the embeddings are made). Whole
+    corpus: the build's peak, reached while the article graphs load, 967-971 -> 877-883 MB in
+    alternated runs (before the articles' text was staged)."""
     from kg.link.lexicon import release_romaniser
-    from kg.link.stories import release_encoder
     from kg.nlp.pipeline import release_finders
 
-    release_encoder()
     release_romaniser()
     release_finders(indexes=True)
 
@@ -580,8 +589,10 @@ def _stale(docs: dict[str, Document]) -> list[Document]:
 
 
 def _extract(todo: list[Document], jobs: int, progress: bool,
-             scheduler: str | None = None, keep_models: bool = False) -> None:
-    """Find mentions in the documents ``todo`` (:func:`_stale`).
+             scheduler: str | None = None, keep_models: bool = False,
+             extracted: Callable[[Article, list[Mention]], None] | None = None) -> None:
+    """Find mentions in the documents ``todo`` (:func:`_stale`); ``extracted`` is told each
+    article's as they come.
 
     The work runs where :func:`kg.executors.map_ordered` says (this process, ``jobs`` forked
     processes, or the Dask cluster at ``scheduler``); workers get ``(text, language)`` only,
@@ -605,6 +616,8 @@ def _extract(todo: list[Document], jobs: int, progress: bool,
                 doc.mentions = mentions
                 doc.extractor = version
                 doc.event_scan = scan
+                if extracted is not None:
+                    extracted(doc.article, mentions)
                 crash_point("extract")
 
 

@@ -24,6 +24,7 @@ from kg.rdf.query import format_result, named_query_path
 from kg.rdf.store import GraphStore, QueryError
 from kg.rdf.triples import (
     LinkedMention,
+    article_text_triples,
     article_triples,
     edition_triples,
     entity_triples,
@@ -311,3 +312,50 @@ def test_failed_bulk_load_is_raised_and_no_later_load_runs(tmp_path, monkeypatch
         store.flush()
     assert len(calls) == 2  # no load after the failed one
     assert sum(len(article_triples(a, [])) for a in articles) >= 10 * 4  # there were more to load
+
+
+def test_staged_text_and_the_rest_make_the_article_graph(tmp_path, monkeypatch):
+    """A build into an empty store stages what extraction decides of each article's graph as it
+    is extracted and adds the rest after linking: the graph, its digest and the store's count
+    are what writing it whole gives, from a staged file loaded in many pieces (then removed)."""
+    import kg.rdf.store as store_module
+    from kg.nlp.pipeline import find_mentions
+    from kg.sources import read_inputs
+
+    monkeypatch.setattr(store_module, "BULK_QUADS", 40)
+    articles = [a for a in read_inputs([str(EXAMPLES / "en_bbc_2023-10-30.jsonl"),
+                                        str(EXAMPLES / "ar_almayadeen_2023-10-30.json")])
+                if isinstance(a, Article)][:6]
+    found = {a.id: find_mentions(a.text, a.language) for a in articles}
+    assert all(found.values())
+    projected = Mention(0, 5, articles[0].text[:5], "PER", confidence=0.6, source="projected")
+    linked = {a.id: [LinkedMention(m, f"kb:e{i % 3}" if i % 2 else None)
+                     for i, m in enumerate([*found[a.id], *([projected] if a is articles[0] else [])])]
+              for a in articles}
+    whole = {article_graph_iri(a.id): article_triples(a, linked[a.id], ["country:YE"]) for a in articles}
+    for a in articles:
+        rest = article_triples(a, linked[a.id], ["country:YE"], written=found[a.id])
+        assert len(rest) < len(whole[article_graph_iri(a.id)]) / 3
+        assert set(article_text_triples(a, found[a.id]) + rest) == set(whole[article_graph_iri(a.id)])
+
+    memory = GraphStore(None)
+    for graph, triples in whole.items():
+        memory.replace_graph(graph, triples, digest=graph[-8:])
+    staged = GraphStore(tmp_path / "s", staged=True)
+    with pytest.raises(ValueError, match="started empty"):
+        staged.stage_triples("https://example.org/g", [])
+    staged.start_empty()
+    for a in articles:
+        staged.stage_triples(article_graph_iri(a.id), article_text_triples(a, found[a.id]))
+    spill = next((tmp_path / "s").glob("gen-*/staged-quads.nq"))
+    staged.load_staged()
+    for a in articles:
+        graph = article_graph_iri(a.id)
+        staged.add_triples(graph, article_triples(a, linked[a.id], ["country:YE"], found[a.id]),
+                           digest=graph[-8:])
+    staged.commit()
+    assert not spill.exists()
+    assert staged.digests == {graph: graph[-8:] for graph in whole}
+    assert set(staged.quads()) == set(memory.quads())
+    staged.close()
+    assert len(GraphStore(tmp_path / "s", read_only=True)) == len(memory) > 40 * 6

@@ -34,6 +34,11 @@ DEFAULT_STORE = "kg-store"
 Term = NamedNode | BlankNode | Literal
 TripleLike = tuple[Term, NamedNode, Term]
 
+BULK_QUADS = 100_000  # quads gathered before a bulk load into the on-disk store (bounds memory)
+OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
+DIGESTS_FILE = "graph_digests.json"
+STAGED_FILE = "staged-quads.nq"  # in a staged generation, until loaded (GraphStore.stage_triples)
+
 
 class QueryError(ValueError):
     """A SPARQL query that does not parse or cannot run; the message says why."""
@@ -67,6 +72,8 @@ class GraphStore:
         self._pending: list[str] = []  # N-Quads lines of replaced graphs not yet bulk-loaded
         self._pending_graphs: set[str] = set()
         self._loading: _BulkLoad | None = None  # the bulk load running in the background
+        self._spill = None  # the file of staged triples (stage_triples), while it is written
+        self._spilled: set[str] = set()  # the graphs with staged triples
         # The quad count without a scan of the store (0.5 s for 1.6 M quads, every build): the
         # quads of the generation as opened, less those of the graphs replaced or dropped since
         # (``_touched``, counted anew); None when unknown.
@@ -187,6 +194,14 @@ class GraphStore:
         self._ox = ox.Store(str(self.quad_dir))
         self._digests = {}
         self._counted, self._touched = 0, set()
+        self._close_spill()
+
+    def _close_spill(self) -> None:
+        """Forget the staged triples not loaded yet (their file goes with its generation)."""
+        if self._spill is not None:
+            self._spill.close()
+            self._spill = None
+        self._spilled = set()
 
     def close(self) -> None:
         """Release the store (and the writer lock); uncommitted staged writes are dropped."""
@@ -194,6 +209,7 @@ class GraphStore:
             self._load_pending()
         self._finish_load()
         self._pending, self._pending_graphs = [], set()
+        self._close_spill()
         self._ox = ox.Store()
         if self._lock is not None:
             self._lock.close()
@@ -237,14 +253,60 @@ class GraphStore:
             self._settle()  # N-Quads would rename blank nodes: these go in as quads
             self._ox.extend([Quad(s, p, o, g) for s, p, o in triples])
         else:
-            name = str(g)
-            self._pending += [f"{s} {p} {o} {name} .\n" for s, p, o in triples]
-            self._pending_graphs.add(graph)
-            if len(self._pending) >= BULK_QUADS:
-                self._load_pending()
+            self._gather(graph, triples)
         self.digests[graph] = digest
         crash_point("write")
         return True
+
+    def _gather(self, graph: str, triples: list[TripleLike]) -> None:
+        """Gather ``triples`` into ``graph`` as N-Quads lines, bulk-loaded in the background once
+        there are enough."""
+        name = str(n(graph))
+        self._pending += [f"{s} {p} {o} {name} .\n" for s, p, o in triples]
+        self._pending_graphs.add(graph)
+        if len(self._pending) >= BULK_QUADS:
+            self._load_pending()
+
+    def stage_triples(self, graph: str, triples: Iterable[TripleLike]) -> None:
+        """Write part of ``graph`` to a file in the staged generation now, to be bulk-loaded in
+        the background by :meth:`load_staged`; the rest of the graph, and what it holds in all,
+        come with :meth:`add_triples`. A build stages what extraction alone decides of each
+        article while the workers extract (this process only waits for them then), and loads
+        it while linking runs on one core. For a staged writer that started empty
+        (:meth:`start_empty`); no blank nodes (N-Quads would rename them)."""
+        if self._spill is None:
+            if self.path is None or self._staged is None or not self._only_loaded:
+                raise ValueError("stage_triples() is for staged writers that started empty")
+            self._spill = open(self._spill_path(), "w", encoding="utf-8")  # noqa: SIM115
+        triples = list(triples)
+        if _has_blank_node(triples):
+            raise ValueError(f"{graph}: blank nodes cannot be staged")
+        name = str(n(graph))
+        self._spill.writelines(f"{s} {p} {o} {name} .\n" for s, p, o in triples)
+        self._spilled.add(graph)
+        self._touched.add(graph)
+
+    def load_staged(self) -> None:
+        """Start bulk-loading the staged triples (:meth:`stage_triples`) in the background."""
+        if self._spill is None:
+            return
+        self._spill.close()
+        self._spill = None
+        self._finish_load()
+        self._loading = _BulkLoad(self._ox, self._spill_path(), set(self._spilled))
+
+    def add_triples(self, graph: str, triples: Iterable[TripleLike], digest: str) -> None:
+        """Add ``triples`` to the staged ``graph`` (:meth:`stage_triples`): with what was staged,
+        it holds the triples ``digest`` names (as :meth:`replace_graph` would have written)."""
+        if graph not in self._spilled:
+            raise ValueError(f"{graph} was not staged")
+        self._gather(graph, list(triples))
+        self.digests[graph] = digest
+        crash_point("write")
+
+    def _spill_path(self) -> Path:
+        assert self.path is not None and self._generation is not None
+        return self.path / self._generation / STAGED_FILE
 
     @property
     def _store(self) -> ox.Store:
@@ -406,20 +468,25 @@ class GraphStore:
 
 
 class _BulkLoad:
-    """One N-Quads bulk load into ``store``, running in a thread of its own."""
+    """An N-Quads bulk load into ``store``, running in a thread of its own: of ``data``, or of
+    the file ``data`` names (in pieces of :data:`BULK_QUADS` lines' size, so that the loader
+    holds one piece at a time; the file is removed once loaded)."""
 
-    def __init__(self, store: ox.Store, data: bytes, graphs: set[str]) -> None:
+    def __init__(self, store: ox.Store, data: bytes | Path, graphs: set[str]) -> None:
         self.graphs = graphs
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, args=(store, data), name="kg-bulk-load")
         self._thread.start()
 
-    def _run(self, store: ox.Store, data: bytes) -> None:
+    def _run(self, store: ox.Store, data: bytes | Path) -> None:
         try:
-            # lenient: the lines are made from pyoxigraph terms, whose IRIs and literals were
-            # checked when they were made; checking them again was 12 % of the load's CPU
-            # (whole corpus, 1.64 M quads: 16.9-18.9 -> 14.8-16.3 CPU-s)
-            store.bulk_load(data, format=ox.RdfFormat.N_QUADS, lenient=True)
+            for piece in _pieces(data) if isinstance(data, Path) else [data]:
+                # lenient: the lines are made from pyoxigraph terms, whose IRIs and literals
+                # were checked when they were made; checking them again was 12 % of the
+                # load's CPU (whole corpus, 1.64 M quads: 16.9-18.9 -> 14.8-16.3 CPU-s)
+                store.bulk_load(piece, format=ox.RdfFormat.N_QUADS, lenient=True)
+            if isinstance(data, Path):
+                data.unlink()
         except BaseException as exc:  # noqa: BLE001 - raised again in the writer's thread
             self._error = exc
 
@@ -427,6 +494,22 @@ class _BulkLoad:
         self._thread.join()
         if self._error is not None:
             raise self._error
+
+
+def _pieces(path: Path) -> Iterator[bytes]:
+    """The lines of a file, in pieces of about :data:`BULK_QUADS` lines (at 200 bytes a line,
+    about what the corpus's lines take), each ending at a line's end."""
+    size = BULK_QUADS * 200
+    with open(path, "rb") as fh:
+        rest = b""
+        while block := fh.read(size):
+            block = rest + block
+            end = block.rfind(b"\n") + 1
+            rest = block[end:]
+            if end:
+                yield block[:end]
+        if rest:
+            yield rest
 
 
 def _has_blank_node(triples: list[TripleLike]) -> bool:
@@ -477,9 +560,6 @@ def service_error(sparql: str) -> str | None:
 
 
 CURRENT_FILE = "current-quads"
-BULK_QUADS = 100_000  # quads gathered before a bulk load into the on-disk store (bounds memory)
-OPTIMIZE_AFTER = 200_000  # quads written before a flush also compacts the store
-DIGESTS_FILE = "graph_digests.json"
 COUNT_FILE = "quad_count"  # beside the digests: the generation's quad count when it was written
 COUNT_TOUCHED_MAX = 5_000  # graphs written by a build above which counting them beats a scan no more
 LOCK_FILE = "write.lock"

@@ -6,7 +6,7 @@ which named graph they go into (one graph per article, so re-ingesting replaces 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache, lru_cache
@@ -114,9 +114,48 @@ _ENTITY_CLASS_NODE = {kind: _p(iri) for kind, iri in ENTITY_CLASS.items()}
 
 
 def article_triples(article: Article, mentions: Iterable[LinkedMention],
-                    about: Iterable[str] = ()) -> list[Triple]:
-    """The triples of one article's named graph: the article, its text context and its mentions."""
-    art = n(article_iri(article.id))
+                    about: Iterable[str] = (), written: Collection[Mention] | None = None
+                    ) -> list[Triple]:
+    """The triples of one article's named graph: the article, its text context and its mentions.
+
+    ``written``: the graph holds :func:`article_text_triples` of the article with these
+    mentions already, and only the rest is made (the links to entities, and the mentions not
+    among them): both together are the graph.
+    """
+    art = _article(article.id)
+    out = _article_own(article, art) if written is None else []
+    out += [(art, ABOUT, _entity(k)) for k in sorted(set(about))]
+    prefix = _text_iri(art)
+    ctx = n(f"{prefix}0,{len(article.text)}")
+    if written is None:
+        out += _context_triples(article, art, ctx)
+    known = frozenset(written or ())
+    linked: set[str] = set()
+    for lm in mentions:
+        m = lm.mention
+        node = n(f"{prefix}{m.start},{m.end}")
+        if m not in known:
+            out += _mention_triples(node, ctx, m)
+        if lm.entity_key:
+            out.append((node, TA_IDENT_REF, _entity(lm.entity_key)))
+            linked.add(lm.entity_key)
+    out += [(art, MENTIONS, _entity(k)) for k in sorted(linked)]
+    return out
+
+
+def article_text_triples(article: Article, mentions: Iterable[Mention]) -> list[Triple]:
+    """What extraction alone decides of an article's graph: the article, its text context and
+    its mentions, without the entities they name (:func:`article_triples` makes the rest)."""
+    art = _article(article.id)
+    prefix = _text_iri(art)
+    ctx = n(f"{prefix}0,{len(article.text)}")
+    out = _article_own(article, art) + _context_triples(article, art, ctx)
+    for m in mentions:
+        out += _mention_triples(n(f"{prefix}{m.start},{m.end}"), ctx, m)
+    return out
+
+
+def _article_own(article: Article, art: NamedNode) -> list[Triple]:
     out: list[Triple] = [(art, A, NEWS_ARTICLE),
                          (art, IDENTIFIER, Literal(article.id)),
                          (art, HEADLINE, _lit_lang(article.title, article.language))]
@@ -137,40 +176,31 @@ def article_triples(article: Article, mentions: Iterable[LinkedMention],
     out += [(art, RELATED_LINK, Literal(u)) for u in article.related]
     if article.source_file:
         out.append((art, SOURCE, Literal(article.source_file)))
-    out += [(art, ABOUT, _entity(k)) for k in sorted(set(about))]
-    out += _context_and_mentions(article, art, list(mentions))
     return out
 
 
-def _context_and_mentions(article: Article, art: NamedNode,
-                          mentions: list[LinkedMention]) -> list[Triple]:
+def _text_iri(art: NamedNode) -> str:
+    """The article's text and mentions are this IRI with their character range (context_iri
+    and mention_iri, without their look-ups)."""
+    return f"{art.value}/text#char="
+
+
+def _context_triples(article: Article, art: NamedNode, ctx: NamedNode) -> list[Triple]:
     text = article.text
-    text_iri = f"{art.value}/text#char="  # context_iri and mention_iri, without their look-ups
-    ctx = n(f"{text_iri}0,{len(text)}")
-    out: list[Triple] = [
-        (ctx, A, CONTEXT), (ctx, IS_STRING, Literal(text)),
-        (ctx, BEGIN_INDEX, _int(0)),
-        (ctx, END_INDEX, _int(len(text))),
-        (ctx, SOURCE_URL, art), (art, TEXT_CONTEXT, ctx),
-    ]
-    linked: set[str] = set()
-    for lm in mentions:
-        m = lm.mention
-        node = n(f"{text_iri}{m.start},{m.end}")
-        out += [
-            (node, A, PHRASE), (node, REFERENCE_CONTEXT, ctx),
+    return [(ctx, A, CONTEXT), (ctx, IS_STRING, Literal(text)),
+            (ctx, BEGIN_INDEX, _int(0)),
+            (ctx, END_INDEX, _int(len(text))),
+            (ctx, SOURCE_URL, art), (art, TEXT_CONTEXT, ctx)]
+
+
+def _mention_triples(node: NamedNode, ctx: NamedNode, m: Mention) -> list[Triple]:
+    return [(node, A, PHRASE), (node, REFERENCE_CONTEXT, ctx),
             (node, BEGIN_INDEX, _int(m.start)),
             (node, END_INDEX, _int(m.end)),
             (node, ANCHOR_OF, Literal(m.surface)),
             (node, TA_CLASS_REF, _ENTITY_CLASS_NODE[m.type]),
             (node, CONFIDENCE, _double(m.confidence)),
-            (node, FOUND_BY, Literal(m.source)),
-        ]
-        if lm.entity_key:
-            out.append((node, TA_IDENT_REF, _entity(lm.entity_key)))
-            linked.add(lm.entity_key)
-    out += [(art, MENTIONS, _entity(k)) for k in sorted(linked)]
-    return out
+            (node, FOUND_BY, Literal(m.source))]
 
 
 def entity_triples(entity: Entity) -> list[Triple]:

@@ -17,6 +17,7 @@ from kg.memo import record_digest
 from kg.rdf.store import GraphStore
 from kg.rdf.triples import (
     LinkedMention,
+    article_text_triples,
     article_triples,
     edition_triples,
     entity_record,
@@ -78,6 +79,11 @@ class RecordWriter:
     they touch. A local store loads them in the background (:meth:`GraphStore.replace_graph`),
     so the build's next stage runs meanwhile (one load at a time: queueing more loads held
     their quads in memory, 970-1,080 MB instead of 895 MB at the peak of a whole-corpus build).
+
+    Into an empty local store, what extraction alone decides of each article's graph (the
+    article, its text, its mentions: nine in ten of its triples) is written as soon as it is
+    extracted (:meth:`stage_article_text`), and loads while linking runs (:meth:`load_staged`);
+    :meth:`write` then adds the rest.
     """
 
     def __init__(self, store: GraphStore, version: str = "", progress: bool = False) -> None:
@@ -85,18 +91,48 @@ class RecordWriter:
         self.wanted: set[str] = set()
         self.written = 0
         self._started = False
+        #: article id -> the mentions its staged graph holds (stage_article_text)
+        self.staged: dict[str, tuple[Mention, ...]] = {}
+        self._staging: bool | None = None  # whether to stage (decided at the first article)
+
+    def stage_article_text(self, article: Article, mentions: Sequence[Mention]) -> None:
+        """Write :func:`~kg.rdf.triples.article_text_triples` of a newly extracted article into
+        its graph now, when the build writes into an empty local store (else nothing: its graph
+        is written whole by :meth:`write`)."""
+        if self._staging is None:
+            store = self.store
+            self._staging = (isinstance(store, GraphStore) and store.staged and
+                             store.path is not None and not store.digests)
+            if self._staging:
+                store.start_empty()
+                self._started = True
+        if self._staging:
+            self.store.stage_triples(article_graph_iri(article.id),
+                                     article_text_triples(article, mentions))
+            self.staged[article.id] = tuple(mentions)
+
+    def load_staged(self) -> None:
+        """Start loading the staged graphs in the background (the build links meanwhile)."""
+        if self._staging:
+            self.store.load_staged()
 
     def write(self, graphs: dict[str, GraphJob], what: str) -> None:
-        """Write the ``graphs`` (by IRI) whose digests changed."""
+        """Write the ``graphs`` (by IRI) whose digests changed; of a staged article's graph,
+        its job makes the triples it lacks (:func:`article_graphs` with ``written``)."""
+        self.load_staged()
         if not self._started and isinstance(self.store, GraphStore) and self.store.staged \
                 and _mostly_stale(self.store, graphs):
             self.store.start_empty()  # cheaper than removing each graph before writing it again
         self._started = True
         self.wanted.update(graphs)
-        self.written += sum(self.store.replace_graph(graph, make, digest=digest)
-                            for graph, (make, digest) in tqdm(
-                                graphs.items(), desc=f"writing {what}", unit=" graph",
-                                disable=not self.progress))
+        staged = {article_graph_iri(aid) for aid in self.staged}
+        for graph, (make, digest) in tqdm(graphs.items(), desc=f"writing {what}", unit=" graph",
+                                          disable=not self.progress):
+            if graph in staged:
+                self.store.add_triples(graph, make(), digest)
+                self.written += 1
+            else:
+                self.written += self.store.replace_graph(graph, make, digest=digest)
         if isinstance(self.store, GraphStore):
             self.store.load_gathered()  # the build's next stage runs while they load
 
@@ -114,15 +150,19 @@ class RecordWriter:
 
 
 def article_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
-                   resolution: Resolution, version: str) -> dict[str, GraphJob]:
-    """The graph of each article, its mentions linked to the entities they were resolved to."""
+                   resolution: Resolution, version: str,
+                   written: Mapping[str, Sequence[Mention]] | None = None) -> dict[str, GraphJob]:
+    """The graph of each article, its mentions linked to the entities they were resolved to.
+    ``written``: article id -> the mentions whose text triples its graph holds already
+    (:meth:`RecordWriter.stage_article_text`): its job makes only the triples it lacks."""
     graphs: dict[str, GraphJob] = {}
     for article in articles:
         found = mentions[article.id]
         keys = [resolution.mention_entity(article.id, m) for m in found]
         tags = resolution.tag_entities(article)
         graphs[article_graph_iri(article.id)] = (
-            partial(_article_triples, article, found, keys, tags),
+            partial(_article_triples, article, found, keys, tags,
+                    written.get(article.id) if written else None),
             record_digest(version, article, found, keys, tags))
     return graphs
 
@@ -141,9 +181,9 @@ def event_graphs(events: Sequence[Event], version: str) -> dict[str, GraphJob]:
 
 
 def _article_triples(article: Article, found: list[Mention], keys: list[str | None],
-                     tags: list[str]) -> list:
+                     tags: list[str], written: Sequence[Mention] | None = None) -> list:
     """An article's triples, its mentions linked to ``keys`` (made only for graphs written)."""
-    return article_triples(article, map(LinkedMention, found, keys), tags)
+    return article_triples(article, map(LinkedMention, found, keys), tags, written)
 
 
 def _mostly_stale(store: GraphStore, graphs: dict[str, GraphJob]) -> bool:
