@@ -1,10 +1,11 @@
 """``kg build``: read inputs, find and link entities, and write the graph into the store.
 
 The stages run in the order the data flows (see the package docstring): read (files in
-parallel, while the NER models load), extract, embed (the texts story linking compares, in
-parallel like extraction, while linking resolves entities; a few new articles' texts beside
-their extraction), link (:func:`link_corpus`:
-resolution, story links, projection), write the article and entity graphs, events
+parallel, while the NER models load), extract (into an empty store, each article's text and
+mentions are written as they come, and load while linking runs), embed (the texts story linking
+compares, in parallel like extraction, while linking resolves entities; a few new articles'
+texts beside their extraction), link (:func:`link_corpus`: resolution, story links,
+projection), write the article and entity graphs, events
 (:func:`corpus_events`) while those graphs load in the background, and write the event graphs
 (:class:`kg.rdf.writer.RecordWriter`, which only writes quads). Resolution, story links and
 events are computed over the whole corpus in the store, so building the same inputs in any
@@ -211,13 +212,13 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             embedding.start(jobs, progress, scheduler)
         # linking, events and writing make millions of objects without cycles: the collector
         # would only walk them (2.6 of 18 s of adding 50 articles to a whole corpus)
-        from kg.link.stories import release_encoder
-
         with closing(embedding), collector_paused():
             ordered = [docs[k] for k in sorted(docs)]
             articles = [d.article for d in ordered]
 
             def embedded() -> None:  # before story linking, which compares the embeddings
+                from kg.link.stories import release_encoder
+
                 embedding.finish()
                 if not keep_warm:
                     release_encoder()  # (~100 MB) before the staged graphs load
