@@ -253,15 +253,15 @@ class GraphStore:
             self._settle()  # N-Quads would rename blank nodes: these go in as quads
             self._ox.extend([Quad(s, p, o, g) for s, p, o in triples])
         else:
-            self._gather(graph, triples)
+            self._gather(graph, triples, g)
         self.digests[graph] = digest
         crash_point("write")
         return True
 
-    def _gather(self, graph: str, triples: list[TripleLike]) -> None:
-        """Gather ``triples`` into ``graph`` as N-Quads lines, bulk-loaded in the background once
-        there are enough."""
-        name = str(n(graph))
+    def _gather(self, graph: str, triples: list[TripleLike], node: NamedNode) -> None:
+        """Gather ``triples`` into ``graph`` (its ``node``) as N-Quads lines, bulk-loaded in the
+        background once there are enough."""
+        name = str(node)
         self._pending += [f"{s} {p} {o} {name} .\n" for s, p, o in triples]
         self._pending_graphs.add(graph)
         if len(self._pending) >= BULK_QUADS:
@@ -300,7 +300,7 @@ class GraphStore:
         it holds the triples ``digest`` names (as :meth:`replace_graph` would have written)."""
         if graph not in self._spilled:
             raise ValueError(f"{graph} was not staged")
-        self._gather(graph, list(triples))
+        self._gather(graph, list(triples), n(graph))
         self.digests[graph] = digest
         crash_point("write")
 

@@ -125,8 +125,7 @@ def article_triples(article: Article, mentions: Iterable[LinkedMention],
     art = _article(article.id)
     out = _article_own(article, art) if written is None else []
     out += [(art, ABOUT, _entity(k)) for k in sorted(set(about))]
-    prefix = _text_iri(art)
-    ctx = n(f"{prefix}0,{len(article.text)}")
+    prefix, ctx = _text_nodes(article, art)
     if written is None:
         out += _context_triples(article, art, ctx)
     known = frozenset(written or ())
@@ -147,8 +146,7 @@ def article_text_triples(article: Article, mentions: Iterable[Mention]) -> list[
     """What extraction alone decides of an article's graph: the article, its text context and
     its mentions, without the entities they name (:func:`article_triples` makes the rest)."""
     art = _article(article.id)
-    prefix = _text_iri(art)
-    ctx = n(f"{prefix}0,{len(article.text)}")
+    prefix, ctx = _text_nodes(article, art)
     out = _article_own(article, art) + _context_triples(article, art, ctx)
     for m in mentions:
         out += _mention_triples(n(f"{prefix}{m.start},{m.end}"), ctx, m)
@@ -179,10 +177,11 @@ def _article_own(article: Article, art: NamedNode) -> list[Triple]:
     return out
 
 
-def _text_iri(art: NamedNode) -> str:
-    """The article's text and mentions are this IRI with their character range (context_iri
-    and mention_iri, without their look-ups)."""
-    return f"{art.value}/text#char="
+def _text_nodes(article: Article, art: NamedNode) -> tuple[str, NamedNode]:
+    """The IRI that, with a character range, names the article's text and its mentions
+    (context_iri and mention_iri, without their look-ups), and the text's node."""
+    prefix = f"{art.value}/text#char="
+    return prefix, n(f"{prefix}0,{len(article.text)}")
 
 
 def _context_triples(article: Article, art: NamedNode, ctx: NamedNode) -> list[Triple]:

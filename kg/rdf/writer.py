@@ -93,6 +93,7 @@ class RecordWriter:
         self._started = False
         #: article id -> the mentions its staged graph holds (stage_article_text)
         self.staged: dict[str, tuple[Mention, ...]] = {}
+        self._staged_graphs: set[str] = set()
         self._staging: bool | None = None  # whether to stage (decided at the first article)
 
     def stage_article_text(self, article: Article, mentions: Sequence[Mention]) -> None:
@@ -107,9 +108,10 @@ class RecordWriter:
                 store.start_empty()
                 self._started = True
         if self._staging:
-            self.store.stage_triples(article_graph_iri(article.id),
-                                     article_text_triples(article, mentions))
+            graph = article_graph_iri(article.id)
+            self.store.stage_triples(graph, article_text_triples(article, mentions))
             self.staged[article.id] = tuple(mentions)
+            self._staged_graphs.add(graph)
 
     def load_staged(self) -> None:
         """Start loading the staged graphs in the background (the build links meanwhile)."""
@@ -125,10 +127,9 @@ class RecordWriter:
             self.store.start_empty()  # cheaper than removing each graph before writing it again
         self._started = True
         self.wanted.update(graphs)
-        staged = {article_graph_iri(aid) for aid in self.staged}
         for graph, (make, digest) in tqdm(graphs.items(), desc=f"writing {what}", unit=" graph",
                                           disable=not self.progress):
-            if graph in staged:
+            if graph in self._staged_graphs:
                 self.store.add_triples(graph, make(), digest)
                 self.written += 1
             else:
