@@ -255,3 +255,19 @@ def test_news_database_trailer_is_not_body(shared_data):
     assert len(articles) > 400
     assert not any("Publication-Type:" in a.body or "(89%)" in a.body for a in articles)
     assert all(len(a.body) > 200 for a in articles)
+
+
+def test_inline_junk_literals_are_in_every_match(shared_data):
+    """The clean-up runs a junk pattern only on texts holding its literal: every match of the
+    pattern in real articles must hold it (else junk would be left in)."""
+    from kg.sources.clean import _INLINE_JUNK
+
+    texts = [line for name in ("es/prensa_chile_2023-2024.jsonl", "en/four_papers_2023-10_to_2024-04.jsonl")
+             for line in (shared_data / name).read_text(encoding="utf-8").splitlines()]
+    matched = set()
+    for literal, pattern in _INLINE_JUNK:
+        for text in texts:
+            for match in pattern.finditer(text):
+                assert literal in match.group(0), (literal, match.group(0))
+                matched.add(literal)
+    assert {"Detalle(", "pic.twitter.com/"} <= matched
