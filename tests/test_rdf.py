@@ -353,6 +353,9 @@ def test_staged_text_and_the_rest_make_the_article_graph(tmp_path, monkeypatch):
         graph = article_graph_iri(a.id)
         staged.add_triples(graph, article_triples(a, linked[a.id], ["country:YE"], found[a.id]),
                            digest=graph[-8:])
+    with pytest.raises(ValueError, match="blank nodes"):
+        staged.add_triples(graph, [(ox.BlankNode(), ox.NamedNode("https://example.org/p"), ox.BlankNode())],
+                           digest="x")
     staged.commit()
     assert not spill.exists()
     assert staged.digests == {graph: graph[-8:] for graph in whole}

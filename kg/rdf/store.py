@@ -278,9 +278,7 @@ class GraphStore:
             if self.path is None or self._staged is None or not self._only_loaded:
                 raise ValueError("stage_triples() is for staged writers that started empty")
             self._spill = open(self._spill_path(), "w", encoding="utf-8")  # noqa: SIM115
-        triples = list(triples)
-        if _has_blank_node(triples):
-            raise ValueError(f"{graph}: blank nodes cannot be staged")
+        triples = _stageable(graph, triples)
         name = str(n(graph))
         self._spill.writelines(f"{s} {p} {o} {name} .\n" for s, p, o in triples)
         self._spilled.add(graph)
@@ -300,7 +298,7 @@ class GraphStore:
         it holds the triples ``digest`` names (as :meth:`replace_graph` would have written)."""
         if graph not in self._spilled:
             raise ValueError(f"{graph} was not staged")
-        self._gather(graph, list(triples), n(graph))
+        self._gather(graph, _stageable(graph, triples), n(graph))
         self.digests[graph] = digest
         crash_point("write")
 
@@ -510,6 +508,14 @@ def _pieces(path: Path) -> Iterator[bytes]:
                 yield block[:end]
         if rest:
             yield rest
+
+
+def _stageable(graph: str, triples: Iterable[TripleLike]) -> list[TripleLike]:
+    """``triples`` as a list, refused if they hold a blank node (N-Quads would rename it)."""
+    triples = list(triples)
+    if _has_blank_node(triples):
+        raise ValueError(f"{graph}: blank nodes cannot be staged")
+    return triples
 
 
 def _has_blank_node(triples: list[TripleLike]) -> bool:
