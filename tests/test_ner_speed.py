@@ -1,8 +1,8 @@
 """The fast paths of NER give exactly what the straightforward code gives (issue 10: extraction
 speed with byte-identical mentions).
 
-Each test compares a fast path with a plain reference: the model's known features with the
-extractor's features filtered, the gazetteer's skips with trying every length, the fusion's overlap
+Each test compares a fast path with a plain reference: the numpy decoding of the model's known
+scores with CRFsuite tagging the extractor's features, the gazetteer's skips with trying every length, the fusion's overlap
 index with all pairs, the caches with fresh computation.
 """
 
@@ -15,13 +15,16 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from kg.nlp import pipeline
-from kg.nlp.conll import read_conll
+from kg.nlp.conll import iob_to_spans, read_conll
 from kg.nlp.mention import Mention
 from kg.nlp.statistical.features import Gazetteer
-from kg.nlp.statistical.known_features import KnownFeatures, model_attributes
+from kg.nlp.statistical.known_features import KnownScores
+from kg.nlp.statistical.linear_chain import LinearChainModel
+from kg.nlp.statistical.tagger import EMIT_TYPES
 from kg.nlp.statistical.tokenize import Token, _split_chunk, sentences, tokenize
 
 NER = Path(__file__).resolve().parent / "fixtures" / "ner"
@@ -47,58 +50,90 @@ def _sentences(lang: str) -> list[list[str]]:
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "ar"])
-def test_known_features_are_the_extractors_known_ones(lang: str) -> None:
-    """Exactly the extractor's features the model knows, in the same order (so CRFsuite sums
-    the same weights in the same order), and the same tags and marginals as with every feature."""
+def test_decoding_is_crfsuites(lang: str) -> None:
+    """The numpy decoding of the model's known scores gives CRFsuite's tags, with every feature
+    of the extractor, and its marginals to within rounding, sentence by sentence and batched."""
     model = pipeline.model_finder(lang)
-    assert isinstance(model.features, KnownFeatures)
-    known = model.features.known
-    for words in _sentences(lang):
-        full = model.extract(words)
-        assert model.features(words) == [[f for f in t if f in known] for t in full], words
-        tags = model.tagger.tag(full)
-        marginals = [model.tagger.marginal(t, i) for i, t in enumerate(tags)]
-        assert model.tag(words) == tags
-        assert [model.tagger.marginal(t, i) for i, t in enumerate(tags)] == marginals
+    assert isinstance(model.scores, KnownScores)
+    batch = _sentences(lang)
+    spans = model.spans_of_sentences(batch)
+    named = 0
+    for words, found in zip(batch, spans, strict=True):
+        tags = model.tagger.tag(model.extract(words))
+        assert model.tag(words) == tags, words
+        probs = [model.tagger.marginal(t, i) for i, t in enumerate(tags)]
+        assert [model.confidence(tags, i) for i in range(len(tags))] == pytest.approx(probs, abs=1e-9)
+        expected = [(s, e, typ) for s, e, typ in iob_to_spans(tags) if typ in EMIT_TYPES]
+        assert [(s, e, typ) for s, e, typ, _ in found] == expected
+        assert [c for *_, c in found] == pytest.approx([probs[s] for s, _, _ in expected], abs=1e-9)
+        named += bool(expected)
+    assert named >= 5  # the comparison covers sentences that name something
 
 
-#: the ATTRIBUTES table of a model as CRFsuite dumps it (run in a process of its own: the dump
-#: closes its file's descriptor twice, which could close a file of another thread here)
-DUMP_ATTRIBUTES = """
-import itertools, json, os, sys, tempfile, pycrfsuite
+#: the tables of a model as CRFsuite dumps them (run in a process of its own: the dump closes its
+#: file's descriptor twice, which could close a file of another thread here)
+DUMP_TABLES = """
+import json, os, re, sys, tempfile, pycrfsuite
 tagger = pycrfsuite.Tagger()
 tagger.open(sys.argv[1])
 fd, path = tempfile.mkstemp()
 os.close(fd)
 tagger.dump(path)
-lines = iter(open(path, encoding="utf-8", newline="\\n"))
-for line in lines:
-    if line.startswith("ATTRIBUTES = {"):
-        break
-table = itertools.takewhile(lambda line: not line.startswith("}"), lines)
-print(json.dumps([line.rstrip("\\n").split(": ", 1)[1] for line in table]))
+tables, name = {}, None
+for line in open(path, encoding="utf-8", newline="\\n"):
+    line = line.rstrip("\\n")
+    if line.endswith(" = {"):
+        name = line[:-4]
+        tables[name] = []
+    elif line.startswith("}"):
+        name = None
+    elif name:
+        tables[name].append(line.strip())
 os.unlink(path)
+print(json.dumps(tables))
 """
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "ar"])
-def test_model_attributes_are_the_table_crfsuite_dumps(lang: str) -> None:
-    """The attributes read from the model file are those of CRFsuite's own dump of it."""
-    model = pipeline.MODELS / lang / "model.crfsuite"
-    dumped = subprocess.run([sys.executable, "-c", DUMP_ATTRIBUTES, str(model)], check=True,
-                            capture_output=True, text=True).stdout
-    assert model_attributes(model) == frozenset(json.loads(dumped))
-    assert len(model_attributes(model)) > 10_000
+def test_model_tables_are_those_crfsuite_dumps(lang: str) -> None:
+    """The labels, attributes and weights read from the model file are those of CRFsuite's own
+    dump of it."""
+    path = pipeline.MODELS / lang / "model.crfsuite"
+    tables = json.loads(subprocess.run([sys.executable, "-c", DUMP_TABLES, str(path)], check=True,
+                                       capture_output=True, text=True).stdout)
+    model = LinearChainModel.read(path)
+    assert list(model.labels) == [line.split(": ", 1)[1] for line in tables["LABELS"]]
+    assert list(model.attributes) == [line.split(": ", 1)[1] for line in tables["ATTRIBUTES"]]
+    assert len(model.attributes) > 10_000
+    state = np.zeros_like(model.state)
+    for line in tables["STATE_FEATURES"]:  # "(0) attribute --> label: weight"
+        attribute, rest = line.split(") ", 1)[1].rsplit(" --> ", 1)
+        label, weight = rest.rsplit(": ", 1)
+        state[model.attributes[attribute], model.labels.index(label)] = float(weight)
+    assert np.allclose(state, model.state, rtol=1e-6, atol=1e-6)
+    trans = np.zeros_like(model.transition)
+    for line in tables["TRANSITIONS"]:  # "(1) B-ORG --> I-ORG: weight"
+        a, rest = line.split(") ", 1)[1].split(" --> ")
+        b, weight = rest.rsplit(": ", 1)
+        trans[model.labels.index(a), model.labels.index(b)] = float(weight)
+    assert np.allclose(trans, model.transition, rtol=1e-6, atol=1e-6)
 
 
-def test_known_features_pairs_with_bars() -> None:
-    """Word pairs whose words hold "|" are found whichever way their feature could be split."""
+def test_known_scores_pairs_with_bars() -> None:
+    """Word pairs whose words hold "|" are scored whichever way their feature could be split,
+    as the sum of the weights of the extractor's features."""
     from kg.nlp.statistical.features import FeatureExtractor
 
-    known = frozenset({"-1w|w=a|b|c", "w|+1w=a|b|c", "-1w|w=a|b", "ss|+1ss=x|x"})
-    fast = KnownFeatures(FeatureExtractor(), known)
-    for words in (["a", "b|c"], ["a|b", "c"], ["a", "b"], ["a|b", "c", "a", "b"]):
-        assert fast(words) == [[f for f in t if f in known] for t in FeatureExtractor()(words)]
+    known = ["-1w|w=a|b|c", "w|+1w=a|b|c", "-1w|w=a|b", "ss|+1ss=x|x", "w=a", "-1w=a", "BOS"]
+    state = np.vstack([np.zeros(2), np.random.default_rng(7).normal(size=(len(known), 2))])
+    model = LinearChainModel(("O", "B-PER"), {f: i for i, f in enumerate(known, 1)}, state,
+                             np.zeros((2, 2)))
+    scores = KnownScores(FeatureExtractor(), model)
+    batch = [["a", "b|c"], ["a|b", "c"], ["a", "b"], ["a|b", "c", "a", "b"], ["a"]]
+    for words, got in zip(batch, scores(batch), strict=True):
+        expected = [sum((state[model.attributes[f]] for f in token if f in model.attributes),
+                        np.zeros(2)) for token in FeatureExtractor()(words)]
+        assert np.allclose(got, expected), words
 
 
 def _gazetteer_reference(gaz: Gazetteer, norms: list[str]) -> list[list[str]]:

@@ -10,8 +10,8 @@ A subclass implements :meth:`TaggerFinder.tag` (tokens -> IOB2 tags) and may imp
 from __future__ import annotations
 
 import json
+from collections import OrderedDict
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 
 from kg.nlp.conll import iob_to_spans
@@ -20,6 +20,8 @@ from kg.nlp.statistical.tokenize import Token, sentence_bounds, token_columns
 
 EMIT_TYPES = frozenset({"PER", "ORG", "LOC", "EVENT"})
 """Types a finder reports (MISC predictions are dropped)."""
+Spans = tuple[tuple[int, int, str, float], ...]
+"""The mentions of a tokenised sentence: (first token, end token, type, confidence)."""
 SENTENCE_CACHE = 2_000
 """Recent distinct sentences whose mentions a finder keeps (about 1 MB): on the real corpus 5,000
 find 41 % of the Arabic sentences and 15 % of the English as repeats, and a larger cache no more."""
@@ -46,33 +48,46 @@ class TaggerFinder:
         """How many leading characters of a mention's first token are not part of the name."""
         return 0
 
-    def _sentence_spans(self, words: list[str]) -> tuple[tuple[int, int, str, float], ...]:
-        """The mentions of one tokenised sentence: (first token, end token, type, confidence)."""
+    def _sentence_spans(self, words: list[str]) -> Spans:
+        """The mentions of one tokenised sentence, by :meth:`tag` and :meth:`confidence`."""
         tags = self.tag(words)
         if tags.count("O") == len(tags):
             return ()  # most sentences name nothing
         return tuple((s, e, typ, self.confidence(tags, s)) for s, e, typ in iob_to_spans(tags)
                      if typ in EMIT_TYPES)
 
-    def _spans_of_joined(self, joined: str) -> tuple[tuple[int, int, str, float], ...]:
-        return self._sentence_spans(joined.split("\n"))
+    def spans_of_sentences(self, sentences: list[list[str]]) -> list[Spans]:
+        """The mentions of each of ``sentences`` (tokenised, none empty); a finder that can
+        tag several sentences at once does it here."""
+        return [self._sentence_spans(words) for words in sentences]
 
-    def _known_sentence(self, words: list[str]) -> tuple[tuple[int, int, str, float], ...]:
-        """:meth:`_sentence_spans` of words from our tokenizer (never holding a line break), kept
-        for sentences seen recently: scraped pages repeat lines (datelines, link lists, captions;
-        a fifth of the Arabic corpus's tokens), and tagging depends on the words alone."""
-        seen = self.__dict__.get("_seen_sentences")
+    def _known_spans(self, sentences: list[list[str]]) -> list[Spans]:
+        """:meth:`spans_of_sentences` of words from our tokenizer (never holding a line break),
+        kept for sentences seen recently: scraped pages repeat lines (datelines, link lists,
+        captions; a fifth of the Arabic corpus's tokens), and tagging depends on the words
+        alone."""
+        seen: OrderedDict[str, Spans] | None = self.__dict__.get("_seen_sentences")
         if seen is None:
-            seen = self._seen_sentences = lru_cache(maxsize=SENTENCE_CACHE)(self._spans_of_joined)
-        return seen("\n".join(words))
+            seen = self._seen_sentences = OrderedDict()
+        keys = ["\n".join(words) for words in sentences]
+        todo = {key: words for key, words in zip(keys, sentences, strict=True) if key not in seen}
+        for key, spans in zip(todo, self.spans_of_sentences(list(todo.values())), strict=True):
+            seen[key] = spans
+        out = []
+        for key in keys:
+            seen.move_to_end(key)
+            out.append(seen[key])
+        while len(seen) > SENTENCE_CACHE:
+            seen.popitem(last=False)
+        return out
 
     def _sentence_mentions(self, text: str, sent: list[Token]) -> list[Mention]:
         words = [t.text for t in sent]
         return self._mentions(text, words, [t.start for t in sent], [t.end for t in sent], 0,
-                              self._sentence_spans(words))
+                              self.spans_of_sentences([words])[0])
 
     def _mentions(self, text: str, words: list[str], starts: list[int], ends: list[int],
-                  first: int, spans: tuple[tuple[int, int, str, float], ...]) -> list[Mention]:
+                  first: int, spans: Spans) -> list[Mention]:
         """Mentions of the token ``spans`` of the sentence whose first token is ``first``."""
         out = []
         for s, e, typ, conf in spans:
@@ -95,9 +110,10 @@ class TaggerFinder:
         if not text or not text.strip():
             return []
         words, starts, ends = token_columns(text)
+        bounds = sentence_bounds(text, words, starts, ends)
         out: list[Mention] = []
-        for a, b in sentence_bounds(text, words, starts, ends):
-            spans = self._known_sentence(words[a:b])
+        for (a, _), spans in zip(bounds, self._known_spans([words[a:b] for a, b in bounds]),
+                                 strict=True):
             if spans:
                 out.extend(self._mentions(text, words, starts, ends, a, spans))
         return out
