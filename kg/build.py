@@ -600,13 +600,13 @@ def _extract(todo: list[Document], jobs: int, progress: bool,
     never the store. A worker whose models or knowledge base differ from ours is an error, so
     a cluster build gives exactly the mentions a local one gives.
     """
-    from kg.executors import SchedulerError, map_ordered
+    from kg.executors import SchedulerError, map_batches
 
     work = [(d.article.text, d.article.language or "") for d in todo]
     with _models_for_extraction([lang for _, lang in work], forks(len(work), jobs, scheduler),
                                 keep_models):
-        results = map_ordered(_find, work, scheduler=scheduler, jobs=jobs, progress=progress,
-                              desc="extracting", unit=" article")
+        results = map_batches(_find, work, EXTRACT_BATCH, scheduler=scheduler, jobs=jobs,
+                              progress=progress, desc="extracting", unit=" article")
         with closing(results):
             for doc, (version, mentions, scan) in zip(todo, results, strict=True):
                 expected = extractor_version(doc.article.language or "other")
@@ -646,6 +646,8 @@ READ_IN_WORKERS_BYTES = 2_000_000
 
 #: texts per embedding task
 EMBED_BATCH = 32
+#: articles per extraction task: the NER model decodes the sentences of a task's articles together
+EXTRACT_BATCH = 8
 
 
 class _StoryEmbedding:
@@ -728,12 +730,21 @@ def _closed_on_error(embedding: _StoryEmbedding | None) -> Iterator[None]:
         raise
 
 
-def _find(item: tuple[str, str]) -> tuple[str, list[Mention], list[ScannedSentence]]:
-    """One unit of extraction work: the extractor version and the mentions in ``(text, lang)``,
-    and the sentences that event extraction will read (:func:`kg.events.extract.scan_text`:
-    it needs no entities, so it runs here, in parallel, rather than in linking)."""
+def _find(items: list[tuple[str, str]]) -> list[tuple[str, list[Mention], list[ScannedSentence]]]:
+    """One unit of extraction work: for each ``(text, lang)``, the extractor version, the
+    mentions, and the sentences that event extraction will read
+    (:func:`kg.events.extract.scan_text`: it needs no entities, so it runs here, in parallel,
+    rather than in linking). The texts of a language are tagged together."""
     from kg.events.extract import scan_text
-    from kg.nlp.pipeline import find_mentions
+    from kg.nlp.pipeline import find_mentions_in
 
-    text, lang = item
-    return extractor_version(lang or "other"), find_mentions(text, lang), scan_text(text, lang or "en")
+    by_lang: dict[str, list[int]] = {}
+    for i, (_, lang) in enumerate(items):
+        by_lang.setdefault(lang, []).append(i)
+    mentions: list[list[Mention]] = [[] for _ in items]
+    for lang, indexes in by_lang.items():
+        found = find_mentions_in([items[i][0] for i in indexes], lang)
+        for i, of_text in zip(indexes, found, strict=True):
+            mentions[i] = of_text
+    return [(extractor_version(lang or "other"), of_text, scan_text(text, lang or "en"))
+            for (text, lang), of_text in zip(items, mentions, strict=True)]

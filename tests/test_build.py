@@ -314,7 +314,7 @@ def test_event_scans_from_extraction_give_the_same_events():
     from kg.sources import read_inputs
 
     articles = [a for a in read_inputs([str(EXAMPLES)]) if isinstance(a, Article)]
-    found = {a.id: _find((a.text, a.language or "")) for a in articles}
+    found = {a.id: _find([(a.text, a.language or "")])[0] for a in articles}
     docs = [Document(a, found[a.id][1]) for a in articles]
     pairs = [(d.article, d.mentions) for d in docs]
     resolution = resolve_entities(pairs, kb=False)

@@ -17,7 +17,7 @@ import pytest
 
 from kg.build import _find, build
 from kg.cli import main
-from kg.executors import SchedulerError, map_ordered
+from kg.executors import SchedulerError, map_batches, map_ordered
 from kg.rdf.store import GraphStore
 from kg.sources import read_inputs
 
@@ -58,10 +58,11 @@ def _work() -> list[tuple[str, str]]:
 def test_mentions_pickle_and_come_back_from_workers_identical(scheduler):
     work = _work()
     assert len(work) >= 29 and {lang for _, lang in work} == {"ar", "en", "es"}
-    local = [_find(item) for item in work]
+    local = [_find([item])[0] for item in work]
     assert sum(len(mentions) for _, mentions, _ in local) > 1000
     assert pickle.loads(pickle.dumps(local)) == local
-    remote = list(map_ordered(_find, work, scheduler=scheduler))
+    assert _find(work) == local  # the three languages in one batch: each tagged as alone
+    remote = list(map_batches(_find, work, 8, scheduler=scheduler))
     assert remote == local  # same versions, same mentions, same order
 
 
@@ -121,7 +122,7 @@ def test_a_fork_pool_gives_the_serial_results_in_order(monkeypatch):
 
     monkeypatch.setattr(kg.executors, "POOL_MIN_ITEMS", 2)
     work = _work()[:12]
-    assert list(map_ordered(_find, work, jobs=2)) == [_find(item) for item in work]
+    assert list(map_batches(_find, work, 3, jobs=2)) == [_find([item])[0] for item in work]
 
 
 def test_a_cluster_that_goes_away_mid_work_is_a_one_line_error():

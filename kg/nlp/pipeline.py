@@ -296,21 +296,42 @@ def find_mentions(text: str, lang: str, *, use_kb: bool = True,
     tokens, for evaluation): a model finder that accepts pre-tokenised input (``find_in_tokens``)
     tags those tokens instead of tokenising ``text`` itself; the KB matcher still reads the text.
     """
-    if not text or not text.strip() or lang not in MODEL_FACTORIES:
-        return []
+    model = model_finder(lang) if text and text.strip() else None
+    if tokens is not None and model is not None and hasattr(model, "find_in_tokens"):
+        kb = kb_finder(lang) if use_kb else None
+        first = bool(getattr(model, "kb_features", False))
+        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [], first)
+    return find_mentions_in([text], lang, use_kb=use_kb)[0]
+
+
+def find_mentions_in(texts: list[str], lang: str, *, use_kb: bool = True) -> list[list[Mention]]:
+    """:func:`find_mentions` of each of ``texts`` (all of language ``lang``), the model's work
+    on them done together (a CRF decodes all their sentences at once: an extraction task of
+    eight articles costs less than eight of one).
+
+    >>> [[m.surface for m in found] for found in find_mentions_in(["Boric viajó a Chile.", ""], "es")]
+    [['Boric', 'Chile'], []]
+    """
+    out: list[list[Mention]] = [[] for _ in texts]
+    if lang not in MODEL_FACTORIES:
+        return out
     model = model_finder(lang)
     kb = kb_finder(lang) if use_kb else None
     if model is None and kb is None:
-        return []
+        return out
     first = bool(getattr(model, "kb_features", False))
-    if tokens is not None and model is not None and hasattr(model, "find_in_tokens"):
-        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [], first)
-    out: list[Mention] = []
-    for offset, piece in chunks(text):
-        found_m = model(piece) if model else []
-        found_k = kb(piece) if kb else []
-        for m in fuse(found_m, found_k, first):
+    pieces = [(k, offset, piece) for k, text in enumerate(texts) if text and text.strip()
+              for offset, piece in chunks(text)]
+    texts_of_pieces = [piece for _, _, piece in pieces]
+    if model is None:
+        found_m: list[list[Mention]] = [[] for _ in pieces]
+    elif hasattr(model, "find_all"):
+        found_m = model.find_all(texts_of_pieces)
+    else:
+        found_m = [model(piece) for piece in texts_of_pieces]
+    for (k, offset, piece), from_model in zip(pieces, found_m, strict=True):
+        for m in fuse(from_model, kb(piece) if kb else [], first):
             if offset:
                 m = replace(m, start=m.start + offset, end=m.end + offset)
-            out.append(m)
+            out[k].append(m)
     return out

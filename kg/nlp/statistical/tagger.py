@@ -105,18 +105,27 @@ class TaggerFinder:
             return []
         return self._sentence_mentions(text, tokens)
 
+    def find_all(self, texts: list[str]) -> list[list[Mention]]:
+        """:meth:`__call__` of each of ``texts``, their sentences tagged together (one call of
+        :meth:`spans_of_sentences` for those not seen recently)."""
+        columns = [token_columns(text) if text and text.strip() else ([], [], [])
+                   for text in texts]
+        bounds = [sentence_bounds(text, *cols) for text, cols in zip(texts, columns, strict=True)]
+        spans = iter(self._known_spans([cols[0][a:b] for cols, sentences in
+                                        zip(columns, bounds, strict=True) for a, b in sentences]))
+        out: list[list[Mention]] = []
+        for text, (words, starts, ends), sentences in zip(texts, columns, bounds, strict=True):
+            found: list[Mention] = []
+            for a, _ in sentences:
+                sentence_spans = next(spans)
+                if sentence_spans:
+                    found.extend(self._mentions(text, words, starts, ends, a, sentence_spans))
+            out.append(found)
+        return out
+
     def __call__(self, text: str) -> list[Mention]:
         """Mentions in ``text``; offsets are ``str`` indices into ``text``."""
-        if not text or not text.strip():
-            return []
-        words, starts, ends = token_columns(text)
-        bounds = sentence_bounds(text, words, starts, ends)
-        out: list[Mention] = []
-        for (a, _), spans in zip(bounds, self._known_spans([words[a:b] for a, b in bounds]),
-                                 strict=True):
-            if spans:
-                out.extend(self._mentions(text, words, starts, ends, a, spans))
-        return out
+        return self.find_all([text])[0]
 
 
 def _crf(model_dir: Path) -> TaggerFinder:
