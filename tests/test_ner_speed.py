@@ -136,6 +136,21 @@ def test_known_scores_pairs_with_bars() -> None:
         assert np.allclose(got, expected), words
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_known_scores_with_a_small_cache_are_the_same(lang: str) -> None:
+    """Emptying the token cache (when a call would overfill it) changes no score."""
+    model = pipeline.model_finder(lang)
+    small = KnownScores(model.extract, model.model, cache_size=8)
+    batch = _sentences(lang)
+    expected = model.scores(batch)
+    largest = 0
+    for i in range(0, len(batch), 3):  # calls of a few sentences: the cache fills and empties
+        for got, want in zip(small(batch[i:i + 3]), expected[i:i + 3], strict=True):
+            assert np.array_equal(got, want)
+        largest = max(largest, len({w for words in batch[i:i + 3] for w in words}))
+        assert len(small._slots) <= max(8, largest)
+
+
 def _gazetteer_reference(gaz: Gazetteer, norms: list[str]) -> list[list[str]]:
     """:meth:`Gazetteer.tag` as first written: every phrase length tried, longest first."""
     from kg.nlp.statistical import arnorm
