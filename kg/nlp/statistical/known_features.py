@@ -258,11 +258,16 @@ def _pair_rows(model: LinearChainModel, second: str, first: str,
     from 1, and by number what the pair gives the second token and the first (row 0: nothing)."""
     table = pair_table(frozenset(model.attributes), second, first)
     number = {ab: i for i, ab in enumerate(table, 1)}
-    rows = [np.zeros((len(number) + 1, model.state.shape[1])) for _ in range(2)]
-    for ab, i in number.items():
-        for side, feats in enumerate(table[ab]):
-            for f in feats:
-                rows[side][i] += model.state[model.attributes[f]]
+    rows = []
+    for side in (0, 1):
+        # a pair has one feature a side at most: its weights are the row
+        given = [(i, model.attributes[feats[0]]) for ab, i in number.items()
+                 if (feats := table[ab][side])]
+        out = np.zeros((len(number) + 1, model.state.shape[1]))
+        if given:
+            at, attribute = zip(*given, strict=True)
+            out[list(at)] = model.state[list(attribute)]
+        rows.append(out)
     return number, rows[0], rows[1] if first else None
 
 
