@@ -133,20 +133,24 @@ def best_paths(scores: list[np.ndarray], transition: np.ndarray) -> list[np.ndar
     n, longest, n_labels = stacked.shape
     back = np.zeros((n, longest, n_labels), dtype=np.intp)
     best = stacked[:, 0].copy()
-    for t, k in enumerate(_active(lengths, longest)):
+    active = _active(lengths, longest)
+    for t, k in enumerate(active):
         if t == 0:
             continue
         # step[s, i, j]: sentence s at label i, then label j (argmax: first of equals, as CRFsuite)
         step = best[:k, :, None] + transition
         back[:k, t] = step.argmax(axis=1)
         best[:k] = step.max(axis=1) + stacked[:k, t]
+    # back from each sentence's best last label, all sentences that reach a position at once
+    labels = np.zeros((n, longest), dtype=np.intp)
+    rows = np.arange(n)
+    labels[rows, np.array(lengths) - 1] = best.argmax(axis=1)
+    for t in range(longest - 1, 0, -1):
+        k = active[t]
+        labels[:k, t - 1] = back[rows[:k], t, labels[:k, t]]
     paths: list[np.ndarray] = [np.empty(0, dtype=np.intp)] * n
     for row, i in enumerate(order):
-        path = np.empty(lengths[row], dtype=np.intp)
-        path[-1] = int(best[row].argmax())
-        for t in range(lengths[row] - 1, 0, -1):
-            path[t - 1] = back[row, t, path[t]]
-        paths[i] = path
+        paths[i] = labels[row, :lengths[row]]
     return paths
 
 
