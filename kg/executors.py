@@ -154,8 +154,9 @@ def chunk_size(n_items: int, processes: int) -> int:
 
 class _PoolResults:
     """``func`` over ``items`` in a pool of ``processes`` forked processes, started when made
-    (the tasks are queued at once, ``per_task`` items a task, by default :func:`chunk_size`); iterated, the results in input order, counted on ``bar``.
-    :meth:`close` (also at the end) waits for the queued work and ends the pool."""
+    (the tasks are queued at once, ``per_task`` items a task, by default :func:`chunk_size`);
+    iterated, the results in input order, counted on ``bar``. :meth:`close` (also at the end)
+    waits for the queued work and ends the pool."""
 
     def __init__(self, func: Callable[[T], R], items: Sequence[T], processes: int,
                  bar: tqdm | None = None, per_task: int | None = None) -> None:

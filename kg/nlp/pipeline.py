@@ -296,11 +296,12 @@ def find_mentions(text: str, lang: str, *, use_kb: bool = True,
     tokens, for evaluation): a model finder that accepts pre-tokenised input (``find_in_tokens``)
     tags those tokens instead of tokenising ``text`` itself; the KB matcher still reads the text.
     """
-    model = model_finder(lang) if text and text.strip() else None
-    if tokens is not None and model is not None and hasattr(model, "find_in_tokens"):
-        kb = kb_finder(lang) if use_kb else None
-        first = bool(getattr(model, "kb_features", False))
-        return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [], first)
+    if tokens is not None and text and text.strip():
+        model = model_finder(lang)
+        if model is not None and hasattr(model, "find_in_tokens"):
+            kb = kb_finder(lang) if use_kb else None
+            first = bool(getattr(model, "kb_features", False))
+            return fuse(model.find_in_tokens(text, tokens), kb(text) if kb else [], first)
     return find_mentions_in([text], lang, use_kb=use_kb)[0]
 
 
