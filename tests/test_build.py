@@ -186,6 +186,9 @@ def test_shuffled_batches_give_the_one_shot_graph(tmp_path):
 def test_a_process_that_builds_again_reuses_its_documents_and_gives_the_same_graph(
         tmp_path, monkeypatch):
     import kg.build
+    import kg.executors
+    from kg.executors import start_in_thread
+    from kg.link.stories import embed_batch
 
     files = sorted(str(p) for p in EXAMPLES.iterdir() if p.suffix == ".jsonl")
     first, second = [f for f in files if "prensa_chile" not in f], [f for f in files if "prensa_chile" in f]
@@ -193,7 +196,14 @@ def test_a_process_that_builds_again_reuses_its_documents_and_gives_the_same_gra
     view = kg.build._kept_kb_view()
     loads = []
     monkeypatch.setattr(kg.build, "load_documents", lambda d: loads.append(d) or {})
-    build(second, tmp_path / "warm", progress=False, keep_warm=True)
+    # with the encoder loaded (as a `kg watch` round after its cold build has it) and --jobs 2,
+    # the few new stories are embedded in a thread while entities resolve
+    embed_batch(["Gaza"])
+    threads = []
+    monkeypatch.setattr(kg.executors, "start_in_thread",
+                        lambda func, items: threads.append(func) or start_in_thread(func, items))
+    build(second, tmp_path / "warm", progress=False, keep_warm=True, jobs=2)
+    assert threads == [embed_batch]
     assert loads == [] and kg.build._kept_kb_view() is view  # kept from the first build
     assert view.derived["mention-nodes"]
     assert encoder_loaded()  # kept for the next round

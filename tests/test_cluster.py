@@ -17,7 +17,7 @@ import pytest
 
 from kg.build import _find, build
 from kg.cli import main
-from kg.executors import SchedulerError, map_batches, map_ordered
+from kg.executors import SchedulerError, map_batches, map_ordered, start_in_thread
 from kg.rdf.store import GraphStore
 from kg.sources import read_inputs
 
@@ -115,6 +115,15 @@ def test_an_unreachable_scheduler_is_a_one_line_error_in_seconds(address, reason
     assert time.monotonic() - started < 15
     assert err.startswith("kg build: ") and reason in err
     assert len(err.splitlines()) == 1
+
+
+def test_a_thread_gives_the_results_in_order_and_raises_its_error_where_they_are_read():
+    work = _work()[:3]
+    results = start_in_thread(_find, [[item] for item in work])
+    assert list(results) == [_find([item]) for item in work]
+    failing = start_in_thread(lambda x: 1 // x, [1, 0, 2])
+    with pytest.raises(ZeroDivisionError):
+        list(failing)
 
 
 def test_a_fork_pool_gives_the_serial_results_in_order(monkeypatch):
