@@ -663,7 +663,9 @@ class _StoryEmbedding:
     beside it). A little embedding that would load the encoder here, when this process
     extracts a few articles itself, starts before extraction instead (:meth:`start_beside`), in
     one process of its own that loads it while this one loads the NER models and extracts
-    (adding 50 articles in a new process: 2.4 s less).
+    (adding 50 articles in a new process: 2.4 s less). A little with the encoder loaded here
+    (a ``kg watch`` round) runs in a thread while entities are resolved: no fork of a big
+    process, and the encoder's matrix products leave the GIL to resolution.
     :meth:`finish` waits for the embeddings, before story linking."""
 
     def __init__(self, docs: dict[str, Document], work_dir: Path) -> None:
