@@ -45,8 +45,9 @@ PAIR_PREFIXES = {"words": ("-1w|w=", "w|+1w="), "shapes": ("-1ss|ss=", "ss|+1ss=
                  "clusters": ("-1c|c=", "")}
 """The features of two adjacent tokens: (the second token's, the first token's) prefixes."""
 SELF, AS_M2, AS_M1, AS_P1, AS_P2 = range(5)
-"""A token's rows: what its features give itself, and the tokens two and one before and after
-it (as their +2, +1, -1, -2 neighbour)."""
+"""A token's rows: what its features give itself (``SELF``), the tokens two and one after it
+(as their -2 and -1 neighbour: ``AS_M2``, ``AS_M1``) and the tokens one and two before it (as
+their +1 and +2 neighbour: ``AS_P1``, ``AS_P2``)."""
 EDGE = 2
 """Empty positions between two sentences scored together: a neighbour feature reaches two
 tokens away at most, and an empty position (slot 0, all zeros) contributes nothing."""
