@@ -18,6 +18,7 @@ Training keeps using the extractors themselves (every feature, known or not yet)
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -163,6 +164,10 @@ class KnownScores:
     def _row(self, feature: str) -> np.ndarray:
         return self.model.state[self._index.get(feature, 0)]
 
+    def _rows_of(self, features: list[str]) -> np.ndarray:
+        """The rows of ``features`` in the model's weights (row 0, all zeros, for an unknown one)."""
+        return np.fromiter(map(self._index.get, features, repeat(0)), np.intp, len(features))
+
     def _forget_tokens(self) -> None:
         self._slots.clear()
         del self._lows[1:], self._shapes[1:], self._coarse[1:]
@@ -186,7 +191,7 @@ class KnownScores:
             for row in parts.rows:
                 feats += row
                 sizes.append(len(row))
-        ids = np.fromiter(map(self._index.get, feats, repeat(0)), np.intp, len(feats))
+        ids = self._rows_of(feats)
         starts = np.zeros(len(sizes), dtype=np.intp)
         np.cumsum(sizes[:-1], out=starts[1:])
         sums = np.add.reduceat(self.model.state[ids], starts, axis=0)
@@ -237,8 +242,7 @@ class KnownScores:
     def _gazetteer_parts(self, feats: tuple[str, ...]) -> tuple[np.ndarray, ...]:
         """What a token's gazetteer features give it, the next token (as -1) and the previous
         one (as +1)."""
-        state, get = self.model.state, self._index.get
-        return tuple(state[[0, *filter(None, map(get, (prefix + x for x in feats)))]].sum(axis=0)
+        return tuple(self.model.state[self._rows_of([prefix + x for x in feats])].sum(axis=0)
                      for prefix in ("", "-1", "+1"))
 
     def _add_gazetteer(self, scores: np.ndarray, start: int, words: list[str],
@@ -257,7 +261,7 @@ def _pair_rows(model: LinearChainModel, second: str, first: str,
                ) -> tuple[dict[tuple[str, str], int], np.ndarray, np.ndarray | None]:
     """The pairs of adjacent keys the model has a feature for (:func:`pair_table`), numbered
     from 1, and by number what the pair gives the second token and the first (row 0: nothing)."""
-    table = pair_table(frozenset(model.attributes), second, first)
+    table = pair_table(model.attributes, second, first)
     number = {ab: i for i, ab in enumerate(table, 1)}
     rows = []
     for side in (0, 1):
@@ -272,7 +276,7 @@ def _pair_rows(model: LinearChainModel, second: str, first: str,
     return number, rows[0], rows[1] if first else None
 
 
-def pair_table(known: frozenset[str], second: str, first: str,
+def pair_table(known: Iterable[str], second: str, first: str,
                ) -> dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]:
     """The known features of two adjacent tokens' keys ``(a, b)``: the second token's
     ``f"{second}{a}|{b}"`` and the first token's ``f"{first}{a}|{b}"`` (each a 1-tuple, or empty
