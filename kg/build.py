@@ -40,10 +40,16 @@ from kg.buildstate import BuildState, corpus_key
 from kg.collector import collector_paused, objects_frozen
 from kg.docstore import Document, KeptDocuments, load_documents, save_documents
 from kg.executors import forks
-from kg.memo import Memo
+from kg.memo import Memo, forget_kept_memos
 from kg.rdf.backends import open_store
 from kg.rdf.store import crash_point
-from kg.rdf.writer import RecordWriter, article_graphs, entity_graphs, event_graphs
+from kg.rdf.writer import (
+    RecordWriter,
+    article_graphs,
+    entity_graphs,
+    event_graphs,
+    forget_latest_digests,
+)
 
 if TYPE_CHECKING:
     import numpy as np
@@ -227,19 +233,21 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
             with _timed(report, "link"):
                 linked = link_corpus(ordered, store.path, translate=translate, offline=offline,
                                      kb=_kept_kb_view() if keep_warm else None,
-                                     embedded=_moved_timing(report, "link", "embed", embedded))
+                                     embedded=_moved_timing(report, "link", "embed", embedded),
+                                     keep=keep_warm)
             if not keep_warm:
                 _release_linking_models()  # before the build's peak, while graphs are written
             with _timed(report, "write"):  # the store loads them while events are made
                 writer.write(article_graphs(articles, linked.mentions, linked.resolution, version,
                                             writer.staged), "articles")
-                writer.write(entity_graphs(linked.resolution, version), "entities")
+                writer.write(entity_graphs(linked.resolution, version, remember=keep_warm),
+                             "entities")
             with _timed(report, "events"):
                 events = corpus_events(ordered, linked, store.path, version, keep_latest=keep_warm)
             if not keep_warm:
                 _release_warm()  # the story cosines go too: the events' quads are made next
             with _timed(report, "write"):
-                writer.write(event_graphs(events, version), "events")
+                writer.write(event_graphs(events, version, remember=keep_warm), "events")
                 save_documents(store_dir, docs)  # while the last graphs load
                 crash_point("save-documents")
                 report.graphs_written, report.graphs = writer.finish(articles, linked.links)
@@ -310,7 +318,7 @@ class LinkedCorpus:
 
 def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = True,
                 offline: bool = False, kb: KBView | None = None,
-                embedded: Callable[[], None] | None = None) -> LinkedCorpus:
+                embedded: Callable[[], None] | None = None, keep: bool = False) -> LinkedCorpus:
     """The corpus-level linking stages, in order: resolve entities, link stories, project names
     across linked reports and resolve again with the links as evidence (events follow:
     :func:`corpus_events`).
@@ -324,12 +332,13 @@ def link_corpus(docs: list[Document], work_dir: Path | None, translate: bool = T
     builds again passes the same view, :func:`_kept_kb_view`), by default a new one.
     ``embedded``: called before story linking reads the story embeddings from ``work_dir``
     (a build's embedding stage finishes there: its workers embed while entities resolve).
+    ``keep``: what is remembered stays in this process for its next build too (``keep_warm``).
     """
     from kg.link.kbadapter import KBView, remembered_derivations
     from kg.link.lexicon import remembered_romanisations
 
     version = stages_version(translate, offline)
-    projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version)
+    projections = Memo(_in(work_dir, PROJECTIONS_MEMO_FILE), version, keep=keep)
     kb = kb or KBView.default()  # one view for both passes: its lookups are asked once
     with remembered_romanisations(_in(work_dir, ROMANISED_FILE)), \
             remembered_derivations(kb, _in(work_dir, DERIVED_FILE), version):
@@ -394,6 +403,8 @@ def _release_warm() -> None:
     from kg.link.stories import forget_latest_linking
 
     _KEPT_DOCUMENTS.clear()
+    forget_latest_digests()
+    forget_kept_memos()
     _kept_kb_view.cache_clear()
     forget_latest_linking()
     forget_latest_extraction()
@@ -420,7 +431,7 @@ def corpus_events(docs: list[Document], linked: LinkedCorpus, work_dir: Path | N
 
     pairs = [(d.article, linked.mentions[d.article.id]) for d in docs]
     scans = {d.article.id: d.event_scan for d in docs if d.event_scan is not None}
-    candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), version)
+    candidates = Memo(_in(work_dir, EVENTS_MEMO_FILE), version, keep=keep_latest)
     events = extract_events(pairs, linked.resolution, linked.links, memo=candidates, scans=scans,
                             keep_latest=keep_latest)
     candidates.save()

@@ -21,6 +21,7 @@ import json
 import re
 import shutil
 import unicodedata
+from datetime import datetime
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -37,11 +38,12 @@ from kg.docstore import (
     save_documents,
     shard_of,
 )
+from kg.events.event import Event
 from kg.link.entity import Entity, Merge
 from kg.memo import record_digest
 from kg.nlp.mention import Mention
 from kg.rdf.store import GraphStore
-from kg.rdf.triples import entity_record, entity_triples
+from kg.rdf.triples import entity_record, entity_triples, event_record, event_triples
 from kg.sources.dedupe import duplicate_keys
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -209,6 +211,29 @@ def test_entity_record_covers_what_entity_triples_read(name):
         assert entity_record(other) != entity_record(entity)
     if name in ("mention_counts",):
         assert entity_record(other) == entity_record(entity)  # counts are not in the graph
+
+
+_EVENT_CHANGES = {
+    "key": "e2", "event_type": "Protest", "timestamp": datetime(2023, 10, 10, 9),
+    "place": "LOC:rafah", "actors": ["ORG:idf", "ORG:hamas"], "articles": ["a1", "a2"],
+    "label": "Attack in Rafah", "trigger": "raid", "confidence": 0.9,
+    "roles": {"actor": ["ORG:idf"], "target": ["ORG:hamas"]},
+}
+
+
+@pytest.mark.parametrize("name", [f.name for f in dataclasses.fields(Event)])
+def test_event_record_covers_what_event_triples_read(name):
+    """Whatever field of an event changes its triples changes its record (the digest of its
+    graph), and equal events have equal records, so a digest kept from the latest build is
+    found again (kg.rdf.writer._LatestDigests)."""
+    event = Event("e1", "Attack", datetime(2023, 10, 9, 9), "LOC:gaza", ["ORG:idf"], ["a1"],
+                  "Attack in Gaza", "strike", 0.7, {"actor": ["ORG:idf"]})
+    assert _EVENT_CHANGES.keys() == {f.name for f in dataclasses.fields(Event)}
+    other = dataclasses.replace(event, **{name: _EVENT_CHANGES[name]})
+    assert event_triples(other) != event_triples(event)
+    assert event_record(other) != event_record(event)
+    assert event_record(dataclasses.replace(event)) == event_record(event)
+    hash(event_record(event))
 
 
 def _nquads(folder: Path) -> list[bytes]:

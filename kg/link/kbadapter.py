@@ -28,6 +28,7 @@ from typing import Any
 
 from kg.collector import collector_paused
 from kg.kb.cache import load_pickle
+from kg.memo import file_state
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +99,8 @@ class KBView:
         #: what users derive from this view's answers (e.g. each spelling's node in resolution),
         #: kept with it so that several passes over one corpus derive it once
         self.derived: dict[str, dict] = {}
+        #: the derivations file this view holds all of, and its state then (remembered_derivations)
+        self.derived_from: tuple[Path, str, tuple | None] | None = None
 
     @classmethod
     def default(cls) -> KBView:
@@ -330,14 +333,20 @@ def remembered_derivations(view: KBView, path: Path | None, version: str) -> Ite
     ...     again.derived["mention-nodes"], other.derived["mention-nodes"]
     ({('Gaza', None, 'LOC', 'en'): 'node'}, {})
     """
-    saved = _load_derivations(path, version) if path is not None else {}
-    for name in KEPT_DERIVATIONS:  # what the view knows already (a process that builds again) wins
-        view.derived[name] = {**saved.get(name, {}), **view.derived.get(name, {})}
+    if path is not None and view.derived_from == (path, version, file_state(path)):
+        # the file is as this view left it (a process that builds again): the view holds it all
+        sizes = {name: len(view.derived.get(name, ())) for name in KEPT_DERIVATIONS}
+    else:
+        saved = _load_derivations(path, version) if path is not None else {}
+        for name in KEPT_DERIVATIONS:  # what the view knows already (a process that builds again) wins
+            view.derived[name] = {**saved.get(name, {}), **view.derived.get(name, {})}
+        sizes = {name: len(saved.get(name, ())) for name in KEPT_DERIVATIONS}
     yield
     # the tables only grow from what was saved: another size is something new
-    if path is not None and any(len(view.derived.get(name, ())) != len(saved.get(name, ()))
+    if path is not None and any(len(view.derived.get(name, ())) != sizes[name]
                                 for name in KEPT_DERIVATIONS):
         _save_derivations(path, version, {name: view.derived.get(name, {}) for name in KEPT_DERIVATIONS})
+    view.derived_from = (path, version, file_state(path)) if path is not None else None
 
 
 def _load_derivations(path: Path, version: str) -> dict[str, dict]:

@@ -232,16 +232,35 @@ def entity_triples(entity: Entity) -> list[Triple]:
 def entity_record(entity: Entity) -> tuple:
     """What :func:`entity_triples` reads of an entity, for the digest that decides whether its
     graph is rewritten: not its mention counts, which change with every article naming it (an
-    add of 50 articles rewrote the graphs of every entity they mention).
+    add of 50 articles rewrote the graphs of every entity they mention). Hashable, so a process
+    that builds again finds the digests of records it met before (:func:`kg.rdf.writer.entity_graphs`).
 
     >>> from kg.link.entity import Entity
     >>> gaza = Entity("LOC:gaza", "LOC", {"en": "Gaza"}, mention_counts={"en": 3})
     >>> entity_record(gaza) == entity_record(Entity("LOC:gaza", "LOC", {"en": "Gaza"}))
     True
     """
-    return (entity.key, entity.type, entity.pref_labels, entity.alt_labels, entity.wikidata,
-            entity.geonames, entity.lon, entity.lat,
-            [(m.label, m.lang, m.evidence, m.confidence) for m in entity.merges])
+    return (entity.key, entity.type, tuple(sorted(entity.pref_labels.items())),
+            frozenset(entity.alt_labels), entity.wikidata, entity.geonames, entity.lon, entity.lat,
+            tuple([(m.label, m.lang, m.evidence, m.confidence) for m in entity.merges]))
+
+
+def event_record(event: Event) -> tuple:
+    """Every field of an event (what :func:`event_triples` reads), hashable: for the digest that
+    decides whether its graph is rewritten (:func:`kg.rdf.writer.event_graphs`). The time as
+    written (equal times in two zones are two records).
+
+    >>> from datetime import datetime
+    >>> from kg.events.event import Event
+    >>> strike = Event("e1", "Attack", datetime(2023, 10, 9), "LOC:gaza", ["ORG:idf"], ["a1"])
+    >>> event_record(strike)[:4]
+    ('e1', 'Attack', '2023-10-09T00:00:00', 'LOC:gaza')
+    >>> event_record(strike) == event_record(Event("e1", "Attack", datetime(2023, 10, 9), "LOC:gaza"))
+    False
+    """
+    return (event.key, event.event_type, event.timestamp.isoformat() if event.timestamp else None,
+            event.place, tuple(event.actors), tuple(event.articles), event.label, event.trigger,
+            event.confidence, tuple((role, tuple(keys)) for role, keys in sorted(event.roles.items())))
 
 
 def event_triples(event: Event) -> list[Triple]:

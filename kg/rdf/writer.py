@@ -7,7 +7,7 @@ from the corpus-level stages that :mod:`kg.build` runs.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from functools import partial
 from typing import TYPE_CHECKING, Protocol
 
@@ -22,6 +22,7 @@ from kg.rdf.triples import (
     edition_triples,
     entity_record,
     entity_triples,
+    event_record,
     event_triples,
     story_link_triples,
 )
@@ -168,17 +169,66 @@ def article_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
     return graphs
 
 
-def entity_graphs(resolution: Resolution, version: str) -> dict[str, GraphJob]:
-    """The graph of each entity."""
-    return {entity_graph_iri(entity.key): (partial(entity_triples, entity),
-                                           record_digest(version, entity_record(entity)))
-            for entity in resolution.entities.values()}
+def entity_graphs(resolution: Resolution, version: str, remember: bool = False) -> dict[str, GraphJob]:
+    """The graph of each entity. ``remember``: the digests are kept for the next call of the
+    process (:data:`_LATEST_DIGESTS`)."""
+    entities = list(resolution.entities.values())
+    digests = _LATEST_DIGESTS.digests("entities", version, map(entity_record, entities), remember)
+    return {entity_graph_iri(entity.key): (partial(entity_triples, entity), digest)
+            for entity, digest in zip(entities, digests, strict=True)}
 
 
-def event_graphs(events: Sequence[Event], version: str) -> dict[str, GraphJob]:
-    """The graph of each event."""
-    return {event_graph_iri(event.key): (partial(event_triples, event), record_digest(version, event))
-            for event in events}
+def event_graphs(events: Sequence[Event], version: str, remember: bool = False) -> dict[str, GraphJob]:
+    """The graph of each event. ``remember``: as for :func:`entity_graphs`."""
+    digests = _LATEST_DIGESTS.digests("events", version, map(event_record, events), remember)
+    return {event_graph_iri(event.key): (partial(event_triples, event), digest)
+            for event, digest in zip(events, digests, strict=True)}
+
+
+class _LatestDigests:
+    """The record digests of this process's latest build, by kind and by (hashable) record, for
+    a process that builds again (``kg watch``): most of a round's ~25,000 entities and ~15,000
+    events are what they were, and digesting them again was 1 s of adding 50 articles to the
+    whole corpus. Only the latest build's are kept.
+
+    >>> latest = _LatestDigests()
+    >>> first = latest.digests("entities", "v1", [("LOC:gaza", "LOC")], remember=True)
+    >>> first == latest.digests("entities", "v1", [("LOC:gaza", "LOC")], remember=False)
+    True
+    >>> first == [record_digest("v1", ("LOC:gaza", "LOC"))], latest._kept
+    (True, {})
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[str, dict[Hashable, str]]] = {}
+
+    def digests(self, kind: str, version: str, records: Iterable[Hashable],
+                remember: bool) -> list[str]:
+        """:func:`~kg.memo.record_digest` of each record, under ``version``; ``remember``: kept
+        for the next call of the same ``kind``."""
+        kept_version, before = self._kept.pop(kind, (version, {}))
+        if kept_version != version:
+            before = {}
+        now: dict[Hashable, str] = {}
+        out = []
+        for record in records:
+            digest = now[record] = before.get(record) or record_digest(version, record)
+            out.append(digest)
+        if remember:
+            self._kept[kind] = (version, now)
+        return out
+
+    def clear(self) -> None:
+        self._kept.clear()
+
+
+#: see :class:`_LatestDigests`
+_LATEST_DIGESTS = _LatestDigests()
+
+
+def forget_latest_digests() -> None:
+    """Drop the digests kept by ``entity_graphs`` and ``event_graphs`` with ``remember``."""
+    _LATEST_DIGESTS.clear()
 
 
 def _article_triples(article: Article, found: list[Mention], keys: list[str | None],
@@ -196,8 +246,13 @@ def _mostly_stale(store: GraphStore, graphs: dict[str, GraphJob]) -> bool:
 
 def _drop_unwanted(store: GraphStore, wanted: dict[str, object]) -> None:
     """Drop the record graphs (articles, entities, events) no longer in the corpus, and the
-    single entity and event graphs of stores written before they had one graph each."""
-    for graph in list(store.named_graphs()):
+    single entity and event graphs of stores written before they had one graph each.
+
+    The graphs looked at are those with a digest: every graph a build writes has one, and a
+    store whose digests are missing has every graph rewritten, from an emptied store
+    (:func:`_mostly_stale`). Listing the store's own ~35,000 graph names instead took 0.4 s of
+    adding 50 articles to the whole corpus."""
+    for graph in list(store.digests):
         if graph in (ENTITIES_GRAPH, EVENTS_GRAPH) or (
                 graph.startswith(RECORD_GRAPH_PREFIXES) and graph not in wanted):
             store.drop_graph(graph)
