@@ -366,7 +366,9 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     reconciler = Reconciler(work_dir, offline=offline)
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
-    resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
+    # what story linking and projection read: each mention's entity key and each entity's type
+    resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler,
+                                  labels=False)
     if embedded is not None:
         embedded()
     links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
@@ -377,6 +379,8 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
         pairs = [(d.article, mentions[d.article.id]) for d in docs]
         resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
                                       reconciler=reconciler)
+    else:  # the first pass is the resolution: with the entities' labels
+        resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
     return LinkedCorpus(mentions, resolution, links)
 
 

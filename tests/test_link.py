@@ -180,3 +180,21 @@ def test_romaniser_on_one_thread_gives_the_packages_romanisations():
     theirs = [[fold_latin(c.text) for c in anr.transliterate(n, top_k=3)] for n in names]
     assert ours == theirs
     assert sum(len(r) for r in ours) > len(names)  # several readings, not one passed through
+
+
+def test_a_pass_without_labels_links_as_a_labelled_one(fixtures):
+    """A build's first pass makes entities with keys and types only (what story linking and
+    projection read): every mention, tag and article gets the keys a labelled pass gives, and
+    a labelled pass after it, sharing its KB view, gives what a pass of its own gives."""
+    from kg.link.kbadapter import KBView
+
+    docs = load_docs(fixtures, "trump") + load_docs(fixtures, "jabalia") + load_docs(fixtures, "strike")
+    view = KBView.default()
+    bare, full = resolve_entities(docs, kb=view, labels=False), resolve_entities(docs)
+    assert (bare.mentions, bare.tags, bare.article_entities) == \
+           (full.mentions, full.tags, full.article_entities)
+    assert {k: e.type for k, e in bare.entities.items()} == {k: e.type for k, e in full.entities.items()}
+    assert any(e.pref_labels for e in full.entities.values())
+    assert not any(e.pref_labels or e.alt_labels or e.merges for e in bare.entities.values())
+    again = resolve_entities(docs, kb=view)
+    assert {k: vars(e) for k, e in again.entities.items()} == {k: vars(e) for k, e in full.entities.items()}

@@ -794,9 +794,10 @@ class _Resolver:
         return False
 
     # ---- 7. entities
-    def build(self) -> Resolution:
+    def build(self, labels: bool = True) -> Resolution:
+        """The resolution; without ``labels``, its entities have their keys and types only."""
         groups = self.uf.groups()
-        entities, root_key = self._entities(groups)
+        entities, root_key = self._entities(groups, labels)
         key_of = {node: root_key[root] for root, members in groups.items() for node in members}
         res = Resolution(entities=entities)
         res.mentions, res.article_entities = self._mention_keys(key_of)
@@ -809,16 +810,18 @@ class _Resolver:
             res.tags[aid] = sorted(keys)
         return res
 
-    def _entities(self, groups: dict[Node, list[Node]]) -> tuple[dict[str, Entity], dict[Node, str]]:
+    def _entities(self, groups: dict[Node, list[Node]],
+                  labels: bool = True) -> tuple[dict[str, Entity], dict[Node, str]]:
         """Entity key -> :class:`Entity`, and root -> entity key (a second set whose key is
-        taken gets ``~2``, ``~3``..., in the order of the roots)."""
+        taken gets ``~2``, ``~3``..., in the order of the roots); ``labels``: see :meth:`build`."""
         root_key: dict[Node, str] = {}
         entities: dict[str, Entity] = {}
-        # labels made by the previous pass, and those of this one: kept for the next pass only
-        self._labels_memo = (self.kb.derived.get("entity-labels", {}), {})
-        self.kb.derived["entity-labels"] = self._labels_memo[1]
+        if labels:
+            # labels made by the previous labelled pass, and those of this one: kept for the next
+            self._labels_memo = (self.kb.derived.get("entity-labels", {}), {})
+            self.kb.derived["entity-labels"] = self._labels_memo[1]
         for root in sorted(groups):
-            entity = self._entity(root, groups[root])
+            entity = self._entity(root, groups[root]) if labels else self._bare_entity(root, groups[root])
             key = entity.key
             n = 2
             while key in entities:
@@ -868,14 +871,23 @@ class _Resolver:
         now[ident] = found
         return found
 
-    def _entity(self, root: Node, members: list[Node]) -> Entity:
+    def _canon(self, root: Node, members: list[Node]) -> tuple[Node, str]:
+        """The node a set is named after, and the entity's key (before a ``~n`` suffix)."""
         etype = self.root_type[root]
-        kb_id = self.root_kb.get(root)
         canon = members[0] if len(members) == 1 else \
             min(members, key=lambda n: (_arabic_key(n[1]), "#" in n[1],
                                         -(etype == "PER" and len(n[1].split()) > 1),
                                         -self.stats[n].count, n[1], n[0]))
-        key = kb_id or f"{etype}:{key_slug(canon[1].replace('#', '_'))}"
+        return canon, self.root_kb.get(root) or f"{etype}:{key_slug(canon[1].replace('#', '_'))}"
+
+    def _bare_entity(self, root: Node, members: list[Node]) -> Entity:
+        """An entity with its key and type only."""
+        return Entity(key=self._canon(root, members)[1], type=self.root_type[root])
+
+    def _entity(self, root: Node, members: list[Node]) -> Entity:
+        etype = self.root_type[root]
+        kb_id = self.root_kb.get(root)
+        canon, key = self._canon(root, members)
         info = self.kb.info(kb_id) if kb_id else None
         labels = self._labels(etype, info, self._surface_counts(members))
         # the entity gets its own containers: labels are shared with other passes
@@ -1221,7 +1233,7 @@ def _label_score(surface: str, lang: str, etype: str, count: int) -> float:
 def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
                      story_links: Sequence[StoryLink] | None = None, *,
                      kb: Any | None = None, translator: TranslationCache | None = None,
-                     reconciler: Reconciler | None = None) -> Resolution:
+                     reconciler: Reconciler | None = None, labels: bool = True) -> Resolution:
     """Resolve every mention of every article to one entity per real-world thing.
 
     ``kb`` is a knowledge base (anything with ``lookup(label, lang)``); by default the project's
@@ -1230,7 +1242,9 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     is asked about frequent Arabic names nothing else placed; without it nothing is translated.
     ``reconciler`` (a :class:`~kg.link.reconcile.Reconciler`) asks Wikidata about names no
     offline knowledge base placed (answers cached in the store folder; none when offline).
-    The result is the same for any order of ``docs``.
+    The result is the same for any order of ``docs``. Without ``labels`` the entities have their
+    keys and types only (what story linking and projection read of a build's first pass; the
+    rest of an entity was a sixth of a pass).
 
     >>> from kg.article import Article
     >>> from kg.nlp.mention import Mention
@@ -1246,11 +1260,11 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
         KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
     docs = sorted(docs, key=lambda d: d[0].id)
     with collector_paused():
-        return _resolve(docs, story_links, view, translator, reconciler)
+        return _resolve(docs, story_links, view, translator, reconciler).build(labels)
 
 
 def _resolve(docs: Sequence[tuple[Article, Sequence[Mention]]], story_links: Sequence[StoryLink] | None,
-             view: KBView, translator: TranslationCache | None, reconciler: Reconciler | None) -> Resolution:
+             view: KBView, translator: TranslationCache | None, reconciler: Reconciler | None) -> _Resolver:
     r = _Resolver(view, translator)
     r.gather(docs)
     r.gather_tags([a for a, _ in docs])
@@ -1265,4 +1279,4 @@ def _resolve(docs: Sequence[tuple[Article, Sequence[Mention]]], story_links: Seq
     r.merge_translations()
     r.merge_surnames()
     r.merge_acronyms()
-    return r.build()
+    return r
