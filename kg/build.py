@@ -239,7 +239,7 @@ def build(inputs: list[str], store_dir: str | Path = "kg-store", as_of: datetime
                 _release_linking_models()  # before the build's peak, while graphs are written
             with _timed(report, "write"):  # the store loads them while events are made
                 writer.write(article_graphs(articles, linked.mentions, linked.resolution, version,
-                                            writer.staged), "articles")
+                                            writer.staged, remember=keep_warm), "articles")
                 writer.write(entity_graphs(linked.resolution, version, remember=keep_warm),
                              "entities")
             with _timed(report, "events"):
@@ -642,10 +642,12 @@ def _models_for_extraction(langs: list[str], shared: bool, keep: bool = False) -
     """When extraction forks workers (``shared``), load the models here first, so that they
     share them (:func:`~kg.collector.objects_frozen`). Linking does not need the models: they
     are released afterwards, unless ``keep``."""
+    from kg.events.types import compile_triggers
     from kg.nlp.pipeline import load_finders, release_finders
 
     if shared:
         load_finders(langs)
+    compile_triggers(langs)  # (what the event scan of each article needs, shared as the models)
     try:
         with objects_frozen() if shared else nullcontext():
             yield

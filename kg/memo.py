@@ -20,8 +20,9 @@ from datetime import datetime
 from itertools import chain
 from operator import attrgetter
 from pathlib import Path
-from typing import Generic, TypeVar
+from typing import BinaryIO, Generic, TypeVar
 
+from kg.collector import collector_paused
 from kg.kb.cache import load_pickle
 
 log = logging.getLogger(__name__)
@@ -126,9 +127,15 @@ def _field_values(kind: type) -> Callable[[object], tuple] | None:
 
 
 class Memo(Generic[T]):
-    """Results by digest, loaded from ``path`` (a pickle) when it was written by the same
+    """Results by digest, loaded from ``path`` (pickles) when it was written by the same
     ``version`` of the code, and saved back holding only the entries this run used. ``keep``:
     the entries stay in this process for the next memo of the same file (:data:`_KEPT`).
+
+    The file is a pickle of ``(version, entries)`` followed by pickles of entries added since:
+    a run that used every entry it loaded appends the ones it computed (a `kg watch` round
+    adding 50 articles to the whole corpus wrote 0.15 s of pickles it had, to add a few); one
+    that left some unused writes the file anew, without them. A torn last addition (a run
+    stopped while appending) is ignored when read, and the next save writes the file anew.
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "squares.pickle"
@@ -142,6 +149,8 @@ class Memo(Generic[T]):
 
     def __init__(self, path: Path | None, version: str, keep: bool = False) -> None:
         self.path, self.version, self.keep = path, version, keep
+        #: the state of the file its entries were read from, when more may be appended to it
+        self._appendable: tuple[int, int, int] | None = None
         self._old: dict[str, T] = self._load()
         self._used: dict[str, T] = {}
         self.computed = 0
@@ -159,14 +168,22 @@ class Memo(Generic[T]):
         return value
 
     def save(self) -> None:
-        """Write what this run used (atomically); an unwritable folder only costs the next run."""
+        """Write what this run used (atomically, or as an addition to the file: see the class);
+        an unwritable folder only costs the next run."""
         if self.path is None or (not self.computed and len(self._used) == len(self._old)):
             return
-        tmp = self.path.with_name(self.path.name + ".tmp")
         try:
-            with open(tmp, "wb") as fh:
-                pickle.dump((self.version, self._used), fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            if self._appendable is not None and len(self._used) - self.computed == len(self._old) \
+                    and file_state(self.path) == self._appendable:
+                added = pickle.dumps({k: v for k, v in self._used.items() if k not in self._old},
+                                     protocol=pickle.HIGHEST_PROTOCOL)
+                with open(self.path, "ab") as fh:
+                    fh.write(len(added).to_bytes(_SIZE_BYTES, "little") + added)
+            else:
+                tmp = self.path.with_name(self.path.name + ".tmp")
+                with open(tmp, "wb") as fh:
+                    pickle.dump((self.version, self._used), fh, protocol=pickle.HIGHEST_PROTOCOL)
+                os.replace(tmp, self.path)
             if self.keep:
                 _KEPT[self.path] = (file_state(self.path), self.version, self._used)
         except OSError as exc:
@@ -178,18 +195,42 @@ class Memo(Generic[T]):
         kept = _KEPT.pop(self.path, None) if self.keep else None
         if kept is not None and kept[0] == file_state(self.path):  # as this process left it
             _KEPT[self.path] = kept
+            self._appendable = kept[0] if kept[1] == self.version else None
             return kept[2] if kept[1] == self.version else {}
         try:
             with open(self.path, "rb") as fh:
+                state = os.fstat(fh.fileno())
                 version, entries = load_pickle(fh)
+                whole = _read_additions(fh, entries) if version == self.version else False
         except FileNotFoundError:
             return {}
         except Exception as exc:  # noqa: BLE001 - a memory that cannot be read is recomputed
             log.warning("ignoring %s (%s)", self.path, exc)
             return {}
-        if self.keep:
-            _KEPT[self.path] = (file_state(self.path), version, entries)
-        return entries if version == self.version else {}
+        if version != self.version:
+            return {}
+        read = state.st_ino, state.st_size, state.st_mtime_ns
+        if self.keep and whole:
+            _KEPT[self.path] = (read, version, entries)
+        self._appendable = read if whole else None
+        return entries
+
+
+#: an addition to a memo file is its length in these many bytes, then its pickle
+_SIZE_BYTES = 8
+
+
+def _read_additions(fh: BinaryIO, entries: dict) -> bool:
+    """Add to ``entries`` the additions that follow the first pickle of a memo file; False when
+    the last one is torn (it is left out; nothing is appended after it)."""
+    while header := fh.read(_SIZE_BYTES):
+        added = fh.read(int.from_bytes(header, "little"))
+        if len(header) < _SIZE_BYTES or len(added) < int.from_bytes(header, "little"):
+            log.warning("ignoring the torn end of %s", getattr(fh, "name", "a memo"))
+            return False
+        with collector_paused():  # as load_pickle
+            entries.update(pickle.loads(added))
+    return True
 
 
 #: what memos made with ``keep`` (by a process that builds again: ``kg watch``) last read or

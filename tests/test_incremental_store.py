@@ -282,3 +282,27 @@ def test_texts_with_line_separators_and_mentions_of_another_field_order_load(sto
             row["mentions"] = [list(reversed(m)) for m in row["mentions"]]
         path.write_bytes(gzip.compress("\n".join(json.dumps(r) for r in rows).encode()))
     assert load_documents(folder) == docs
+
+
+def test_article_digests_are_taken_again_only_for_the_same_article_and_equal_lists(store):
+    from zoneinfo import ZoneInfo
+
+    from kg.rdf.writer import _LatestDigests
+
+    docs = [d for d in load_documents(store).values() if d.article.published][:3]
+    records = [(d.article, list(d.mentions), [f"k{i}" for i in range(len(d.mentions))], ["LOC:gaza"])
+               for d in docs]
+    latest = _LatestDigests()
+    first = latest.digests_by_id("articles", "v1", records, remember=True)
+    assert first == [record_digest("v1", *r) for r in records]
+    # the same instant in another zone: an equal article written otherwise, digested again
+    moved = dataclasses.replace(docs[0].article,
+                                published=docs[0].article.published.astimezone(ZoneInfo("Asia/Tokyo")))
+    assert moved == docs[0].article
+    again = [(moved, *records[0][1:]), (records[1][0], list(records[1][1]), records[1][2], ["LOC:rafah"]),
+             (records[2][0], list(records[2][1]), list(records[2][2]), ["LOC:gaza"])]
+    second = latest.digests_by_id("articles", "v1", again, remember=True)
+    assert second == [record_digest("v1", *r) for r in again]
+    assert second[0] != first[0] and second[1] != first[1] and second[2] == first[2]
+    assert latest.digests_by_id("articles", "v2", again, remember=False) == [
+        record_digest("v2", *r) for r in again]

@@ -78,3 +78,60 @@ def test_a_view_that_saved_its_derivations_does_not_read_them_again(tmp_path, mo
     with remembered_derivations(view, file, "v1"):  # changed since: read and merged
         assert ("Rafah", None, "LOC", "en") in view.derived["mention-nodes"]
     assert loads == [file] * 3
+
+
+def _entries(path: Path) -> dict:
+    memo = Memo(path, "v1")
+    return {key: memo._old[key] for key in memo._old}
+
+
+def test_a_run_that_used_every_entry_appends_what_it_computed(tmp_path, reads):
+    path = tmp_path / "candidates.pickle"
+    first = Memo(path, "v1")
+    first.get("a", lambda: [1])
+    first.save()
+    written = path.read_bytes()
+    second = Memo(path, "v1")
+    second.get("a", lambda: None)
+    second.get("b", lambda: [2])
+    second.save()
+    assert path.read_bytes().startswith(written) and len(path.read_bytes()) > len(written)
+    assert _entries(path) == {"a": [1], "b": [2]}
+    third = Memo(path, "v1")  # leaves "a" unused: the file is written anew, without it
+    third.get("b", lambda: None)
+    third.get("c", lambda: [3])
+    third.save()
+    assert not path.read_bytes().startswith(written)
+    assert _entries(path) == {"b": [2], "c": [3]}
+
+
+def test_a_torn_addition_is_left_out_and_the_file_written_anew(tmp_path, reads):
+    path = tmp_path / "candidates.pickle"
+    for key in ("a", "b"):
+        memo = Memo(path, "v1")
+        memo.get("a", lambda: [1])
+        memo.get(key, lambda: [2])
+        memo.save()
+    whole = path.read_bytes()
+    path.write_bytes(whole[:-3])  # a run stopped while appending "b"
+    torn = Memo(path, "v1")
+    assert torn.get("a", lambda: None) == [1] and torn.computed == 0
+    assert torn.get("b", lambda: [2]) == [2] and torn.computed == 1
+    torn.get("c", lambda: [3])
+    torn.save()  # not appended after the torn bytes
+    assert _entries(path) == {"a": [1], "b": [2], "c": [3]}
+    assert not path.read_bytes().startswith(whole[:-3])
+
+
+def test_a_kept_memo_appends_and_another_process_reads_it_all(tmp_path, reads):
+    path = tmp_path / "candidates.pickle"
+    sizes = []
+    for n, key in enumerate("abc"):  # rounds of a `kg watch` process, each using what was before
+        memo = Memo(path, "v1", keep=True)
+        for old in "abc"[:n + 1]:
+            memo.get(old, lambda old=old: [old])
+        memo.save()
+        sizes.append(path.stat().st_size)
+    assert reads == [] and sizes[0] < sizes[1] < sizes[2]
+    forget_kept_memos()
+    assert _entries(path) == {"a": ["a"], "b": ["b"], "c": ["c"]} and reads == ["candidates.pickle"]

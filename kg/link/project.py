@@ -117,6 +117,8 @@ def _entity_names(docs, resolution, wanted: set[str]) -> dict[str, tuple[str, li
     ``wanted`` entities (those of linked articles: the others are never looked for)."""
     names: dict[str, tuple[str, set[str]]] = {}
     for article, mentions in docs:
+        if wanted.isdisjoint(resolution.article_entities.get(article.id, ())):
+            continue  # none of its mentions resolved to a wanted entity
         for m in mentions:
             key = resolution.mention_entity(article.id, m)
             if key not in wanted or m.type not in TYPES:

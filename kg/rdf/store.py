@@ -232,15 +232,17 @@ class GraphStore:
         made from) passes it as ``digest`` and ``triples`` as a function, called only when the
         graph must be written. Returns whether the graph was written.
         """
+        if digest is None:
+            triples = list(triples() if callable(triples) else triples)
+            digest = triples_digest(triples)
+        # a graph has a digest from its write until it is dropped (or the store emptied): the
+        # store itself is not asked about the ~35,000 graphs a build leaves as they are
+        if self.digests.get(graph) == digest:
+            return False
         g = n(graph)
         if graph in self._pending_graphs or (self._loading and graph in self._loading.graphs):
             self._settle()  # written twice before its bulk load ended: load the first
         exists = self._ox.contains_named_graph(g)
-        if digest is None:
-            triples = list(triples() if callable(triples) else triples)
-            digest = triples_digest(triples)
-        if exists and self.digests.get(graph) == digest:
-            return False
         if callable(triples):
             triples = triples()
         if exists:
@@ -384,6 +386,7 @@ class GraphStore:
     def update(self, sparql_update: str) -> None:
         self._counted = None  # an update may change any graph
         self._only_loaded = False
+        self.digests.clear()  # ... so no digest names a graph's triples any more
         self._store.update(SPARQL_PREFIXES + sparql_update)
 
     def flush(self) -> None:

@@ -153,20 +153,19 @@ class RecordWriter:
 
 def article_graphs(articles: list[Article], mentions: dict[str, list[Mention]],
                    resolution: Resolution, version: str,
-                   written: Mapping[str, Sequence[Mention]] | None = None) -> dict[str, GraphJob]:
+                   written: Mapping[str, Sequence[Mention]] | None = None,
+                   remember: bool = False) -> dict[str, GraphJob]:
     """The graph of each article, its mentions linked to the entities they were resolved to.
     ``written``: article id -> the mentions whose text triples its graph holds already
-    (:meth:`RecordWriter.stage_article_text`): its job makes only the triples it lacks."""
-    graphs: dict[str, GraphJob] = {}
-    for article in articles:
-        found = mentions[article.id]
-        keys = [resolution.mention_entity(article.id, m) for m in found]
-        tags = resolution.tag_entities(article)
-        graphs[article_graph_iri(article.id)] = (
-            partial(_article_triples, article, found, keys, tags,
-                    written.get(article.id) if written else None),
-            record_digest(version, article, found, keys, tags))
-    return graphs
+    (:meth:`RecordWriter.stage_article_text`): its job makes only the triples it lacks.
+    ``remember``: as for :func:`entity_graphs` (an article is not changed once read)."""
+    records = [(article, mentions[article.id],
+                [resolution.mention_entity(article.id, m) for m in mentions[article.id]],
+                resolution.tag_entities(article)) for article in articles]
+    digests = _LATEST_DIGESTS.digests_by_id("articles", version, records, remember)
+    return {article_graph_iri(article.id): (
+        partial(_article_triples, article, found, keys, tags, written.get(article.id) if written else None),
+        digest) for (article, found, keys, tags), digest in zip(records, digests, strict=True)}
 
 
 def entity_graphs(resolution: Resolution, version: str, remember: bool = False) -> dict[str, GraphJob]:
@@ -201,6 +200,7 @@ class _LatestDigests:
 
     def __init__(self) -> None:
         self._kept: dict[str, tuple[str, dict[Hashable, str]]] = {}
+        self._kept_by_id: dict[str, tuple[str, dict[str, tuple[tuple, str]]]] = {}
 
     def digests(self, kind: str, version: str, records: Iterable[Hashable],
                 remember: bool) -> list[str]:
@@ -218,8 +218,30 @@ class _LatestDigests:
             self._kept[kind] = (version, now)
         return out
 
+    def digests_by_id(self, kind: str, version: str, records: Iterable[tuple[Article, list, list, list]],
+                      remember: bool) -> list[str]:
+        """:func:`~kg.memo.record_digest` of each article's record (the article, then lists),
+        under ``version``; the digest of the latest build's record of the same article is taken
+        again when its article is the same object and its lists are equal (an equal article
+        may be written otherwise: a time in another zone). ``remember``: as for :meth:`digests`."""
+        kept_version, before = self._kept_by_id.pop(kind, (version, {}))
+        if kept_version != version:
+            before = {}
+        now: dict[str, tuple[tuple, str]] = {}
+        out = []
+        for record in records:
+            last = before.get(record[0].id)
+            same = last is not None and last[0][0] is record[0] and last[0][1:] == record[1:]
+            digest = last[1] if same else record_digest(version, *record)
+            now[record[0].id] = record, digest
+            out.append(digest)
+        if remember:
+            self._kept_by_id[kind] = (version, now)
+        return out
+
     def clear(self) -> None:
         self._kept.clear()
+        self._kept_by_id.clear()
 
 
 #: see :class:`_LatestDigests`
