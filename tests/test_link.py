@@ -198,3 +198,23 @@ def test_a_pass_without_labels_links_as_a_labelled_one(fixtures):
     assert not any(e.pref_labels or e.alt_labels or e.merges for e in bare.entities.values())
     again = resolve_entities(docs, kb=view)
     assert {k: vars(e) for k, e in again.entities.items()} == {k: vars(e) for k, e in full.entities.items()}
+
+
+def test_a_latin_index_changed_is_the_index_made_anew():
+    import random
+
+    from kg.link.resolve import _changed_latin_index
+
+    names = ["hassan al-nasrallah", "hassan nasrallah", "zelensky", "zelenski", "volodymyr zelensky",
+             "joe biden", "joseph biden", "نتنياهو", "gaza", "gaza#es", "al-aqsa", "aqsa", "ab"]
+    nodes = [(etype, name) for etype in ("PER", "LOC", "EVENT") for name in names]
+    rng = random.Random(7)
+    for _ in range(50):
+        before, after = set(rng.sample(nodes, 20)), set(rng.sample(nodes, 20))
+        kept = _changed_latin_index(({}, {}), (), sorted(before))
+        kept_copy = tuple({k: list(v) for k, v in table.items()} for table in kept)
+        changed = _changed_latin_index(kept, before - after, after - before)
+        anew = _changed_latin_index(({}, {}), (), sorted(after))
+        assert [{k: sorted(v) for k, v in t.items()} for t in changed] == [
+            {k: sorted(v) for k, v in t.items()} for t in anew]
+        assert kept == kept_copy  # the kept index is left as it was

@@ -570,15 +570,17 @@ class _Resolver:
         return index
 
     def _new_latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
-        by_key: dict[tuple[str, str], list[Node]] = defaultdict(list)
-        by_skel: dict[tuple[str, str], list[Node]] = defaultdict(list)
-        for node in self._nodes():
-            keys, sk = _latin_keys(*node)
-            for key in keys:
-                by_key[key].append(node)
-            if sk:
-                by_skel[sk].append(node)
-        return by_key, by_skel
+        """:meth:`_latin_index` made from the one the previous pass made (kept with the KB view:
+        nearly all of a pass's nodes are the previous pass's), the nodes gone taken out and the
+        new put in, or made anew when many changed."""
+        nodes = frozenset(self._nodes())
+        kept = self.kb.derived.get("latin-index")
+        if kept is None or len(kept[0] ^ nodes) > len(nodes) // 4:
+            index = _changed_latin_index(({}, {}), (), self._nodes())
+        else:  # (sorted: the same lists in every process, whatever its hash seed)
+            index = _changed_latin_index(kept[1:], kept[0] - nodes, sorted(nodes - kept[0]))
+        self.kb.derived["latin-index"] = (nodes, *index)
+        return index
 
     def merge_cross_script(self) -> None:
         by_key, by_skel = self._latin_index()
@@ -1050,6 +1052,39 @@ def _acronyms_in(nodes: frozenset[Node]) -> tuple[tuple[Node, frozenset[Node]], 
             continue
         found.append((n, frozenset(spelled[key])))
     return tuple(found)
+
+
+def _changed_latin_index(index: tuple[dict, dict], gone: Iterable[Node], added: Iterable[Node]
+                          ) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
+    """The index of Latin nodes by key and by skeleton (:func:`_latin_keys`) of ``index``'s
+    nodes but ``gone``, and ``added``. ``index`` is not changed (its lists are shared, and
+    replaced where a node comes or goes); no step reads the order of a list (each takes the
+    best of one by count and node).
+
+    >>> first = _changed_latin_index(({}, {}), (), [("PER", "volodymyr zelensky"), ("PER", "زيلينسكي")])
+    >>> first
+    ({('PER', 'volodymyr zelensky'): [('PER', 'volodymyr zelensky')]}, {('PER', 'FLDMRZLNSK'): [('PER', 'volodymyr zelensky')]})
+    >>> _changed_latin_index(first, [("PER", "volodymyr zelensky")], [("PER", "volodymyr zelenski")])[1]
+    {('PER', 'FLDMRZLNSK'): [('PER', 'volodymyr zelenski')]}
+    """
+    by_key, by_skel = dict(index[0]), dict(index[1])
+    for node in gone:
+        for table, at in _latin_places(node, by_key, by_skel):
+            rest = [other for other in table[at] if other != node]
+            if rest:
+                table[at] = rest
+            else:
+                del table[at]
+    for node in added:
+        for table, at in _latin_places(node, by_key, by_skel):
+            table[at] = [*table.get(at, ()), node]
+    return by_key, by_skel
+
+
+def _latin_places(node: Node, by_key: dict, by_skel: dict) -> list[tuple[dict, tuple[str, str]]]:
+    """Where ``node`` goes in the tables of :func:`_changed_latin_index`."""
+    keys, sk = _latin_keys(*node)
+    return [(by_key, key) for key in keys] + ([(by_skel, sk)] if sk else [])
 
 
 @lru_cache(maxsize=400_000)  # asked about every node, in every pass
