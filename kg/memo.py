@@ -128,14 +128,17 @@ def _field_values(kind: type) -> Callable[[object], tuple] | None:
 
 class Memo(Generic[T]):
     """Results by digest, loaded from ``path`` (pickles) when it was written by the same
-    ``version`` of the code, and saved back holding only the entries this run used. ``keep``:
+    ``version`` of the code, and saved back holding the entries this run used (and some it did
+    not, see below). ``keep``:
     the entries stay in this process for the next memo of the same file (:data:`_KEPT`).
 
     The file is a pickle of ``(version, entries)`` followed by pickles of entries added since:
-    a run that used every entry it loaded appends the ones it computed (a `kg watch` round
-    adding 50 articles to the whole corpus wrote 0.15 s of pickles it had, to add a few); one
-    that left some unused writes the file anew, without them. A torn last addition (a run
-    stopped while appending) is ignored when read, and the next save writes the file anew.
+    a run that used at least three in four of the entries it loaded appends the ones it computed
+    (a `kg watch` round adding 50 articles to the whole corpus wrote 0.1-0.15 s of pickles it
+    had, to add a few; the entries it left unused stay), and one that used fewer writes the file
+    anew, with only those it used (so at most a quarter of a file is entries its last reader did
+    not use). A torn last addition (a run stopped while appending) is ignored when read, and the
+    next save writes the file anew.
 
     >>> import tempfile
     >>> path = Path(tempfile.mkdtemp()) / "squares.pickle"
@@ -172,20 +175,24 @@ class Memo(Generic[T]):
         an unwritable folder only costs the next run."""
         if self.path is None or (not self.computed and len(self._used) == len(self._old)):
             return
+        unused = len(self._old) - (len(self._used) - self.computed)
         try:
-            if self._appendable is not None and len(self._used) - self.computed == len(self._old) \
+            if self._appendable is not None and unused * 4 <= len(self._old) \
                     and file_state(self.path) == self._appendable:
-                added = pickle.dumps({k: v for k, v in self._used.items() if k not in self._old},
-                                     protocol=pickle.HIGHEST_PROTOCOL)
-                with open(self.path, "ab") as fh:
-                    fh.write(len(added).to_bytes(_SIZE_BYTES, "little") + added)
+                added = {k: v for k, v in self._used.items() if k not in self._old}
+                if added:
+                    pickled = pickle.dumps(added, protocol=pickle.HIGHEST_PROTOCOL)
+                    with open(self.path, "ab") as fh:
+                        fh.write(len(pickled).to_bytes(_SIZE_BYTES, "little") + pickled)
+                held = {**self._old, **added}
             else:
                 tmp = self.path.with_name(self.path.name + ".tmp")
                 with open(tmp, "wb") as fh:
                     pickle.dump((self.version, self._used), fh, protocol=pickle.HIGHEST_PROTOCOL)
                 os.replace(tmp, self.path)
+                held = self._used
             if self.keep:
-                _KEPT[self.path] = (file_state(self.path), self.version, self._used)
+                _KEPT[self.path] = (file_state(self.path), self.version, held)
         except OSError as exc:
             log.warning("cannot write %s: %s", self.path, exc)
 

@@ -135,3 +135,23 @@ def test_a_kept_memo_appends_and_another_process_reads_it_all(tmp_path, reads):
     assert reads == [] and sizes[0] < sizes[1] < sizes[2]
     forget_kept_memos()
     assert _entries(path) == {"a": ["a"], "b": ["b"], "c": ["c"]} and reads == ["candidates.pickle"]
+
+
+def test_a_run_that_left_a_few_entries_unused_appends_and_keeps_them(tmp_path, reads):
+    path = tmp_path / "candidates.pickle"
+    first = Memo(path, "v1")
+    for key in "abcd":
+        first.get(key, lambda key=key: [key])
+    first.save()
+    written = path.read_bytes()
+    second = Memo(path, "v1")  # "d" unused: one in four
+    for key in "abce":
+        second.get(key, lambda key=key: [key])
+    second.save()
+    assert path.read_bytes().startswith(written)
+    assert _entries(path) == {key: [key] for key in "abcde"}
+    third = Memo(path, "v1")  # two of five unused: written anew
+    for key in "abcf":
+        third.get(key, lambda key=key: [key])
+    third.save()
+    assert _entries(path) == {key: [key] for key in "abcf"}

@@ -429,19 +429,30 @@ class _Resolver:
         return found
 
     def _tag_node(self, tag: str, lang: str, kb_id: str | None) -> Node | None:
-        if kb_id:
-            etype = self.kb.info(kb_id).type
-            if etype in TYPES:
-                node = (etype, node_key(tag, lang, etype, kb_id))
-                kb_ids = self.stats[node].kb
-                kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
-                return node
-        candidates = []
-        for etype in TYPES:
-            node = (etype, node_key(tag, lang, etype, None))
-            if node in self.stats and self.stats[node].count:
-                candidates.append((self.stats[node].count, node))
-        return max(candidates)[1] if candidates else None
+        kb_node, typed = self._tag_nodes(tag, lang, kb_id)
+        if kb_node is not None:
+            kb_ids = self.stats[kb_node].kb
+            kb_ids[kb_id] = kb_ids.get(kb_id, 0) + 1
+            return kb_node
+        best: tuple[int, Node] | None = None
+        for node in typed:
+            st = self.stats.get(node)
+            if st is not None and st.count and (best is None or (st.count, node) > best):
+                best = st.count, node
+        return best[1] if best else None
+
+    def _tag_nodes(self, tag: str, lang: str, kb_id: str | None) -> tuple[Node | None, tuple[Node, ...]]:
+        """The node a tag names by its KB id (None: it has none, or of a type not resolved),
+        else the node it names as each type; kept in the KB view's memory (they depend on its
+        answers only), as the same tags come in every pass."""
+        memo = self.kb.derived.setdefault("tag-nodes", {})
+        found = memo.get((tag, lang, kb_id))
+        if found is None:
+            etype = self.kb.info(kb_id).type if kb_id else None
+            found = memo[(tag, lang, kb_id)] = (
+                ((etype, node_key(tag, lang, etype, kb_id)), ()) if etype in TYPES else
+                (None, tuple((etype, node_key(tag, lang, etype, None)) for etype in TYPES)))
+        return found
 
     # ---- 2. sets
     def _nodes(self) -> list[Node]:
