@@ -33,7 +33,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
-from itertools import product
+from itertools import product, repeat
 from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any
 
@@ -858,7 +858,7 @@ class _Resolver:
             over = overridden.get(aid)
             keys = [over.get(node) or key_of[node] for node in nodes] if over \
                 else list(map(key_of.__getitem__, nodes))
-            mentions.update(zip([(aid, s, e) for s, e in zip(starts, ends, strict=True)], keys, strict=True))
+            mentions.update(zip(zip(repeat(aid), starts, ends), keys, strict=True))
             article_entities[aid] = sorted(set(keys))
         return mentions, article_entities
 
