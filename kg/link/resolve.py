@@ -289,9 +289,8 @@ class _Resolver:
         self.uf: UnionFind[Node] = UnionFind(guard=partial(_one_kb_id, self.root_kb))
         self.root_type: dict[Node, str] = {}
         self.overrides: dict[tuple[str, Node], Node] = {}  # (article, node) -> node it means there
-        # what several steps of a pass ask of the nodes, made once (see _nodes, _latin_index)
+        # what several steps of a pass ask of the nodes, made once (see _nodes, _top_surface)
         self._sorted: list[Node] = []
-        self._latin: tuple[int, Any] = (-1, None)
         self._tops: dict[Node, tuple[str, str]] = {}
         self._labels_memo: tuple[dict[Any, _Labels], dict[Any, _Labels]] = ({}, {})  # see _labels
 
@@ -572,20 +571,14 @@ class _Resolver:
     # ---- 3. cross-script and spelling variants
     def _latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
         """Latin nodes by key (also without "al-") and by skeleton. It reads only which nodes
-        there are, so the cross-script and translation steps of a pass share one (its lists are
-        not to be changed)."""
-        made_for, index = self._latin
-        if made_for != len(self.stats):
-            index = self._new_latin_index()
-            self._latin = (len(self.stats), index)
-        return index
-
-    def _new_latin_index(self) -> tuple[dict[tuple[str, str], list[Node]], dict[tuple[str, str], list[Node]]]:
-        """:meth:`_latin_index` made from the one the previous pass made (kept with the KB view:
-        nearly all of a pass's nodes are the previous pass's), the nodes gone taken out and the
-        new put in, or made anew when many changed."""
+        there are, so it is kept with the KB view (its lists are not to be changed): the
+        cross-script and translation steps of a pass share one, and the next pass, whose nodes
+        are nearly all the same, has it changed by the nodes gone and new (made anew when over
+        a quarter changed)."""
         nodes = frozenset(self._nodes())
         kept = self.kb.derived.get("latin-index")
+        if kept is not None and kept[0] == nodes:
+            return kept[1:]
         if kept is None or len(kept[0] ^ nodes) > len(nodes) // 4:
             index = _changed_latin_index(({}, {}), (), self._nodes())
         else:  # (sorted: the same lists in every process, whatever its hash seed)

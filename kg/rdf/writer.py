@@ -199,23 +199,18 @@ class _LatestDigests:
     """
 
     def __init__(self) -> None:
-        self._kept: dict[str, tuple[str, dict[Hashable, str]]] = {}
-        self._kept_by_id: dict[str, tuple[str, dict[str, tuple[tuple, str]]]] = {}
+        self._kept: dict[str, tuple[str, dict]] = {}  # kind -> (version, what its digests are kept by)
 
     def digests(self, kind: str, version: str, records: Iterable[Hashable],
                 remember: bool) -> list[str]:
         """:func:`~kg.memo.record_digest` of each record, under ``version``; ``remember``: kept
         for the next call of the same ``kind``."""
-        kept_version, before = self._kept.pop(kind, (version, {}))
-        if kept_version != version:
-            before = {}
-        now: dict[Hashable, str] = {}
+        before, now = self._before(kind, version), {}
         out = []
         for record in records:
             digest = now[record] = before.get(record) or record_digest(version, record)
             out.append(digest)
-        if remember:
-            self._kept[kind] = (version, now)
+        self._keep(kind, version, now, remember)
         return out
 
     def digests_by_id(self, kind: str, version: str, records: Iterable[tuple[Article, list, list, list]],
@@ -224,10 +219,7 @@ class _LatestDigests:
         under ``version``; the digest of the latest build's record of the same article is taken
         again when its article is the same object and its lists are equal (an equal article
         may be written otherwise: a time in another zone). ``remember``: as for :meth:`digests`."""
-        kept_version, before = self._kept_by_id.pop(kind, (version, {}))
-        if kept_version != version:
-            before = {}
-        now: dict[str, tuple[tuple, str]] = {}
+        before, now = self._before(kind, version), {}
         out = []
         for record in records:
             last = before.get(record[0].id)
@@ -235,13 +227,21 @@ class _LatestDigests:
             digest = last[1] if same else record_digest(version, *record)
             now[record[0].id] = record, digest
             out.append(digest)
-        if remember:
-            self._kept_by_id[kind] = (version, now)
+        self._keep(kind, version, now, remember)
         return out
+
+    def _before(self, kind: str, version: str) -> dict:
+        """What the latest call of ``kind`` kept, if under ``version`` (it is taken: a call keeps
+        only its own)."""
+        kept_version, before = self._kept.pop(kind, (version, {}))
+        return before if kept_version == version else {}
+
+    def _keep(self, kind: str, version: str, now: dict, remember: bool) -> None:
+        if remember:
+            self._kept[kind] = (version, now)
 
     def clear(self) -> None:
         self._kept.clear()
-        self._kept_by_id.clear()
 
 
 #: see :class:`_LatestDigests`
