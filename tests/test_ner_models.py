@@ -181,6 +181,50 @@ def test_spanish_clusters_group_names_by_meaning() -> None:
     assert cl["barcelona"][0] != cl["comer"][0]
 
 
+def test_spanish_clusters_table_finds_every_word_and_no_other() -> None:
+    """The clusters table looked up in the file's bytes gives what reading every line into a
+    dict gives, for each of its 400,000 words and for words it does not hold."""
+    from kg.nlp.statistical.features import load_clusters
+
+    path = pipeline.MODELS / "es" / "clusters.tsv"
+    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").split("\n") if line]
+    read = {word: (coarse, fine) for word, coarse, fine in lines}
+    table = load_clusters(path)
+    assert len(table) == len(read) > 390_000
+    assert all(table.get(word) == codes for word, codes in read.items())
+    near = {w + end for w in list(read)[::97] for end in ("s", "\u00e9", "")} | {"", "zzzzzz", "a\tb", "\uffff"}
+    assert [w for w in near if table.get(w) != read.get(w)] == []
+
+
+def test_a_gazetteer_from_the_cache_is_the_one_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The first load of a gazetteer reads its file and keeps its tables; the next loads them:
+    the same phrases, types and phrase starts, as the file's lines say."""
+    from kg.nlp.statistical.features import Gazetteer
+
+    monkeypatch.setenv("MKG_CACHE_DIR", str(tmp_path))
+    path = pipeline.MODELS / "es" / "gazetteer.tsv"
+    first = Gazetteer.load(path)
+    assert len(list(tmp_path.glob("gazetteer-*.pickle"))) == 1
+    again = Gazetteer.load(path)
+    lines = [line.split("\t") for line in path.read_text(encoding="utf-8").split("\n") if line]
+    types: dict[str, set[str]] = {}
+    for typ, phrase in lines:
+        types.setdefault(phrase, set()).add(typ)
+    for gaz in (first, again):
+        assert gaz.entries == types
+        assert gaz.first_words() == {phrase.split(" ")[0] for phrase in types}
+        assert gaz.longest_multi == {w: n for w, n in _longest_phrases(types).items() if n > 1}
+        assert gaz.max_len == max(_longest_phrases(types).values())
+
+
+def _longest_phrases(phrases: dict[str, set[str]]) -> dict[str, int]:
+    longest: dict[str, int] = {}
+    for phrase in phrases:
+        words = phrase.split(" ")
+        longest[words[0]] = max(longest.get(words[0], 0), len(words))
+    return longest
+
+
 def test_shipped_spanish_figure_reproduces(shared_data: Path) -> None:
     """The testa figure recorded in the model's meta.json (and the README) is what it scores."""
     import json

@@ -85,9 +85,17 @@ def _index(kb_id: int) -> _Index:
     return cached("kb-match", files, lambda: _build_index(kb))
 
 
+@lru_cache(maxsize=4)
+def _two_tokens(kb_id: int) -> frozenset[int]:
+    """The first two tokens of every longer name of the index, as hashes (some 2 MB, not the
+    strings), made once for the matchers of every language."""
+    return frozenset(hash(tuple(key.split(" ")[:2])) for key in _index(kb_id).entries if " " in key)
+
+
 def forget_indexes() -> None:
     """Drop the name indexes matchers were made on (a matcher made later builds its own)."""
     _index.cache_clear()
+    _two_tokens.cache_clear()
     _KBS.clear()
 
 
@@ -164,9 +172,7 @@ class KBMatcher:
         _KBS[id(self.kb)] = self.kb
         self.min_confidence = min_confidence
         self._ix = _index(id(self.kb))
-        # the first two tokens of every longer name, as hashes (some 2 MB, not the strings)
-        self._two_tokens = frozenset(hash(tuple(key.split(" ")[:2]))
-                                     for key in self._ix.entries if " " in key)
+        self._two_tokens = _two_tokens(id(self.kb))
         # the names a token may start depend on the token alone (an Arabic one's readings cost
         # a clitic analysis) and words repeat: kept (bounded), and looked up by a map in C
         self._starts = lru_cache(maxsize=STARTS_CACHE)(self._token_starts)

@@ -8,12 +8,16 @@ clitic-stripped forms; gazetteer matches; optional spaCy tags for English).
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable, Iterable
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from itertools import compress
 from operator import itemgetter, or_
 from pathlib import Path
+
+import numpy as np
 
 from kg.nlp.statistical import arnorm
 
@@ -82,40 +86,49 @@ def short_shape(word: str) -> str:
 class Gazetteer:
     """Phrase lists by type, matched on normalised token sequences (longest match first).
 
-    ``entries`` maps a tuple of normalised tokens to a set of types. For Arabic the first token
-    of a phrase is also tried with its proclitics stripped (``وبيروت`` matches ``بيروت``).
+    ``entries`` maps a phrase (its normalised tokens joined by single spaces) to its types. For
+    Arabic the first token of a phrase is also tried with its proclitics stripped (``وبيروت``
+    matches ``بيروت``).
+
+    >>> gaz = Gazetteer(_phrases(["LOC\\tnew york", "LOC\\tgaza", "ORG\\tnew york times"]))
+    >>> gaz.tag(["New", "York", "and", "Gaza"])
+    [['gB=LOC'], ['gI=LOC'], [], ['g1=LOC']]
+    >>> gaz.max_len, gaz.longest("new"), gaz.longest("york"), sorted(gaz.first_words())
+    (3, 3, 0, ['gaza', 'new'])
     """
 
-    def __init__(self, entries: dict[tuple[str, ...], set[str]], arabic: bool = False) -> None:
+    def __init__(self, entries: dict[str, frozenset[str]], arabic: bool = False,
+                 longest_multi: dict[str, int] | None = None) -> None:
         self.entries = entries
         self.arabic = arabic
-        self.max_len = max((len(k) for k in entries), default=0)
         # most tokens begin no phrase: knowing that skips their look-ups of every length (only
         # the first words of longer phrases are listed, to keep the memory small)
-        self.longest_multi: dict[str, int] = {}
-        for k in entries:
-            if len(k) > 1:
-                self.longest_multi[k[0]] = max(self.longest_multi.get(k[0], 0), len(k))
+        self.longest_multi = _longest_multi(entries) if longest_multi is None else longest_multi
+        self.max_len = max(self.longest_multi.values(), default=1 if entries else 0)
         # Arabic readings cost a clitic analysis, and a word's phrase types a look-up per type:
         # kept (for a phrase start of the es model, 500 articles: 0.64 -> 0.45 ms an article)
         self._firsts = lru_cache(maxsize=FIRSTS_CACHE)(self._first_readings)
 
     @classmethod
     def load(cls, path: Path, arabic: bool = False) -> Gazetteer:
-        """Read ``TYPE<TAB>phrase`` lines (phrases already normalised by :meth:`norm_phrase`)."""
-        entries: dict[tuple[str, ...], set[str]] = {}
-        with open(path, encoding="utf-8") as fh:
-            for line in fh:
-                typ, _, phrase = line.rstrip("\n").partition("\t")
-                if phrase:
-                    entries.setdefault(tuple(phrase.split(" ")), set()).add(typ)
-        return cls(entries, arabic)
+        """Read ``TYPE<TAB>phrase`` lines (phrases already normalised by :meth:`norm_phrase`).
+        Its tables are kept in the cache folder (:mod:`kg.kb.cache`): reading the es model's
+        157,000 lines took 0.5 s, loading their pickle 0.04 s."""
+        from kg.kb.cache import cached
+
+        name = "gazetteer-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
+        entries, longest = cached(name, [path, Path(__file__)], lambda: _read_phrases(path))
+        return cls(entries, arabic, longest)
 
     @classmethod
     def of_model(cls, model_dir: Path, arabic: bool = False) -> Gazetteer | None:
         """The ``gazetteer.tsv`` of a model directory, or None when the model has none."""
         path = model_dir / "gazetteer.tsv"
         return cls.load(path, arabic) if path.exists() else None
+
+    def first_words(self) -> set[str]:
+        """The words some phrase begins with."""
+        return {*self.longest_multi, *(phrase for phrase in self.entries if " " not in phrase)}
 
     def norm(self, token: str) -> str:
         """The normalised form a token is looked up by."""
@@ -133,17 +146,17 @@ class Gazetteer:
         if self.arabic:
             firsts += tuple(stem for _, stem in arnorm.clitic_candidates(norm)[1:])
         return firsts, max(self.longest(f) for f in firsts), [
-            f"g1={t}" for t in self._types([(f,) for f in firsts])]
+            f"g1={t}" for t in self._types(firsts)]
 
     def longest(self, first: str) -> int:
         """The longest phrase (in tokens) that begins with ``first``, 0 if none does."""
-        return self.longest_multi.get(first) or int((first,) in self.entries)
+        return self.longest_multi.get(first) or int(first in self.entries)
 
-    def _types(self, keys: list[tuple[str, ...]]) -> set[str]:
-        """The types of the phrases ``keys`` (empty if none is a phrase)."""
+    def _types(self, phrases: Iterable[str]) -> set[str]:
+        """The types of ``phrases`` (empty if none is a phrase)."""
         types: set[str] = set()
-        for key in keys:
-            types |= self.entries.get(key, set())
+        for phrase in phrases:
+            types |= self.entries.get(phrase, _NO_TYPES)
         return types
 
     def tag(self, tokens: list[str], norms: list[str] | None = None) -> list[list[str]]:
@@ -163,8 +176,8 @@ class Gazetteer:
         for i in self._phrase_starts(norms):
             firsts, longest, single = self._firsts(norms[i])
             for L in range(min(longest, n - i), 1, -1):
-                rest = tuple(norms[i + 1:i + L])
-                types = self._types([(f, *rest) for f in firsts])
+                rest = " " + " ".join(norms[i + 1:i + L])
+                types = self._types([f + rest for f in firsts])
                 if types:
                     for t in types:
                         out.setdefault(i, []).append(f"gB={t}")
@@ -184,10 +197,51 @@ class Gazetteer:
             return compress(indices, map(_LONGEST, map(self._firsts, norms)))
         # the first word of a longer phrase, or a one-word phrase: longest(norm) > 0
         return compress(indices, map(or_, map(self.longest_multi.__contains__, norms),
-                                     map(self.entries.__contains__, zip(norms))))
+                                     map(self.entries.__contains__, norms)))
 
 
 _LONGEST = itemgetter(1)  # of _first_readings
+_NO_TYPES: frozenset[str] = frozenset()
+
+
+def _read_phrases(path: Path) -> tuple[dict[str, frozenset[str]], dict[str, int]]:
+    """:func:`_phrases` of a ``gazetteer.tsv``, and :func:`_longest_multi` of them."""
+    with open(path, encoding="utf-8") as fh:
+        entries = _phrases(line.rstrip("\n") for line in fh)
+    return entries, _longest_multi(entries)
+
+
+def _phrases(lines: Iterable[str]) -> dict[str, frozenset[str]]:
+    """Phrase -> types of ``TYPE<TAB>phrase`` lines; equal type sets are one object (a pickle
+    of them then loads fast).
+
+    >>> found = _phrases(["LOC\\tgaza", "ORG\\tgaza", "LOC\\tbeirut", "ORG\\tbeirut", "LOC\\t"])
+    >>> sorted(found), sorted(found["gaza"]), found["gaza"] is found["beirut"]
+    (['beirut', 'gaza'], ['LOC', 'ORG'], True)
+    """
+    entries: dict[str, frozenset[str]] = {}
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    for line in lines:
+        typ, _, phrase = line.partition("\t")
+        if phrase:
+            types = entries.get(phrase, _NO_TYPES) | {typ}
+            entries[phrase] = shared.setdefault(types, types)
+    return entries
+
+
+def _longest_multi(entries: Iterable[str]) -> dict[str, int]:
+    """First word -> the most words of a phrase of ``entries`` beginning with it, for phrases of
+    more than one word.
+
+    >>> _longest_multi(["new york", "new york city", "york", "san juan"])
+    {'new': 3, 'san': 2}
+    """
+    longest: dict[str, int] = {}
+    for phrase in entries:
+        if " " in phrase:
+            first = phrase.partition(" ")[0]
+            longest[first] = max(longest.get(first, 0), phrase.count(" ") + 1)
+    return longest
 
 
 def _orth(w: str) -> list[str]:
@@ -265,7 +319,7 @@ class FeatureExtractor:
     lang = "xx"
 
     def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
-                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
+                 clusters: WordClusters | Mapping[str, tuple[str, str]] | None = None) -> None:
         self.gazetteer = gazetteer
         self.extra = tuple(extra)
         self.clusters = clusters or {}
@@ -305,9 +359,9 @@ class ArabicFeatures(FeatureExtractor):
     lang = "ar"
 
     def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
-                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
+                 clusters: WordClusters | Mapping[str, tuple[str, str]] | None = None) -> None:
         super().__init__(gazetteer, extra, clusters)
-        self._firsts: set[str] = {k[0] for k in gazetteer.entries} if gazetteer else set()
+        self._firsts: set[str] = gazetteer.first_words() if gazetteer else set()
 
     def trim(self, token: str) -> int:
         """Length of a conjunction/preposition proclitic (و ف ب ل ك, or two of them) glued to a
@@ -371,7 +425,7 @@ class SpacyFeatures(FeatureExtractor):
     """
 
     def __init__(self, gazetteer: Gazetteer | None = None, extra: Iterable[str] = (),
-                 clusters: dict[str, tuple[str, str]] | None = None) -> None:
+                 clusters: WordClusters | Mapping[str, tuple[str, str]] | None = None) -> None:
         super().__init__(gazetteer, extra, clusters)
         self._nlp = None
 
@@ -415,15 +469,58 @@ class SpacyFeatures(FeatureExtractor):
         return feats
 
 
-def load_clusters(path: Path) -> dict[str, tuple[str, str]]:
-    """Read ``word<TAB>coarse<TAB>fine`` lines (see :mod:`kg.nlp.train.clusters`)."""
-    out: dict[str, tuple[str, str]] = {}
-    with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.rstrip("\n").split("\t")
-            if len(parts) == 3:
-                out[parts[0]] = (parts[1], parts[2])
-    return out
+class WordClusters:
+    """``word -> (coarse, fine)`` cluster codes of ``word<TAB>coarse<TAB>fine`` lines sorted by
+    word, as :func:`kg.nlp.train.clusters.write` writes them, found in the lines' bytes: a
+    dict of the es model's 400,000 words took 0.6 s and some 60 MB to make at every start, and
+    a build asks only for the words it meets (each once while
+    :class:`~kg.nlp.statistical.known_features.KnownScores` keeps it).
+
+    >>> table = WordClusters(b"beirut\\t3\\t31\\ngaza\\t3\\t30\\nsanaa\\t4\\t40\\n", every=2)
+    >>> table.get("gaza"), table["sanaa"], table.get("gaz"), table.get("zz"), len(table)
+    (('3', '30'), ('4', '40'), None, None, 3)
+    """
+
+    def __init__(self, lines: bytes, every: int = 64) -> None:
+        self._data = b"\n" + lines  # every line, the first too, begins after a newline
+        ends = np.flatnonzero(np.frombuffer(self._data, np.uint8) == 10)
+        starts = (ends[:-1] + 1).tolist() if len(ends) > 1 else []
+        self._lines = len(starts)
+        # every ``every``-th line's word, and where that block of lines begins and ends
+        self._bounds = [*starts[::every], len(self._data)]
+        self._firsts = [self._data[s:self._data.index(b"\t", s)] for s in self._bounds[:-1]]
+
+    @classmethod
+    def read(cls, path: Path) -> WordClusters:
+        """The table of a ``clusters.tsv``."""
+        return cls(path.read_bytes())
+
+    def get(self, word: str) -> tuple[str, str] | None:
+        """The codes of ``word``, or None when it has none."""
+        key = word.encode("utf-8", "surrogatepass")
+        block = bisect_right(self._firsts, key) - 1
+        if block < 0 or b"\t" in key or b"\n" in key:
+            return None
+        at = self._data.find(b"\n" + key + b"\t", self._bounds[block] - 1, self._bounds[block + 1])
+        if at < 0:
+            return None
+        start = at + len(key) + 2
+        coarse, _, fine = self._data[start:self._data.index(b"\n", start)].decode().partition("\t")
+        return coarse, fine
+
+    def __getitem__(self, word: str) -> tuple[str, str]:
+        found = self.get(word)
+        if found is None:
+            raise KeyError(word)
+        return found
+
+    def __len__(self) -> int:
+        return self._lines
+
+
+def load_clusters(path: Path) -> WordClusters:
+    """The word clusters of a model (see :mod:`kg.nlp.train.clusters`)."""
+    return WordClusters.read(path)
 
 
 EXTRACTORS: dict[str, type[FeatureExtractor]] = {

@@ -18,7 +18,7 @@ Training keeps using the extractors themselves (every feature, known or not yet)
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, repeat
@@ -29,6 +29,7 @@ from kg.nlp.statistical import arnorm
 from kg.nlp.statistical.features import (
     ArabicFeatures,
     FeatureExtractor,
+    WordClusters,
     _collapse_runs,
     _orth,
     shape,
@@ -69,7 +70,7 @@ class TokenParts:
     """Its features for each of the rows :data:`SELF` ... :data:`AS_P2`."""
 
 
-def token_parts(w: str, arabic: bool, clusters: dict[str, tuple[str, str]]) -> TokenParts:
+def token_parts(w: str, arabic: bool, clusters: WordClusters | Mapping[str, tuple[str, str]]) -> TokenParts:
     """The features one token contributes, as the extractors of
     :mod:`kg.nlp.statistical.features` make them (Arabic ones when ``arabic``).
 
