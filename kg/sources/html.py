@@ -17,9 +17,7 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-import htmldate
 import lxml.html
-import trafilatura
 from lxml import etree
 
 from kg.article import Article, Rejection
@@ -104,6 +102,8 @@ def _without_headline(body: str, title: str) -> str:
 
 def extract_text(page: str, meta: dict[str, Any], url: str | None) -> str:
     """Main text by trafilatura, or the JSON-LD body when trafilatura found far less."""
+    import trafilatura  # here: it and htmldate are a fifth of a second of every build's start
+
     extracted = trafilatura.extract(page, url=url, include_comments=False,
                                     include_tables=False, include_images=False) or ""
     text = clean_article_text(extracted)
@@ -187,6 +187,8 @@ def _authors(ld: dict[str, Any], metas: dict[str, list[str]]) -> str | None:
 
 def _html_date(tree: Any):
     """htmldate's reading of the page (no guessing from weak signals), as a last resort."""
+    import htmldate
+
     try:
         found = htmldate.find_date(tree, extensive_search=False, original_date=True)
     except Exception:  # noqa: BLE001 - a failed guess is just no date
