@@ -356,7 +356,7 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
                  embedded: Callable[[], None] | None) -> LinkedCorpus:
     from kg.link.project import project_mentions
     from kg.link.reconcile import Reconciler
-    from kg.link.resolve import resolve_entities
+    from kg.link.resolve import resolve_entities, resolve_unlabelled
     from kg.link.stories import link_stories
     from kg.link.translate import TranslationCache
 
@@ -367,20 +367,20 @@ def _link_corpus(docs: list[Document], work_dir: Path | None, translate: bool,
     mentions = {d.article.id: list(d.mentions) for d in docs}
     pairs = [(d.article, d.mentions) for d in docs]
     # what story linking and projection read: each mention's entity key and each entity's type
-    resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler,
-                                  labels=False)
+    resolution, labelled = resolve_unlabelled(pairs, kb=kb, translator=translator,
+                                              reconciler=reconciler)
     if embedded is not None:
         embedded()
     links = link_stories([d.article for d in docs], resolution, cache_dir=work_dir,
                          translator=translator)
-    if links:
-        for aid, found in project_mentions(pairs, links, resolution, memo=projections).items():
-            mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
-        pairs = [(d.article, mentions[d.article.id]) for d in docs]
-        resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
-                                      reconciler=reconciler)
-    else:  # the first pass is the resolution: with the entities' labels
-        resolution = resolve_entities(pairs, kb=kb, translator=translator, reconciler=reconciler)
+    if not links:  # the first pass is the resolution: its entities with their labels
+        return LinkedCorpus(mentions, labelled(), links)
+    del labelled  # (and the first pass with it, before the second)
+    for aid, found in project_mentions(pairs, links, resolution, memo=projections).items():
+        mentions[aid] = sorted([*mentions[aid], *found], key=lambda m: (m.start, m.end))
+    pairs = [(d.article, mentions[d.article.id]) for d in docs]
+    resolution = resolve_entities(pairs, story_links=links, kb=kb, translator=translator,
+                                  reconciler=reconciler)
     return LinkedCorpus(mentions, resolution, links)
 
 

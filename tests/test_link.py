@@ -200,6 +200,21 @@ def test_a_pass_without_labels_links_as_a_labelled_one(fixtures):
     assert {k: vars(e) for k, e in again.entities.items()} == {k: vars(e) for k, e in full.entities.items()}
 
 
+def test_a_first_pass_labelled_is_a_labelled_pass(fixtures):
+    """A build without story links takes its resolution from the first pass: its entities made
+    again with their labels are what a labelled pass of its own gives, every field of every
+    entity, mention, tag and article; the first pass's own result is an unlabelled pass's."""
+    from kg.link.resolve import resolve_unlabelled
+
+    docs = load_docs(fixtures, "trump") + load_docs(fixtures, "jabalia") + load_docs(fixtures, "strike")
+    bare, labelled = resolve_unlabelled(docs)
+    full, alone = labelled(), resolve_entities(docs)
+    for got, want in ((bare, resolve_entities(docs, labels=False)), (full, alone)):
+        assert {k: vars(e) for k, e in got.entities.items()} == {k: vars(e) for k, e in want.entities.items()}
+        assert (got.mentions, got.tags, got.article_entities) == (want.mentions, want.tags, want.article_entities)
+    assert any(e.pref_labels and e.merges for e in full.entities.values())
+
+
 def test_a_latin_index_changed_is_the_index_made_anew():
     import random
 

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
 from itertools import product, repeat
@@ -1295,11 +1295,41 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     >>> sorted(res.entities)
     ['PER:donald_trump']
     """
-    view = kb if isinstance(kb, KBView) else \
-        KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
     docs = sorted(docs, key=lambda d: d[0].id)
     with collector_paused():
-        return _resolve(docs, story_links, view, translator, reconciler).build(labels)
+        return _resolve(docs, story_links, _view(kb), translator, reconciler).build(labels)
+
+
+def resolve_unlabelled(docs: Sequence[tuple[Article, Sequence[Mention]]], *, kb: Any | None = None,
+                       translator: TranslationCache | None = None,
+                       reconciler: Reconciler | None = None) -> tuple[Resolution, Callable[[], Resolution]]:
+    """``resolve_entities(docs, labels=False, ...)``, and a function giving what
+    ``resolve_entities(docs, ...)`` gives, from the same pass: a build whose articles have no
+    story link needs no second pass, only the first one's entities with their labels (a whole
+    pass was ~1.2 s of adding articles to a corpus of 3,000).
+
+    >>> from kg.article import Article
+    >>> from kg.nlp.mention import Mention
+    >>> docs = [(Article(id="a", title="Gaza", body="", language="en"), [Mention(0, 4, "Gaza", "LOC")])]
+    >>> bare, labelled = resolve_unlabelled(docs, kb=False)
+    >>> [e.pref_labels for e in bare.entities.values()], [e.pref_labels for e in labelled().entities.values()]
+    ([{}], [{'en': 'Gaza'}])
+    """
+    view = _view(kb)
+    with collector_paused():
+        resolver = _resolve(sorted(docs, key=lambda d: d[0].id), None, view, translator, reconciler)
+        bare = resolver.build(labels=False)
+
+    def labelled() -> Resolution:
+        with collector_paused():
+            return resolver.build(labels=True)
+    return bare, labelled
+
+
+def _view(kb: Any | None) -> KBView:
+    """``kb`` as :func:`resolve_entities` takes it, as a view."""
+    return kb if isinstance(kb, KBView) else \
+        KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
 
 
 def _resolve(docs: Sequence[tuple[Article, Sequence[Mention]]], story_links: Sequence[StoryLink] | None,
