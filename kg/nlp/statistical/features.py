@@ -8,7 +8,6 @@ clitic-stripped forms; gazetteer matches; optional spaCy tags for English).
 
 from __future__ import annotations
 
-import hashlib
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping
@@ -116,8 +115,9 @@ class Gazetteer:
         157,000 lines took 0.5 s, loading their pickle 0.04 s."""
         from kg.kb.cache import cached
 
-        name = "gazetteer-" + hashlib.sha1(str(path.resolve()).encode()).hexdigest()[:12]
-        entries, longest = cached(name, [path, Path(__file__)], lambda: _read_phrases(path))
+        # one per model folder name: another install's (another path) replaces it, as the KB's do
+        entries, longest = cached(f"gazetteer-{path.parent.name}", [path.resolve(), Path(__file__)],
+                                  lambda: _read_phrases(path))
         return cls(entries, arabic, longest)
 
     @classmethod
