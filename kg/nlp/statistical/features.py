@@ -476,13 +476,16 @@ class WordClusters:
     a build asks only for the words it meets (each once while
     :class:`~kg.nlp.statistical.known_features.KnownScores` keeps it).
 
-    >>> table = WordClusters(b"beirut\\t3\\t31\\ngaza\\t3\\t30\\nsanaa\\t4\\t40\\n", every=2)
+    >>> table = WordClusters(b"beirut\\t3\\t31\\ngaza\\t3\\t30\\nsanaa\\t4\\t40", every=2)
     >>> table.get("gaza"), table["sanaa"], table.get("gaz"), table.get("zz"), len(table)
     (('3', '30'), ('4', '40'), None, None, 3)
+    >>> len(WordClusters(b"")), WordClusters(b"").get("gaza")
+    (0, None)
     """
 
     def __init__(self, lines: bytes, every: int = 64) -> None:
-        self._data = b"\n" + lines  # every line, the first too, begins after a newline
+        # every line, the first too, begins after a newline, and the last ends with one
+        self._data = b"\n" + lines + (b"" if lines.endswith(b"\n") or not lines else b"\n")
         ends = np.flatnonzero(np.frombuffer(self._data, np.uint8) == 10)
         starts = (ends[:-1] + 1).tolist() if len(ends) > 1 else []
         self._lines = len(starts)
