@@ -540,6 +540,11 @@ def _unreported_at(text: str, sentence: str, start: int, lang: str, etype: str) 
                 or (future and future.search(sentence, max(0, start - 60), start)))
 
 
+def _trigger_lang(lang: str) -> str:
+    """The language whose triggers a text of ``lang`` is read with (English for any other)."""
+    return lang if lang in ("en", "ar", "es") else "en"
+
+
 def compile_triggers(langs: Iterable[str]) -> None:
     """Compile the trigger patterns of ``langs`` now: before extraction forks its workers, which
     then share them (each worker, replaced after 40 tasks, compiled them again: 0.05-0.1 s per
@@ -550,7 +555,7 @@ def compile_triggers(langs: Iterable[str]) -> None:
     >>> compile_triggers(["es", "xx"]); _type_patterns.cache_info().currsize  # "xx": as English
     2
     """
-    for lang in sorted({lang if lang in ("en", "ar", "es") else "en" for lang in langs}):
+    for lang in sorted(set(map(_trigger_lang, langs))):
         if lang in PREFILTERED:
             _any_trigger(lang)
         _type_patterns(lang)
@@ -571,7 +576,7 @@ def find_triggers(sentence: str, lang: str) -> list[tuple[str, str, int]]:
     >>> [t for t, _, _ in find_triggers("Sin embargo, la huelga continuó", "es")]
     ['Protest']
     """
-    lang = lang if lang in ("en", "ar", "es") else "en"
+    lang = _trigger_lang(lang)
     text, index = _fold(sentence, lang)
     cased = text.translate(_CASE_FOLD) if lang != "ar" else text
     if lang in PREFILTERED and _no_trigger(text, cased, lang):

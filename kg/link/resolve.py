@@ -1292,9 +1292,9 @@ def resolve_entities(docs: Sequence[tuple[Article, Sequence[Mention]]],
     >>> sorted(res.entities)
     ['PER:donald_trump']
     """
-    docs = sorted(docs, key=lambda d: d[0].id)
+    resolver = _pass(docs, story_links, kb, translator, reconciler)
     with collector_paused():
-        return _resolve(docs, story_links, _view(kb), translator, reconciler).build(labels)
+        return resolver.build(labels)
 
 
 def resolve_unlabelled(docs: Sequence[tuple[Article, Sequence[Mention]]], *, kb: Any | None = None,
@@ -1312,21 +1312,23 @@ def resolve_unlabelled(docs: Sequence[tuple[Article, Sequence[Mention]]], *, kb:
     >>> [e.pref_labels for e in bare.entities.values()], [e.pref_labels for e in labelled().entities.values()]
     ([{}], [{'en': 'Gaza'}])
     """
-    view = _view(kb)
-    with collector_paused():
-        resolver = _resolve(sorted(docs, key=lambda d: d[0].id), None, view, translator, reconciler)
-        bare = resolver.build(labels=False)
+    resolver = _pass(docs, None, kb, translator, reconciler)
 
     def labelled() -> Resolution:
         with collector_paused():
             return resolver.build(labels=True)
-    return bare, labelled
+    with collector_paused():
+        return resolver.build(labels=False), labelled
 
 
-def _view(kb: Any | None) -> KBView:
-    """``kb`` as :func:`resolve_entities` takes it, as a view."""
-    return kb if isinstance(kb, KBView) else \
+def _pass(docs: Sequence[tuple[Article, Sequence[Mention]]], story_links: Sequence[StoryLink] | None,
+          kb: Any | None, translator: TranslationCache | None, reconciler: Reconciler | None) -> _Resolver:
+    """A resolution pass over ``docs`` in id order, with ``kb`` as :func:`resolve_entities`
+    takes it; its entities are made by :meth:`_Resolver.build`."""
+    view = kb if isinstance(kb, KBView) else \
         KBView(None) if kb is False else (KBView(kb) if kb is not None else KBView.default())
+    with collector_paused():
+        return _resolve(sorted(docs, key=lambda d: d[0].id), story_links, view, translator, reconciler)
 
 
 def _resolve(docs: Sequence[tuple[Article, Sequence[Mention]]], story_links: Sequence[StoryLink] | None,
