@@ -5,18 +5,19 @@ Usage::
 
     python bench/incremental_reach.py --before STORE_BEFORE --after STORE_AFTER
 
-``STORE_AFTER`` is ``STORE_BEFORE`` with articles added (e.g. ``/tmp/kg-growth/store-100``
-before and after ``bench/build_growth.py`` adds its 50). The script makes the first resolution
-pass of the whole corpus of ``STORE_AFTER`` and groups its nodes (one per key and type) into
-the components of "read together": two nodes are joined when any step of a pass
-(:mod:`kg.link.resolve`) reads both to decide a union or an override — the same key (type
-votes), the same knowledge-base id, one Latin skeleton block, an Arabic name and the Latin
-candidates its lexicon forms and skeleton find, a short person name and the full names it
-ends (corpus-wide and per article), an acronym and the names it spells in an article, and
+``STORE_AFTER`` is ``STORE_BEFORE`` with articles added (a copy of a store taken before ``kg
+build NEW --store S``, and ``S`` after it). The script makes the first resolution pass of the
+whole corpus of ``STORE_AFTER`` and groups its nodes (one per key and type) into the components
+of "read together": two nodes are joined when any step of a pass (:mod:`kg.link.resolve`) reads
+both to decide a union or an override — the same key (type votes), the same knowledge-base id,
+one Latin skeleton block, an Arabic name and the Latin candidates its lexicon forms and
+skeleton find, the spellings of one known translation, a short person name and the full names
+it ends (corpus-wide and per article), an acronym and the names it spells in an article, and
 all the names of two reports linked as one story. A union only ever joins two nodes of one
-component, and a decision reads nothing outside it, so a pass restricted to the components
-whose nodes the new articles name (their counts, spellings and articles change) would give
-the same sets as the whole pass; everything else could be kept.
+component (the script checks it of the pass it made), and a decision reads nothing outside it,
+so a pass restricted to the components whose nodes the new articles name (their counts,
+spellings and articles change) would give the same sets as the whole pass; the rest could be
+kept, but for the ``~2`` suffixes of entity keys two sets share, given in the order of all sets.
 
 It prints the components, the nodes the new articles name, the nodes in their components
 (what such a pass would redo) and the articles naming one of those (whose entity keys would
@@ -65,6 +66,10 @@ def read_together(resolver: R._Resolver, links: list) -> UnionFind:
     for node in nodes:
         for end in R._name_ends(node[1]) if node[0] == "PER" else ():
             tails[end].append(node)
+    for canon, variants in R.KNOWN_TRANSLATIONS.items():
+        etype, key = canon.split(":", 1)
+        groups[("known", canon)] = [(etype, k) for v in (key, *variants) for k in R._variant_keys(v, etype)
+                                    if (etype, k) in resolver.stats]
     for members in groups.values():
         join(members)
     for node in nodes:
@@ -103,6 +108,9 @@ def main() -> None:
     uf = read_together(resolver, links)
     nodes = resolver._nodes()
     sizes = Counter(uf.find(n) for n in nodes)
+    # a check of the relation: every set the pass made lies in one component
+    split = [root for root, members in resolver.uf.groups().items() if len({uf.find(n) for n in members}) > 1]
+    print("command: python " + " ".join(sys.argv))
     named = {n for aid in new for n in resolver.article_nodes.get(aid, ())}
     reached = {uf.find(n) for n in named}
     redo = sum(sizes[c] for c in reached)
@@ -112,6 +120,7 @@ def main() -> None:
           + ", ".join(f"{size} ({root[0]} {root[1]})" for root, size in sizes.most_common(3)))
     print(f"nodes the new articles name: {len(named):,}, in {len(reached):,} components of "
           f"{redo:,} nodes ({redo / len(nodes):.1%} of all): what an exact incremental pass redoes")
+    print(f"sets of the pass over two components (should be none): {len(split)}")
     print(f"articles naming one of those: {articles:,} ({articles / len(resolver.article_nodes):.1%})")
 
 
