@@ -99,29 +99,37 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--before", type=Path, required=True, help="the store before the articles were added")
     parser.add_argument("--after", type=Path, required=True, help="the same store with them added")
+    parser.add_argument("--first", type=int, nargs="*", default=[],
+                        help="also the reach of only the first N new articles (by id), for each N given")
     args = parser.parse_args()
     before, docs = set(load_documents(args.before)), load_documents(args.after)
     new = set(docs) - before
     pairs = [(d.article, d.mentions) for d in docs.values()]
     resolver = R._pass(pairs, None, KBView.default(), None, None)
     links = link_stories([d.article for d in docs.values()], resolver.build(labels=False), cache_dir=args.after)
-    uf = read_together(resolver, links)
-    nodes = resolver._nodes()
-    sizes = Counter(uf.find(n) for n in nodes)
-    # a check of the relation: every set the pass made lies in one component
-    split = [root for root, members in resolver.uf.groups().items() if len({uf.find(n) for n in members}) > 1]
     print("command: python " + " ".join(sys.argv))
+    print(f"articles {len(docs):,} ({len(new)} new), story links {len(links)}")
+    for title, read_links in (("a pass without the story links (the first)", []),
+                              ("a pass with the story links (the second)", links)):
+        uf = read_together(resolver, read_links)
+        sizes = Counter(uf.find(n) for n in resolver._nodes())
+        # a check of the relation: every set the first pass made lies in one component
+        split = [root for root, members in resolver.uf.groups().items() if len({uf.find(n) for n in members}) > 1]
+        print(f"{title}: {len(resolver._nodes()):,} nodes in {len(sizes):,} components; largest "
+              + ", ".join(f"{size} ({root[0]} {root[1]})" for root, size in sizes.most_common(3))
+              + f"; sets of the first pass over two components (should be none): {len(split)}")
+        for count in [*sorted(args.first), len(new)]:
+            _print_reach(resolver, uf, sizes, sorted(new)[:count])
+
+
+def _print_reach(resolver: R._Resolver, uf: UnionFind, sizes: Counter, new: list[str]) -> None:
     named = {n for aid in new for n in resolver.article_nodes.get(aid, ())}
     reached = {uf.find(n) for n in named}
     redo = sum(sizes[c] for c in reached)
     articles = sum(1 for names in resolver.article_nodes.values() if any(uf.find(n) in reached for n in names))
-    print(f"articles {len(docs):,} ({len(new)} new), story links {len(links)}")
-    print(f"nodes {len(nodes):,} in {len(sizes):,} components; largest "
-          + ", ".join(f"{size} ({root[0]} {root[1]})" for root, size in sizes.most_common(3)))
-    print(f"nodes the new articles name: {len(named):,}, in {len(reached):,} components of "
-          f"{redo:,} nodes ({redo / len(nodes):.1%} of all): what an exact incremental pass redoes")
-    print(f"sets of the pass over two components (should be none): {len(split)}")
-    print(f"articles naming one of those: {articles:,} ({articles / len(resolver.article_nodes):.1%})")
+    print(f"  {len(new)} new: they name {len(named):,} nodes, in {len(reached):,} components of {redo:,} nodes "
+          f"({redo / sum(sizes.values()):.1%} of all: what an exact incremental pass "
+          f"redoes), named in {articles:,} articles ({articles / len(resolver.article_nodes):.1%})")
 
 
 if __name__ == "__main__":
