@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from datetime import datetime
+from pathlib import Path
 
 from kg.article import Article
 from kg.link.entity import Entity
@@ -233,3 +234,31 @@ def test_a_latin_index_changed_is_the_index_made_anew():
         assert [{k: sorted(v) for k, v in t.items()} for t in changed] == [
             {k: sorted(v) for k, v in t.items()} for t in anew]
         assert kept == kept_copy  # the kept index is left as it was
+
+
+def test_what_resolution_reads_together_holds_every_set(tmp_path):
+    """``bench/incremental_reach.py`` groups a pass's nodes by what its merge steps read
+    together; its figures hold only if no set of a real pass spans two of its components. The
+    example corpus, built offline, with its story links."""
+    import sys
+
+    from kg.build import build
+    from kg.docstore import load_documents
+    from kg.link import resolve
+    from kg.link.kbadapter import KBView
+    from kg.link.stories import link_stories
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    import incremental_reach
+
+    examples = Path(__file__).resolve().parent.parent / "examples"
+    build([str(examples)], tmp_path / "s", progress=False, offline=True)
+    docs = load_documents(tmp_path / "s")
+    resolver = resolve._pass([(d.article, d.mentions) for d in docs.values()], None, KBView.default(), None, None)
+    links = link_stories([d.article for d in docs.values()], resolver.build(labels=False), cache_dir=tmp_path / "s")
+    together = incremental_reach.read_together(resolver, links)
+    sets = [members for members in resolver.uf.groups().values() if len(members) > 1]
+    assert links and len(sets) > 20  # cross-language sets, and story links joining reports
+    assert all(len({together.find(n) for n in members}) == 1 for members in sets)
+    components = {together.find(n) for n in resolver._nodes()}
+    assert len(sets) < len(components) < len(resolver._nodes())
