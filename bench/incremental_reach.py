@@ -19,7 +19,9 @@ so a pass restricted to the components whose nodes the new articles name (their 
 spellings and articles change) would give the same sets as the whole pass; the rest could be
 kept, but for the ``~2`` suffixes of entity keys two sets share, given in the order of all sets.
 
-It prints the components, the nodes the new articles name, the nodes in their components
+It does so for the first pass, and with the story links the pass makes for the second (whose
+mentions are otherwise the first's: the few names projection adds are left out). It prints the
+components, the nodes the new articles name, the nodes in their components
 (what such a pass would redo) and the articles naming one of those (whose entity keys would
 have to be read again). Offline, without translation or Wikidata reconciliation (which read
 corpus-wide ranks and are not modelled here).
