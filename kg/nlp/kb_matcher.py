@@ -135,7 +135,7 @@ STARTS_CACHE = 10_000
 #: finder takes from the knowledge base alone (``kg.nlp.pipeline.KB_ONLY_MIN_CONFIDENCE``), so
 #: such a name counts where the statistical model sees a name too. On the corpus, "القاعدة"
 #: named the US base in the Omar oil field far more often than al-Qaeda; one-word places named
-#: by everyday words (الجليل، المتوسط، القدس، مصر) were right nearly always, and are left as they are.
+#: by everyday words (الجليل، المتوسط، القدس، مصر) were mostly right, and are left as they are.
 EVERYDAY_WORD_NAME_CONFIDENCE = 0.9
 """Distinct tokens whose name starts (:meth:`KBMatcher._token_starts`) a matcher keeps: 0.34
 (en) to 0.50 kB (ar) each with the token's string (measured), some 3.4-5 MB per matcher."""
