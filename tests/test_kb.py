@@ -298,9 +298,11 @@ def test_raw_sources_cleaning(shared_data) -> None:
     assert kb.get("wd:Q97").labels["en"] == "Atlantic Ocean"
 
 
-# Al Mayadeen Arabic: almayadeen_ar_2023_10.json post 1768679, almayadeen_ar_2024_04.json post 1850032
+# Al Mayadeen Arabic: almayadeen_ar_2023_10.json posts 1768679 and 1767628, almayadeen_ar_2024_04.json post 1850032
 AR_BASE = ("استهداف القاعدة الأميركية في حقل العمر بريف دير الزور بعد قصف شاحنات مدنية قادمة من "
            "العراق وتعزيزات عسكرية أميركية إلى قاعدة كونيكو شرق سوريا.")
+AR_RAFAH = ("ولا يزال الجزائريون يطالبون بفتح معبر رفح الحدودي مع غزة من أجل إدخال المساعدات الإنسانية، "
+            "وتمكين الشبان المطالبين بالجهاد من الدخول لغزة.")
 AR_QAEDA = ('وتخوض الحكومة الصومالية منذ سنوات حرباً ضد "حركة الشباب" التي تأسّست مطلع 2004 وتتبع '
             "تنظيم القاعدة، وتبنّت تفجيرات أودت بحياة مدنيين وعناصر من الجيش والشرطة.")
 
@@ -314,8 +316,10 @@ def test_an_everyday_word_names_an_organisation_only_where_the_model_sees_a_name
 
     unsure = {m.entity: m.confidence for m in KBMatcher("ar")(AR_BASE)}
     assert unsure["kb:al_qaeda"] == kb_matcher.EVERYDAY_WORD_NAME_CONFIDENCE < KB_ONLY_MIN_CONFIDENCE
-    base, qaeda = find_mentions_in([AR_BASE, AR_QAEDA], "ar")
+    base, qaeda, rafah = find_mentions_in([AR_BASE, AR_QAEDA, AR_RAFAH], "ar")
     assert "kb:al_qaeda" not in {m.entity for m in base}
+    assert "kb:fatah" not in {m.entity for m in rafah}  # "بفتح": "demand the opening of" the crossing
+    assert "kb:fatah" in {m.entity for m in KBMatcher("ar")(AR_RAFAH)}  # (what the KB alone sees)
     assert {"kb:al_omar_field", "country:IQ", "country:SY"} <= {m.entity for m in base}
     assert [(m.surface, m.entity) for m in qaeda if m.entity == "kb:al_qaeda"] == [("تنظيم القاعدة", "kb:al_qaeda")]
     galilee = "صفارات الإنذار تدوي في الجليل المحتل"  # a place named by an everyday word stays

@@ -46,7 +46,7 @@ EXTRA_COMMON_AR = """بن الأبيض الابيض صور عين بئر باب 
 الرئيس الحكومة الدولة الشعب الجيش النور الفجر الأمل الخير البركة الرحمة الثورة عام يوم اليوم
 أمس غدا حرب سلام دولة حلف قوة قوات مجلس وزير رئيس جامعة ناصر سعيد كريم جميل أمين عادل حسن
 محمد أحمد علي عمر خالد فيصل الفيصل عزيز منصور زايد سلمان حمد راشد ماجد سالم صالح طيبة الطيبة
-مكة المنورة مصر الجديدة الحسين القائم الزهراء القدس_الشريف أمان امان روم الروم آيلة ايله""".replace("_", " ").split()
+مكة المنورة مصر الجديدة الحسين القائم الزهراء القدس_الشريف أمان امان روم الروم آيلة ايله فتح""".replace("_", " ").split()
 EXTRA_COMMON_LATIN = """city town new north south east west central san santa saint la el al de del
 the of and mayor police university airport port union victoria independence liberty unity hope
 progress mercedes dolores soledad paz esperanza constitucion libertad metro amani amano""".split()
