@@ -308,10 +308,10 @@ AR_QAEDA = ('وتخوض الحكومة الصومالية منذ سنوات حر
 
 
 def test_an_everyday_word_names_an_organisation_only_where_the_model_sees_a_name() -> None:
-    """"القاعدة" is a base as often as al-Qaeda: alone, the KB's hit is too unsure to count
-    (the statistical model sees no name in "the American base"); the organisation's fuller
-    name counts, and so do places named by everyday words ("حقل العمر" is not one, "سوريا" no
-    everyday word: the rule is for one-word names of people, organisations and events)."""
+    """A one-word KB name of an organisation that is an everyday word ("القاعدة" the base,
+    "فتح" to open) is too unsure alone: it counts where the model sees a name, and the
+    statistical model sees none in "the American base" or "the opening of the crossing". The
+    organisation's fuller name counts as before, and so does a place named by an everyday word."""
     from kg.nlp.pipeline import KB_ONLY_MIN_CONFIDENCE, find_mentions_in
 
     unsure = {m.entity: m.confidence for m in KBMatcher("ar")(AR_BASE)}

@@ -129,16 +129,17 @@ _WORD_TOKEN = _arabic.WORD_TOKEN  # the tokens of token_spans: their spans and t
 _SPAN, _GROUP = re.Match.span, re.Match.group
 _LONGEST = itemgetter(0)  # of KBMatcher._token_starts
 STARTS_CACHE = 10_000
-#: the confidence of a one-word Arabic name of a person, organisation or event that is also an
-#: everyday word (``common_words.txt``): "القاعدة" (the base; al-Qaeda), "الجزيرة" (the island,
-#: Sudan's Gezira state; Al Jazeera), "الضيف" (the guest; Mohammed Deif). It is below what the
-#: finder takes from the knowledge base alone (``kg.nlp.pipeline.KB_ONLY_MIN_CONFIDENCE``), so
-#: such a name counts where the statistical model sees a name too. On the corpus, "القاعدة"
-#: named the US base in the Omar oil field far more often than al-Qaeda; one-word places named
-#: by everyday words (الجليل، المتوسط، القدس، مصر) were mostly right, and are left as they are.
-EVERYDAY_WORD_NAME_CONFIDENCE = 0.9
 """Distinct tokens whose name starts (:meth:`KBMatcher._token_starts`) a matcher keeps: 0.34
 (en) to 0.50 kB (ar) each with the token's string (measured), some 3.4-5 MB per matcher."""
+#: the confidence of a one-word Arabic name of a person, organisation or event that is also an
+#: everyday word (``common_words.txt``): "القاعدة" (the base; al-Qaeda), "فتح" (to open; Fatah),
+#: "الجزيرة" (the island, Sudan's Gezira state; Al Jazeera), "الضيف" (the guest; Mohammed Deif).
+#: It is below what the finder takes from the knowledge base alone
+#: (``kg.nlp.pipeline.KB_ONLY_MIN_CONFIDENCE``), so such a name counts where the statistical
+#: model sees a name too. On the corpus, "القاعدة" named the US base in the Omar oil field far
+#: more often than al-Qaeda; one-word places named by everyday words (الجليل، المتوسط، القدس،
+#: مصر) were mostly right, and are left as they are.
+EVERYDAY_WORD_NAME_CONFIDENCE = 0.9
 
 
 def _joined_reach(text: str, spans: list[tuple[int, int]], i: int, most: int) -> int:
