@@ -171,7 +171,8 @@ class KBMatcher:
     is named elsewhere in the same text wins, else the highest prior (curated, country, region,
     state, city by population). A one-token place name glued to an unknown capitalised word
     (``Lloyd Austin``, ``Israel Katz``) gets a low confidence and is dropped below
-    ``min_confidence``.
+    ``min_confidence``; a one-word Arabic name of a person, organisation or event that is an
+    everyday word gets :data:`EVERYDAY_WORD_NAME_CONFIDENCE`.
     """
 
     def __init__(self, lang: str, kb: KnowledgeBase | None = None,
@@ -285,10 +286,7 @@ class KBMatcher:
             if end < len(text) and text[end] == "." and toks[tj - 1].isupper() and \
                     len(toks[tj - 1]) == 1:
                 end += 1  # "U.S." keeps its final dot
-            conf = self._confidence(best, cands, tj - ti, text, spans, toks, norm, ti, tj,
-                                    matched)
-            if tj - ti == 1 and best.type != "LOC" and self._everyday_word(key):
-                conf = min(conf, EVERYDAY_WORD_NAME_CONFIDENCE)
+            conf = self._confidence(best, cands, key, text, spans, toks, norm, ti, tj, matched)
             if conf < self.min_confidence:
                 continue
             out.append(Mention(start, end, text[start:end], best.type, best.id, conf, "kb"))
@@ -299,10 +297,13 @@ class KBMatcher:
         common = self._ix.common
         return is_arabic(key) and (key in common or key.removeprefix("ال") in common)
 
-    def _confidence(self, e, cands, ntok, text, spans, toks, norm, ti, tj, matched) -> float:
+    def _confidence(self, e, cands, key, text, spans, toks, norm, ti, tj, matched) -> float:
         conf = 0.95 if e.kind in ("curated", "country", "region") or e.prior >= 2.0 else 0.85
         if len(cands) > 1 and cands[1].prior > e.prior - 0.3:
             conf -= 0.1
+        ntok = tj - ti
+        if ntok == 1 and e.type != "LOC" and self._everyday_word(key):
+            conf = min(conf, EVERYDAY_WORD_NAME_CONFIDENCE)
         if ntok == 1 and e.type == "LOC" and not is_arabic(toks[ti]):
             for k, gap in ((ti - 1, text[spans[ti - 1][1]:spans[ti][0]] if ti else ""),
                            (tj, text[spans[tj - 1][1]:spans[tj][0]] if tj < len(spans) else "")):
