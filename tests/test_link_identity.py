@@ -134,6 +134,49 @@ def test_arabic_clitic_before_the_article_is_not_part_of_the_key() -> None:
     assert list(res.entities) == ["country:US"]
 
 
+#: sentences of the corpus (Al Mayadeen, ar/almayadeen_ar_2023_10.json and 2024_04) whose
+#: finder kept a proclitic on a name: "وبريطانيا", and "للولايات" found from its second ل
+_KEPT_PROCLITIC = [
+    ("لكن حتى مثل هذا المشروع تعرّض للفشل في تبنّيه بسبب الفيتو من قبل الولايات المتحدة "
+     "وبريطانيا.", "وبريطانيا", "country:GB"),
+    ('ممنوع على "إسرائيل" أن تُنهي هذه الحرب من دون أن توضح للولايات المتحدة أنّها كانت ولا '
+     "تزال شريكة.", "لولايات المتحدة", "country:US"),
+]
+#: ... and names that only look so: "للجزيرة" (to the island: Cyprus), a surname, a US base
+_LOOKS_LIKE_PROCLITIC = [
+    "ويتساءل بعض المتابعين إن كان مشروع كهذا يلقى هوىً في نفس الرئيس التركي، رجب طيب إردوغان، "
+    "الذي يسعى لتطوير شمالي قبرص، الذي يرتبط عضوياً بتركيا، منذ الاجتياح التركي للجزيرة في عام "
+    "1974، بغية تعزيز حضور بلاده في منطقة شرقي المتوسط.",
+    'وقالت مصادر محلية، إنّ قوات الاحتلال اقتحمت "جبل جوهر" في المنطقة الجنوبية من المدينة، '
+    "واعتقلت المواطنين، عبد الكريم العجلوني، وإيهاب برقان، بعد مداهمة وتفتيش منزليهما.",
+    "ووفقاً لوكالة الأنباء المركزية الكورية، فإنّ هذه المحاكاة أتت ردّاً على المناورات الجوّية "
+    "السنوية بين الولايات المتّحدة وكوريا الجنوبية والتي انطلقت في 12 نيسان/أبريل في قاعدة "
+    "كونسان في كوريا الجنوبية.",
+]
+
+
+def _resolved_mentions(text: str) -> dict[str, str | None]:
+    article = Article(id="a", title=text, body="", language="ar")
+    mentions = find_mentions(text, "ar")
+    res = resolve_entities([(article, mentions)])
+    return {m.surface: res.mention_entity("a", m) for m in mentions}
+
+
+@pytest.mark.parametrize(("text", "surface", "entity"), _KEPT_PROCLITIC, ids=["Britain", "the US"])
+def test_a_proclitic_the_finder_kept_does_not_hide_a_country(text: str, surface: str, entity: str) -> None:
+    assert _resolved_mentions(text)[surface] == entity
+
+
+@pytest.mark.parametrize("text", _LOOKS_LIKE_PROCLITIC, ids=["island", "surname", "base"])
+def test_a_name_beginning_like_a_proclitic_is_not_read_without_it(text: str) -> None:
+    """Only countries and curated names of two words or more are read after a proclitic:
+    "جزيرة" (Al Jazeera, curated) is an everyday word, رقان and ونسان are gazetteer places."""
+    found = _resolved_mentions(text)
+    assert {"لجزيرة", "برقان", "كونسان"} & set(found)  # the finder does keep these names
+    assert not any(found[s] in ("kb:aljazeera", "geo:2483761", "geo:1866923")
+                   for s in ("لجزيرة", "برقان", "كونسان") if s in found)
+
+
 def test_spanish_ee_uu_is_one_place() -> None:
     """Issue 9: "EE. UU." became two organisations, ``ee`` and ``uu``."""
     text = "El presidente de EE. UU. habló con el Reino Unido."

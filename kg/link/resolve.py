@@ -44,7 +44,7 @@ from kg.link.kbadapter import KBInfo, KBView
 from kg.link.lexicon import arabic_token_forms, romanise
 from kg.link.reconcile import reconcile_names
 from kg.link.unionfind import UnionFind
-from kg.text.arabic import drop_proclitic, normalize_arabic
+from kg.text.arabic import drop_proclitic, normalize_arabic, strip_clitics
 from kg.text.keys import fold_latin, is_arabic, key_slug, latin_token_core, name_key, skeleton
 
 if TYPE_CHECKING:
@@ -396,12 +396,26 @@ class _Resolver:
         if lang != "ar" or kb_id:
             return m.surface, kb_id
         bare_name = drop_proclitic(m.surface)
-        if bare_name == m.surface:
-            return m.surface, None
-        kb_id = self.kb.lookup(bare_name, lang, m.type)
-        if kb_id or normalize_arabic(m.surface).lstrip("وف").startswith("لل"):
-            return bare_name, kb_id
-        return m.surface, None
+        if bare_name != m.surface:
+            kb_id = self.kb.lookup(bare_name, lang, m.type)
+            if kb_id or normalize_arabic(m.surface).lstrip("وف").startswith("لل"):
+                return bare_name, kb_id
+        return self._known_after_proclitic(m) or (m.surface, None)
+
+    def _known_after_proclitic(self, m: Mention) -> tuple[str, str] | None:
+        """An Arabic name whose first word keeps a proclitic without the article ("وبريطانيا",
+        "بروسيا"; "لولايات المتحدة" is "للولايات" with one ل cut off), read without it when
+        the rest is a country or a curated name of two words or more in the KB. Not a place of
+        the gazetteer, which may begin with و ب ل ك ف itself ("برقان" is no ب + رقان), nor a
+        one-word curated name, which may be an everyday word ("للجزيرة": to the island)."""
+        first, space, rest = m.surface.strip().partition(" ")
+        for _, stem in strip_clitics(first)[1:]:
+            if len(normalize_arabic(stem)) < 3:
+                continue
+            kb_id = self.kb.lookup(stem + space + rest, "ar", m.type)
+            if kb_id and (kb_id.startswith("country:") or (rest and kb_id.startswith("kb:"))):
+                return stem + space + rest, kb_id
+        return None
 
     def gather_tags(self, articles: Iterable[Article]) -> None:
         """Editorial tags: typed by the KB, else by the type the same key has as a mention."""
