@@ -177,6 +177,24 @@ def test_a_name_beginning_like_a_proclitic_is_not_read_without_it(text: str) -> 
                    for s in ("لجزيرة", "برقان", "كونسان") if s in found)
 
 
+def test_platforms_the_news_quotes_are_one_organisation_in_every_language() -> None:
+    """Facebook had been a place in English and Bloomberg a person in Arabic, each a node of
+    its own language (sentences of en/four_papers and ar/almayadeen_ar_2023_10)."""
+    texts = {
+        "en": "Thousands of Palestinian supporters said Facebook and Instagram had suppressed or "
+              "removed their posts. Turkey paused energy plans with Israel, Bloomberg reported.",
+        "ar": 'مكتب عمدة مقاطعة أندروسكوجين قال في منشور في فيسبوك مساء الأربعاء إنه يشجع جميع '
+              'الشركات على الإغلاق. وكالة "بلومبرغ" الأميركية تقول إنّ تركيا أوقفت مؤقتاً خططها '
+              'للتنقيب المشترك عن الطاقة مع "إسرائيل".',
+    }
+    docs = [(Article(id=lang, title="", body=text, language=lang), find_mentions(text, lang))
+            for lang, text in texts.items()]
+    res = resolve_entities(docs)
+    named = {article.id: {res.mention_entity(article.id, m) for m in found} for article, found in docs}
+    assert {"kb:facebook", "kb:bloomberg"} <= named["en"] & named["ar"]
+    assert res.entities["kb:facebook"].type == res.entities["kb:bloomberg"].type == "ORG"
+
+
 def test_spanish_ee_uu_is_one_place() -> None:
     """Issue 9: "EE. UU." became two organisations, ``ee`` and ``uu``."""
     text = "El presidente de EE. UU. habló con el Reino Unido."
