@@ -170,6 +170,26 @@ def test_fuse_model_first() -> None:
     assert not pipeline.model_finder("en").kb_features
 
 
+@pytest.mark.parametrize(("text", "names"), [
+    # en/four_papers and en/bbc (October 2023), where the model read each list as one name
+    ("Thousands of Palestinian supporters said Facebook and Instagram had suppressed or removed "
+     "their posts, even when the messages did not break the platforms' rules.",
+     ["Facebook", "Instagram"]),
+    ("Last week, in a letter to the Reuters and Agence France-Presse news agencies, the Israeli "
+     "military said that it could not guarantee the safety of reporters in Gaza.",
+     ["Reuters", "Agence France-Presse"]),
+    ("Barbara Sarbin, a middle school civics teacher in Hawaii, shared that “so many students "
+     "encounter news on social media (TikTok or Instagram) and don’t understand what they are seeing.",
+     ["TikTok", "Instagram"]),
+    ("Follow BBC West Midlands on Facebook, Twitter and Instagram.", ["Facebook", "Twitter", "Instagram"]),
+    ("Speaking to the BBC, Labour's shadow education secretary Bridget Phillipson backed her "
+     "leader's position, arguing a ceasefire \"would freeze the conflict in time\".", ["BBC", "Labour"]),
+], ids=["and", "and, agencies", "or", "comma and", "comma"])
+def test_a_list_of_known_names_is_not_one_name(text: str, names: list[str]) -> None:
+    found = {m.surface: m.entity for m in pipeline.find_mentions(text, "en")}
+    assert all(found.get(name, "").startswith("kb:") for name in names), found
+
+
 def test_spanish_clusters_group_names_by_meaning() -> None:
     """The shipped Spanish word clusters come from fastText vectors: footballers together,
     Spanish cities together, and apart from common words."""

@@ -13,7 +13,8 @@ Fusion rules (:func:`fuse`):
 * a model span identical to a KB span of the same type takes the KB's ``entity`` id
   (``source="kb"``); other model-only spans keep ``entity=None`` (linking fills it later);
 * model spans that are pieces of one confident KB name ("EE" and "UU" of "EE. UU.") are
-  replaced by that name, for every language;
+  replaced by that name, and a model span that is only confident KB names joined by a comma or
+  a conjunction ("Facebook and Instagram", "فيسبوك وإنستغرام") by those names, for every language;
 * KB-only spans (no overlapping model span) are kept when the KB is sure of them (confidence
   >= :data:`KB_ONLY_MIN_CONFIDENCE`); measured on the gold data they are mostly annotation-
   convention disagreements or common words that are also place names, so weaker ones are dropped.
@@ -176,7 +177,7 @@ def fuse(model: list[Mention], kb: list[Mention], model_first: bool = False) -> 
     """
     if not kb:
         return sorted(model, key=lambda m: (m.start, m.end))
-    model = _join_fragments(model, kb)
+    model = _split_coordination(_join_fragments(model, kb), kb)
     exact = {(m.start, m.end, m.type): m for m in kb}
     if model_first:
         # a confident KB name on exactly the model's span types it ("Reino Unido" is a place)
@@ -235,6 +236,45 @@ def _join_fragments(model: list[Mention], kb: list[Mention]) -> list[Mention]:
             covered.add(k)
             index = _ByStart(out)
     return out
+
+
+#: what joins the names of a coordination: a comma, a conjunction (en, es, ar) or a slash
+_JOINER = re.compile(r"\s*(?:,\s*(?:and|or|y|e|o|u)?|;|/|&|and|or|y|e|o|u|و|أو)\s*")
+
+
+def _split_coordination(model: list[Mention], kb: list[Mention]) -> list[Mention]:
+    """A model span that is only confident KB names joined by commas or conjunctions
+    ("Facebook and Instagram", "TikTok or Instagram") becomes those names: the model took a
+    list for one name. Names side by side with nothing between ("United States Congress")
+    stay one span.
+
+    >>> both = [Mention(0, 8, "Facebook", "ORG", "kb:facebook", 0.95, "kb"),
+    ...         Mention(13, 22, "Instagram", "ORG", "kb:instagram", 0.95, "kb")]
+    >>> [m.surface for m in _split_coordination([Mention(0, 22, "Facebook and Instagram", "ORG")], both)]
+    ['Facebook', 'Instagram']
+    >>> [m.surface for m in _split_coordination([Mention(0, 22, "Facebook for Instagram", "ORG")], both)]
+    ['Facebook for Instagram']
+    """
+    confident = [k for k in kb if k.confidence >= KB_ONLY_MIN_CONFIDENCE]
+    if len(confident) < 2:
+        return model
+    index = _ByStart(confident)
+    out = []
+    for m in model:
+        inside = [k for k in index.overlapping(m) if m.start <= k.start and k.end <= m.end]
+        out.extend(inside if len(inside) >= 2 and _joined(m, inside) else [m])
+    return out
+
+
+def _joined(span: Mention, names: list[Mention]) -> bool:
+    """Whether ``names`` (in text order) cover ``span`` but for what joins them."""
+    at = span.start
+    for i, name in enumerate(names):
+        gap = span.surface[at - span.start:name.start - span.start]
+        if name.start < at or (gap.strip() if i == 0 else not _JOINER.fullmatch(gap)):
+            return False
+        at = name.end
+    return not span.surface[at - span.start:].strip()
 
 
 class _ByStart:
