@@ -173,6 +173,23 @@ def test_raw_pages_lose_navigation(shared_data):
     assert aljazeera.edition == "aljazeera"
 
 
+def test_an_outlets_calls_to_follow_it_and_write_in_are_not_article_text(shared_data):
+    """A hundred BBC reports ended "follow BBC London on Facebook, X and Instagram": each made
+    the platforms co-occur with what the report was about."""
+    bbc, papers = ([a for a in read_inputs([str(shared_data / f"en/{name}.jsonl")])
+                    if isinstance(a, Article)]
+                   for name in ("bbc_2023-10_to_2023-11", "four_papers_2023-10_to_2024-04"))
+    joined = "\n".join(a.body for a in [*bbc, *papers])
+    for footer in ("on Facebook, X and Instagram", "Send your story ideas to",
+                   "Please include a contact number", "can't see the form",
+                   "affected by the issues raised in this story", "Available now on BBC iPlayer",
+                   "Follow The New York Times Opinion section"):
+        assert footer not in joined
+    # a report's own sentence about a platform stays, and so does a line that ends with a bio
+    assert "said Facebook and Instagram had suppressed or removed their posts" in joined
+    assert "Follow him on X: @DavidsLevine." in joined
+
+
 def test_prensa_chile_widget_calls_removed(shared_data):
     articles = [a for a in read_inputs([str(shared_data / "es/prensa_chile_2023-2024.jsonl")])
                 if isinstance(a, Article)]

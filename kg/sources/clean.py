@@ -25,6 +25,13 @@ BOILERPLATE_LINES = tuple(re.compile(p, re.IGNORECASE) for p in (
     r"^\s*get .* newsletters?\b",
     r"^\s*you can share this story",
     r"^\s*follow (us|rt|cnn)\b",
+    # an outlet's own channels and calls for readers' stories (BBC regions, opinion sections)
+    r"^\s*(why not |listen to .{1,80}\band )?follow .{1,60}\bon (facebook|x|twitter|instagram|tiktok)\b",
+    r"^\s*please include a contact number",
+    r"^\s*if you are reading this page and can'?t see the form",
+    r"^\s*(are you( personally)?|have you been) affected by the issues raised",
+    r"\bshare your experiences by emailing\b",
+    r"^\s*available now on bbc iplayer\s*$",
     r"this website uses cookies",
     r"^\s*(©|copyright\b|all rights reserved)",
     r"^\s*advertisement\s*$",
@@ -45,6 +52,8 @@ _INLINE_JUNK = tuple((literal, re.compile(p)) for literal, p in (
     ("Detalle(", r"\b\w*(Relacionadas?Detalle|VideoDetalle)\([^)]*\);?"),     # emol.com widget calls
     ("Una publicación compartida de ", r"Una publicación compartida de [^()]{1,80}\(@[\w.]+\)\s*"),  # Instagram embed caption
     ("Ver esta publicación en Instagram", r"Ver esta publicación en Instagram\s*"),
+    ("Send your story ideas to",  # a BBC report stored as one line keeps its footer inside it
+     r"\s*(?:Follow BBC [^.\n]{1,120}\.\s*)?Send your story ideas to \S+@[\w.]+\w(?:, external)?\.?"),
 ))
 
 
