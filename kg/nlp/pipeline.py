@@ -238,8 +238,9 @@ def _join_fragments(model: list[Mention], kb: list[Mention]) -> list[Mention]:
     return out
 
 
-#: what joins the names of a coordination: a comma, a conjunction (en, es, ar) or a slash
-_JOINER = re.compile(r"\s*(?:,\s*(?:and|or|y|e|o|u)?|;|/|&|and|or|y|e|o|u|و|أو)\s*")
+#: what joins the names of a coordination: a comma (Latin or Arabic), a conjunction (en, es, ar)
+#: or a slash
+_JOINER = re.compile(r"\s*(?:[,،]\s*(?:and|or|y|e|o|u|و)?|;|/|&|and|or|y|e|o|u|و|أو)\s*")
 
 
 def _split_coordination(model: list[Mention], kb: list[Mention]) -> list[Mention]:
@@ -261,7 +262,8 @@ def _split_coordination(model: list[Mention], kb: list[Mention]) -> list[Mention
     index = _ByStart(confident)
     out = []
     for m in model:
-        inside = [k for k in index.overlapping(m) if m.start <= k.start and k.end <= m.end]
+        inside = sorted((k for k in index.overlapping(m) if m.start <= k.start and k.end <= m.end),
+                        key=lambda k: (k.start, k.end))
         out.extend(inside if len(inside) >= 2 and _joined(m, inside) else [m])
     return out
 
