@@ -170,6 +170,20 @@ def test_fuse_model_first() -> None:
     assert not pipeline.model_finder("en").kb_features
 
 
+@pytest.mark.parametrize(("text", "name"), [
+    # ar/almayadeen_ar_2023_10 and 2024_04: the finder had cut ك or ف off as a proclitic
+    ("بدورها، استهدفت كتائب المقاومة الوطنية (قوات الشهيد عمر القاسم) جنوبي مدينة عسقلان المحتلة "
+     "برشقة صاروخية.", "كتائب المقاومة الوطنية"),
+    ('وشدّد على أنّ "موقف كراكاس ثابت برفض الوصاية الأميركية"، مضيفاً أنّ "كراكاس وطهران دأبتا على '
+     'بناء علاقة مبنية على التضامن".', "كراكاس"),
+], ids=["brigades", "Caracas"])
+def test_a_name_that_begins_with_kaf_or_fa_keeps_it(text: str, name: str) -> None:
+    """ك and ف are taken off a name only before its article (كالعراق); "ولبنان" still loses و."""
+    found = [m.surface for m in pipeline.find_mentions(text, "ar")]
+    assert name in found and name[1:] not in found, found
+    assert [m.surface for m in pipeline.find_mentions("قال إن سوريا ولبنان", "ar")][-1] == "لبنان"
+
+
 @pytest.mark.parametrize(("text", "names"), [
     # en/four_papers and en/bbc (October 2023), where the model read each list as one name
     ("Thousands of Palestinian supporters said Facebook and Instagram had suppressed or removed "

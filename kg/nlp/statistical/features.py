@@ -364,17 +364,22 @@ class ArabicFeatures(FeatureExtractor):
         self._firsts: set[str] = gazetteer.first_words() if gazetteer else set()
 
     def trim(self, token: str) -> int:
-        """Length of a conjunction/preposition proclitic (و ف ب ل ك, or two of them) glued to a
+        """Length of a conjunction/preposition proclitic (و ب ل, or two of them) glued to a
         name: ``"ولبنان"`` -> 1 (the name is ``لبنان``). Only when the full form is not itself a
         known name and the stripped form is (gazetteer), so ``وليد`` or ``وزارة`` stay whole; the
-        article ال stays part of the name (``والضفة`` -> ``الضفة``: و before ال is always
-        stripped)."""
+        article ال stays part of the name (``والضفة`` -> ``الضفة``: و or ف before ال is always
+        stripped). ك and ف before a name without its article are not stripped: the gazetteer's
+        tens of thousands of short town names make a stem of most words that begin so, and in
+        the news these are the word's own letters ("كتائب", brigades; "كراكاس", Caracas;
+        "فيدان", Fidan)."""
         norm = _ar_normalize(token)
         if not self._firsts or norm in self._firsts:
             return 0
         for pre, stem in arnorm.clitic_candidates(norm)[1:]:
             article = pre in ("و", "ف") and stem.startswith("ال") and len(stem) >= 4
-            if "ال" in pre or len(pre) > 2 or not (article or stem in self._firsts):
+            bare = not stem.startswith("ال")
+            if "ال" in pre or len(pre) > 2 or not (article or (
+                    stem in self._firsts and not (bare and set(pre) & {"ك", "ف"}))):
                 continue
             # map the normalised prefix length back onto the original characters
             kept = 0
