@@ -196,6 +196,7 @@ def test_prensa_chile_widget_calls_removed(shared_data):
     assert not any("RelacionadaDetalle(" in a.body for a in articles)
     # nor the marker of a picture's place, which the model had read as a person 92 + 11 times
     assert not any("Top-Right" in a.body or '. Right "' in a.body for a in articles)
+    assert not any("Revisa también" in a.body for a in articles)  # a related story's link
     assert any('agregó. En ese sentido, hizo hincapié' in a.body for a in articles)
 
 

@@ -52,6 +52,7 @@ _INLINE_JUNK = tuple((literal, re.compile(p)) for literal, p in (
     ("Detalle(", r"\b\w*(Relacionadas?Detalle|VideoDetalle)\([^)]*\);?"),     # emol.com widget calls
     ("Una publicación compartida de ", r"Una publicación compartida de [^()]{1,80}\(@[\w.]+\)\s*"),  # Instagram embed caption
     ("Ver esta publicación en Instagram", r"Ver esta publicación en Instagram\s*"),
+    ("Revisa también", r"Revisa también:?\s*"),  # emol.com's link to a related story, inline
     # emol.com's marker of where a picture sat in the text, between two sentences
     ("Right", r"Top-Right\s*|(?<=[.!?\"”] )Right (?=[\"“A-ZÁÉÍÓÚ¿¡])"),
     ("Send your story ideas to",  # a BBC report stored as one line keeps its footer inside it
