@@ -170,6 +170,30 @@ def test_fuse_model_first() -> None:
     assert not pipeline.model_finder("en").kb_features
 
 
+@pytest.mark.parametrize(("text", "word"), [
+    # en/bbc and en/four_papers: the model had read each of these words as a whole name
+    ("Some of them believe they are following the will of God, which makes it impossible to "
+     "persuade them to accept a secular compromise.", "God"),
+    ("Tens of thousands of people have fled both sides of the border.", "Tens"),
+    ("International hopes of reaching a cease-fire in the Gaza Strip before the Muslim holy month "
+     "of Ramadan were dashed on Sunday.", "Muslim"),
+    ('"Shalom," she appears to say to the gunman - the Hebrew word for peace.', "Hebrew"),
+], ids=["God", "Tens", "Muslim", "Hebrew"])
+def test_a_believer_a_people_or_a_god_alone_is_no_name(text: str, word: str) -> None:
+    found = [m.surface for m in pipeline.find_mentions(text, "en")]
+    assert word not in found, found
+    assert "Gaza Strip" in found or "Gaza" not in text
+
+
+def test_a_spanish_office_alone_is_no_organisation() -> None:
+    """es/prensa_chile: "el Mandatario" had been an organisation of its own."""
+    text = ("El diputado de Renovación Nacional (RN), Miguel Mellado, reconoció la noche de este "
+            "jueves que fue él quien grabó y filtró el audio del Presidente Gabriel Boric durante "
+            "el encuentro que sostuvo el Mandatario con parlamentarios de la Macrozona Sur.")
+    found = [m.surface for m in pipeline.find_mentions(text, "es")]
+    assert "Mandatario" not in found and "Miguel Mellado" in found, found
+
+
 @pytest.mark.parametrize(("text", "name"), [
     # ar/almayadeen_ar_2023_10 and 2024_04: the finder had cut ك or ف off as a proclitic
     ("بدورها، استهدفت كتائب المقاومة الوطنية (قوات الشهيد عمر القاسم) جنوبي مدينة عسقلان المحتلة "
