@@ -195,6 +195,23 @@ def test_platforms_the_news_quotes_are_one_organisation_in_every_language() -> N
     assert res.entities["kb:facebook"].type == res.entities["kb:bloomberg"].type == "ORG"
 
 
+@pytest.mark.parametrize(("text", "name", "entity"), [
+    # en/four_papers (the New York Times' style): each had been a node of its own
+    ("The secretary of state, Antony J. Blinken, who was also in Davos, said on Wednesday that the "
+     "civilian suffering in Gaza was “gut wrenching”.", "Antony J. Blinken", "kb:antony_blinken"),
+    ("But on Tuesday, John F. Kirby, a White House spokesman, made clear during a press briefing "
+     "that the Biden administration does not support calls for a cease-fire.", "John F. Kirby",
+     "kb:john_kirby"),
+    ("A day after Defense Secretary Lloyd J. Austin III declared it was a ''time for resolve, not "
+     "revenge,'' Mr. Biden spoke.", "Lloyd J. Austin III", "kb:lloyd_austin"),
+], ids=["Blinken", "Kirby", "Austin"])
+def test_a_middle_initial_does_not_hide_a_curated_person(text: str, name: str, entity: str) -> None:
+    article = Article(id="a", title="", body=text, language="en")
+    mentions = find_mentions(text, "en")
+    res = resolve_entities([(article, mentions)])
+    assert {m.surface: res.mention_entity("a", m) for m in mentions}[name] == entity
+
+
 def test_spanish_ee_uu_is_one_place() -> None:
     """Issue 9: "EE. UU." became two organisations, ``ee`` and ``uu``."""
     text = "El presidente de EE. UU. habló con el Reino Unido."

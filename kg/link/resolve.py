@@ -29,6 +29,7 @@ are a KB id or ``f"{type}:{key}"``.
 from __future__ import annotations
 
 import logging
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -394,13 +395,24 @@ class _Resolver:
         left on the name ("للولايات المتحدة") goes when the KB confirms it or it is ``لل``."""
         kb_id = m.entity or (None if _unsure_acronym(m.surface) else self.kb.lookup(m.surface, lang, m.type))
         if lang != "ar" or kb_id:
-            return m.surface, kb_id
+            return m.surface, kb_id or self._curated_without_initials(m.surface, lang)
         bare_name = drop_proclitic(m.surface)
         if bare_name != m.surface:
             kb_id = self.kb.lookup(bare_name, lang, m.type)
             if kb_id or normalize_arabic(m.surface).lstrip("وف").startswith("لل"):
                 return bare_name, kb_id
         return self._known_after_proclitic(m) or (m.surface, None)
+
+    def _curated_without_initials(self, surface: str, lang: str) -> str | None:
+        """The curated person a Latin name stands for once its middle initials and generational
+        suffix are left out ("Antony J. Blinken", "Lloyd J. Austin III": the New York Times'
+        style). Only the curated list is trusted so: its other people may be namesakes (George
+        W. Bush is no George Bush of it)."""
+        plain = _without_initials(surface)
+        if plain == surface:
+            return None
+        kb_id = self.kb.lookup(plain, lang, "PER")
+        return kb_id if kb_id and kb_id.startswith("kb:") else None
 
     def _known_after_proclitic(self, m: Mention) -> tuple[str, str] | None:
         """An Arabic name whose first word keeps a proclitic without the article ("وبريطانيا",
@@ -1118,6 +1130,25 @@ def _latin_keys(etype: str, key: str) -> tuple[tuple[tuple[str, str], ...], tupl
     keys = ((etype, key),) if core == key else ((etype, key), (etype, core))
     sk = skeleton(key, None, etype)
     return keys, (etype, sk) if len(sk) >= 2 else None
+
+
+_MIDDLE_INITIAL = re.compile(r"(?<=\w) [A-Z]\.(?= \w)")
+_GENERATION = re.compile(r",? (?:Jr|Sr)\.?$|,? (?:II|III|IV)$")
+
+
+def _without_initials(name: str) -> str:
+    """A Latin name without its middle initials and generational suffix.
+
+    >>> _without_initials("Antony J. Blinken"), _without_initials("Lloyd J. Austin III")
+    ('Antony Blinken', 'Lloyd Austin')
+    >>> _without_initials("J.P. Morgan"), _without_initials("George H.W. Bush")
+    ('J.P. Morgan', 'George H.W. Bush')
+    >>> _without_initials("Netanyahu Sr")
+    'Netanyahu Sr'
+    """
+    plain = _MIDDLE_INITIAL.sub("", name.strip())
+    unsuffixed = _GENERATION.sub("", plain)
+    return unsuffixed if " " in unsuffixed else plain  # "Netanyahu Sr" is the father
 
 
 def _unsure_acronym(surface: str) -> bool:
