@@ -406,8 +406,8 @@ class _Resolver:
     def _curated_without_initials(self, surface: str, lang: str) -> str | None:
         """The curated person a Latin name stands for once its middle initials and generational
         suffix are left out ("Antony J. Blinken", "Lloyd J. Austin III": the New York Times'
-        style). Only the curated list is trusted so: its other people may be namesakes (George
-        W. Bush is no George Bush of it)."""
+        style). Only the curated list is trusted so: the knowledge base's other people may be
+        namesakes (George W. Bush is none of its George Bushes)."""
         plain = _without_initials(surface)
         if plain == surface:
             return None
